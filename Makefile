@@ -1,0 +1,44 @@
+# stiplan — the two commands: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PORT ?= 8000
+PYTEST := $(BIN)/python -m pytest
+# Debian packages the tests need: a real browser, Times-metric fonts, gettext for translations.
+DEBIAN_PACKAGES := chromium fonts-liberation2 gettext
+
+.PHONY: demo test test-fast test-browser lint messages system-deps bench clean
+
+$(STAMP):
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then cd stiplan && ../$(BIN)/django-admin compilemessages --settings=stiplan.settings -v0; fi
+
+demo: $(STAMP) messages
+	mkdir -p var
+	$(BIN)/stiplan demo --port $(PORT)
+
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Thiếu gói Debian / missing Debian packages:$$missing (chạy với quyền root để cài)"; fi; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check stiplan tests bench
+
+test: $(STAMP) system-deps messages lint
+	mkdir -p var
+	$(PYTEST) -n 2 -m "not browser" -q
+	$(PYTEST) -m browser -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

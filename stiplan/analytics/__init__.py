@@ -1,0 +1,1 @@
+"""Computations with a right answer, in plain Python: no Django imports here."""

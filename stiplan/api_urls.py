@@ -1,0 +1,14 @@
+"""The REST API router: every app registers its read endpoints here."""
+
+from rest_framework.routers import DefaultRouter
+
+from stiplan.core.api_views import AuditEntryViewSet
+from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
+from stiplan.plans.api import PlanViewSet
+
+router = DefaultRouter()
+router.register("units", OrgUnitViewSet, basename="unit")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("audit", AuditEntryViewSet, basename="audit")
+urlpatterns = router.urls

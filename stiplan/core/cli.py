@@ -1,0 +1,36 @@
+"""Shared pieces of the `stiplan` management commands: JSON output and clean error exits."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import CommandError
+
+from stiplan.core.yamlio import InputError
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def clean_errors(handler: Callable) -> Callable:
+    """Turn input and permission errors into a message on stderr and a non-zero exit code."""
+
+    @wraps(handler)
+    def wrapper(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except InputError as exc:
+            lines = "\n".join(f"  - {p}" for p in exc.problems)
+            raise CommandError(
+                f"Tệp bị từ chối, không có dữ liệu nào được lưu ({len(exc.problems)} lỗi) / "
+                f"file refused, nothing was saved ({len(exc.problems)} problems):\n{lines}"
+            ) from None
+        except (PermissionDenied, ValidationError, OSError) as exc:
+            raise CommandError(str(exc)) from None
+
+    return wrapper

@@ -1,0 +1,74 @@
+"""Demo data: the Vĩnh Long units and plan, and one account per role (synthetic people)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from stiplan.core.audit import record
+from stiplan.core.permissions import Role
+from stiplan.orgs.io import apply_orgs, parse_orgs
+from stiplan.orgs.models import Membership, OrgUnit
+from stiplan.plans.io import load_plan, parse_plan
+from stiplan.plans.models import Plan
+
+ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"
+PLAN_FILE = settings.BASE_DIR / "plans" / "vinh-long-1925-2023.yaml"
+DEMO_PASSWORD = "stiplan-demo"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str
+    unit: str
+    staff: bool = False
+    superuser: bool = False
+
+
+ACCOUNTS = [
+    DemoAccount("quantri", "Quản trị hệ thống", Role.ADMIN, "VL25.SKHCN", True, True),
+    DemoAccount("kehoach", "Nguyễn Văn Kế (chuyên viên kế hoạch)", Role.PLAN_OFFICER,
+                "VL25.SKHCN", True),
+    DemoAccount("thamdinh", "Trần Thị Thẩm (chuyên viên thẩm định)", Role.REVIEWER, "VL25.SKHCN"),
+    DemoAccount("baocao.stc", "Lê Văn Báo (Sở Tài chính)", Role.REPORTER, "VL25.STC"),
+    DemoAccount("baocao.sgddt", "Phạm Thị Cáo (Sở Giáo dục và Đào tạo)", Role.REPORTER,
+                "VL25.SGDDT"),
+    DemoAccount("lanhdao", "Võ Minh Đạo (lãnh đạo UBND tỉnh)", Role.LEADER, "VL25.UBND"),
+]
+
+
+def load_reference_data(orgs_file: Path = ORGS_FILE, plan_file: Path = PLAN_FILE) -> None:
+    """Units and the plan, loaded once (a second run changes nothing)."""
+    apply_orgs(parse_orgs(orgs_file.read_bytes()))
+    data = parse_plan(plan_file.read_bytes())
+    if not Plan.objects.filter(code=data["code"]).exists():
+        load_plan(data)
+
+
+@transaction.atomic
+def create_accounts() -> list[DemoAccount]:
+    User = get_user_model()
+    for acc in ACCOUNTS:
+        first, _, last = acc.full_name.partition(" ")
+        user, created = User.objects.get_or_create(
+            username=acc.username,
+            defaults={"first_name": first, "last_name": last, "is_staff": acc.staff,
+                      "is_superuser": acc.superuser, "email": f"{acc.username}@demo.invalid"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        unit = OrgUnit.objects.get(code=acc.unit)
+        membership, made = Membership.objects.get_or_create(
+            user=user, unit=unit, role=acc.role, defaults={"valid_from": date(2025, 7, 1)})
+        if made:
+            record("orgs.add_membership", membership, by=None, after={
+                "user": user.username, "unit": unit.code, "role": acc.role}, unit=unit)
+    return ACCOUNTS

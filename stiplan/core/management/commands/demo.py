@@ -1,0 +1,30 @@
+"""`stiplan demo [--port N] [--no-serve]`: migrate, load demo data, print accounts, serve."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from stiplan.core.cli import clean_errors
+from stiplan.core.demo import DEMO_PASSWORD, create_accounts, load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Dữ liệu minh họa và máy chủ thử / demo data and a local server"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true")
+
+    @clean_errors
+    def handle(self, *args, port: int, no_serve: bool, **opts):
+        call_command("migrate", verbosity=0, interactive=False)
+        load_reference_data()
+        accounts = create_accounts()
+        self.stdout.write("\nTài khoản minh họa / demo accounts "
+                          f"(mật khẩu / password: {DEMO_PASSWORD}):")
+        for acc in accounts:
+            self.stdout.write(f"  {acc.username:<14} {acc.role:<13} {acc.unit:<11} {acc.full_name}")
+        if no_serve:
+            return
+        self.stdout.write(f"\nMở / open http://127.0.0.1:{port}/\n")
+        call_command("collectstatic", verbosity=0, interactive=False)
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,172 @@
+"""Roles and permissions, in one place: the rules for writes and the row filters for reads.
+
+Every read in UI, API and exports goes through `Model.objects.restrict(user, action)`, which asks
+`restriction()` here; every write goes through an action function, which calls `require()` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị hệ thống")
+    PLAN_OFFICER = "plan_officer", _("Chuyên viên kế hoạch (Sở KH&CN)")
+    REVIEWER = "reviewer", _("Chuyên viên thẩm định báo cáo (Sở KH&CN)")
+    REPORTER = "reporter", _("Cán bộ báo cáo của đơn vị")
+    LEADER = "leader", _("Lãnh đạo (chỉ xem)")
+
+
+#: Roles that see the Department's internal data (drafts, all units' contacts, the audit log).
+INTERNAL_ROLES = frozenset({Role.ADMIN, Role.PLAN_OFFICER, Role.REVIEWER, Role.LEADER})
+#: Plan statuses that anybody, signed in or not, may read.
+PUBLIC_PLAN_STATUSES = ("in_force", "superseded", "expired")
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do: their roles and the units they belong to today."""
+
+    roles: frozenset[str] = frozenset()
+    unit_ids: frozenset[int] = frozenset()
+    is_authenticated: bool = False
+    is_superuser: bool = False
+    system: bool = False
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.system or self.is_superuser or Role.ADMIN in self.roles
+
+    @property
+    def internal(self) -> bool:
+        return self.is_admin or bool(self.roles & INTERNAL_ROLES)
+
+    def has(self, *roles: str) -> bool:
+        return self.is_admin or bool(self.roles & set(roles))
+
+
+SYSTEM_ACCESS = Access(system=True, is_authenticated=True)
+PUBLIC_ACCESS = Access()
+
+
+def access_of(user) -> Access:
+    """The user's Access, computed once per user object (None means the system: CLI, loaders)."""
+    if user is None:
+        return SYSTEM_ACCESS
+    if not getattr(user, "is_authenticated", False):
+        return PUBLIC_ACCESS
+    cached = getattr(user, "_stiplan_access", None)
+    if cached is not None:
+        return cached
+    from stiplan.orgs.models import Membership
+
+    pairs = list(Membership.objects.filter(user=user).valid_on(timezone.localdate())
+                 .values_list("role", "unit_id"))
+    access = Access(
+        roles=frozenset(r for r, _u in pairs),
+        unit_ids=frozenset(u for _r, u in pairs),
+        is_authenticated=True,
+        is_superuser=user.is_superuser,
+    )
+    user._stiplan_access = access
+    return access
+
+
+# --- Reads: row filters per model ------------------------------------------------------------
+
+def _public_plan(prefix: str):
+    def policy(access: Access, action: str):
+        if action == "view":
+            return True if access.internal else Q(**{f"{prefix}status__in": PUBLIC_PLAN_STATUSES})
+        return access.has(Role.PLAN_OFFICER)
+    return policy
+
+
+def _reference(access: Access, action: str):
+    return True if action == "view" else access.has(Role.PLAN_OFFICER)
+
+
+def _unit_scoped(access: Access, action: str):
+    """Data that belongs to one unit: its own people see it, the Department sees all."""
+    if action != "view":
+        return access.is_admin
+    if access.internal:
+        return True
+    if access.is_authenticated and access.unit_ids:
+        return Q(unit_id__in=access.unit_ids)
+    return False
+
+
+POLICIES = {
+    "orgs.orgunit": _reference,
+    "orgs.reorgevent": _reference,
+    "orgs.reorglink": _reference,
+    "orgs.membership": _unit_scoped,
+    "core.auditentry": _unit_scoped,
+    "plans.indicator": _reference,
+    "plans.plan": _public_plan(""),
+    "plans.relateddocument": _public_plan("plan__"),
+    "plans.objective": _public_plan("plan__"),
+    "plans.planindicator": _public_plan("plan__"),
+    "plans.target": _public_plan("plan__"),
+    "plans.taskgroup": _public_plan("plan__"),
+    "plans.action": _public_plan("group__plan__"),
+    "plans.assignment": _public_plan("action__group__plan__"),
+}
+
+
+def restriction(user, model, action: str = "view") -> bool | Q:
+    """True (all rows), False (none) or a Q filter for what `user` may `action` on `model`."""
+    access = access_of(user)
+    policy = POLICIES.get(model._meta.label_lower)
+    if policy is None:
+        return access.is_admin
+    return policy(access, action)
+
+
+# --- Writes: named permissions checked by action functions ----------------------------------
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return access_of(user).is_admin
+
+
+@rules.predicate
+def is_plan_officer(user) -> bool:
+    return access_of(user).has(Role.PLAN_OFFICER)
+
+
+@rules.predicate
+def is_internal(user) -> bool:
+    return access_of(user).internal
+
+
+rules.add_perm("plans.change_plan", is_plan_officer)
+rules.add_perm("plans.load_plan", is_plan_officer)
+rules.add_perm("plans.change_indicator", is_plan_officer)
+rules.add_perm("orgs.change_orgunit", is_plan_officer)
+rules.add_perm("orgs.change_reorgevent", is_plan_officer)
+rules.add_perm("orgs.change_membership", is_admin)
+rules.add_perm("core.view_auditentry", is_internal)
+
+
+def can(user, perm: str, obj=None) -> bool:
+    if user is None:
+        return True
+    return rules.has_perm(perm, user, obj)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """Raise PermissionDenied (with a bilingual message) unless `user` holds `perm`."""
+    if not can(user, perm, obj):
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này (%(perm)s).") % {"perm": perm}
+        )

@@ -1,0 +1,43 @@
+"""Home page and the change-history pages (nhật ký thay đổi)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import ListView, TemplateView
+
+from stiplan.core.models import AuditEntry
+from stiplan.plans.models import Plan
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["plans"] = Plan.objects.restrict(self.request.user).select_related("issuing_unit")
+        return ctx
+
+
+class AuditListView(LoginRequiredMixin, ListView):
+    """Every change the user may see, newest first."""
+
+    template_name = "core/audit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = AuditEntry.objects.restrict(self.request.user).select_related("unit")
+        if action := self.request.GET.get("action"):
+            qs = qs.filter(action=action)
+        return qs
+
+
+class ObjectHistoryView(AuditListView):
+    """The history of one object: who changed it, when, before → after."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(
+            object_type=self.kwargs["object_type"], object_id=self.kwargs["object_id"]
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["object_type"] = self.kwargs["object_type"]
+        return ctx

@@ -1,0 +1,146 @@
+"""Load organisation units and reorganisation events from YAML: validate all, then apply all."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from stiplan.core import yamlio as y
+from stiplan.core.audit import record, snapshot
+from stiplan.core.permissions import require
+from stiplan.orgs.models import EventKind, OrgUnit, ReorgEvent, ReorgLink, UnitType
+
+UNIT_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "type": (y.one_of(*UnitType.values), y.REQUIRED),
+    "name": (y.TEXT, y.REQUIRED),
+    "short_name": (y.OPT_TEXT, ""),
+    "name_en": (y.OPT_TEXT, ""),
+    "parent": (y.OPT_TEXT, ""),
+    "valid_from": (y.DATE, y.REQUIRED),
+    "valid_to": (y.OPT_DATE, None),
+    "synthetic": (y.BOOL, False),
+    "note": (y.OPT_TEXT, ""),
+}
+EVENT_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "date": (y.DATE, y.REQUIRED),
+    "kind": (y.one_of(*EventKind.values), y.REQUIRED),
+    "title": (y.TEXT, y.REQUIRED),
+    "legal_basis": (y.OPT_TEXT, ""),
+    "confirmed": (y.BOOL, True),
+    "links": (y.LIST, y.REQUIRED),
+}
+LINK_SPEC = {
+    "source": (y.TEXT, y.REQUIRED),
+    "target": (y.TEXT, y.REQUIRED),
+    "function": (y.OPT_TEXT, ""),
+}
+
+
+def parse_orgs(raw: bytes | str) -> dict:
+    """Validate an orgs file; return {'units': [...], 'events': [...]} or raise InputError."""
+    doc = y.load_yaml(raw)
+    c = y.Checker()
+    top = c.fields(doc, "(tệp)", {"schema": (y.one_of("stiplan.orgs/1"), y.REQUIRED),
+                                   "units": (y.LIST, []), "events": (y.LIST, [])})
+    if top is None:
+        c.raise_if_any()
+    known = {u.code: (u.valid_from, u.valid_to) for u in OrgUnit.objects.all()}
+    seen: dict = {}
+    units = []
+    for _i, node, path, line in c.items(top["units"] or [], "units"):
+        unit = c.fields(node, path, UNIT_SPEC)
+        if unit is None:
+            continue
+        unit["_line"] = line
+        c.unique(seen, unit["code"], f"{path}.code", line)
+        if unit["valid_from"] and unit["valid_to"] and unit["valid_to"] < unit["valid_from"]:
+            c.add(line, f"{path}.valid_to", "ngày kết thúc trước ngày bắt đầu",
+                  "end date is before start date")
+        units.append(unit)
+        if unit["code"]:
+            known[unit["code"]] = (unit["valid_from"], unit["valid_to"])
+    for unit in units:
+        if unit["parent"] and unit["parent"] not in known:
+            c.add(unit["_line"], f"units[{unit['code']}].parent",
+                  f"đơn vị cấp trên «{unit['parent']}» không tồn tại",
+                  f"parent unit '{unit['parent']}' does not exist")
+    events, seen_events = [], {}
+    for _i, node, path, line in c.items(top["events"] or [], "events"):
+        event = c.fields(node, path, EVENT_SPEC)
+        if event is None:
+            continue
+        c.unique(seen_events, event["code"], f"{path}.code", line)
+        links = []
+        for _j, link_node, link_path, link_line in c.items(event["links"] or [], f"{path}.links"):
+            link = c.fields(link_node, link_path, LINK_SPEC)
+            if link is None:
+                continue
+            for end in ("source", "target"):
+                if link[end] and link[end] not in known:
+                    c.add(link_line, f"{link_path}.{end}", f"đơn vị «{link[end]}» không tồn tại",
+                          f"unit '{link[end]}' does not exist")
+            target = known.get(link["target"])
+            day = event["date"]
+            if target and day and not (target[0] <= day and (target[1] is None or day <= target[1])):
+                c.add(link_line, f"{link_path}.target",
+                      f"đơn vị nhận «{link['target']}» không tồn tại vào ngày {day:%d/%m/%Y}",
+                      f"receiving unit '{link['target']}' does not exist on {day}")
+            links.append(link)
+        event["links"] = links
+        events.append(event)
+    c.raise_if_any()
+    return {"units": units, "events": events}
+
+
+@transaction.atomic
+def apply_orgs(data: dict, *, by=None) -> dict:
+    """Create or update every unit and event of a parsed file; one audit entry per change."""
+    require(by, "orgs.change_orgunit")
+    counts = {"units_created": 0, "units_updated": 0, "events": 0}
+    codes = {u["code"] for u in data["units"]}
+    existing = OrgUnit.objects.in_bulk(codes, field_name="code")
+    for unit in data["units"]:
+        fields = {k: v for k, v in unit.items() if k not in ("code", "parent", "_line")}
+        obj = existing.get(unit["code"])
+        before = snapshot(obj)
+        if obj is None:
+            obj = OrgUnit(code=unit["code"], **fields)
+            counts["units_created"] += 1
+        else:
+            for k, v in fields.items():
+                setattr(obj, k, v)
+        obj.save()
+        existing[obj.code] = obj
+        after = snapshot(obj)
+        if before != after:
+            counts["units_updated"] += before is not None
+            record("orgs.load_unit", obj, by=by, before=before, after=after, unit=obj)
+    parents = {u["code"]: u["parent"] for u in data["units"]}
+    lookup = OrgUnit.objects.in_bulk(
+        codes | {p for p in parents.values() if p}, field_name="code"
+    )
+    for code, parent in parents.items():
+        unit = lookup[code]
+        new_parent = lookup.get(parent) if parent else None
+        if unit.parent_id != (new_parent.pk if new_parent else None):
+            unit.parent = new_parent
+            unit.save(update_fields=["parent"])
+    link_codes = {x for e in data["events"] for k in e["links"] for x in (k["source"], k["target"])}
+    units_by_code = OrgUnit.objects.in_bulk(link_codes, field_name="code")
+    for event in data["events"]:
+        fields = {k: v for k, v in event.items() if k not in ("code", "links")}
+        obj, created = ReorgEvent.objects.update_or_create(code=event["code"], defaults=fields)
+        before = [f"{k.source.code}>{k.target.code}:{k.function}" for k in obj.links.all()]
+        obj.links.all().delete()
+        ReorgLink.objects.bulk_create(
+            ReorgLink(event=obj, source=units_by_code[k["source"]],
+                      target=units_by_code[k["target"]], function=k["function"])
+            for k in event["links"]
+        )
+        after = [f"{k['source']}>{k['target']}:{k['function']}" for k in event["links"]]
+        if created or before != after:
+            counts["events"] += 1
+            record("orgs.load_event", obj, by=by, before=None if created else {"links": before},
+                   after={**snapshot(obj), "links": after})
+    return counts

@@ -1,0 +1,28 @@
+"""Read API for plans: the list, and each plan in the same normal form as the YAML export."""
+
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from stiplan.plans.io import export_plan, to_json_ready
+from stiplan.plans.models import Plan
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    issuing_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    number = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["code", "number", "title", "title_en", "status", "period_start", "period_end",
+                  "issuing_unit"]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return Plan.objects.restrict(self.request.user).select_related("issuing_unit")
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(to_json_ready(export_plan(self.get_object())))

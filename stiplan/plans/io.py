@@ -1,0 +1,512 @@
+"""Plans as YAML: validate a whole file, load it in one transaction, export it without loss.
+
+`parse_plan` returns the plan in normal form (every field present); `export_plan` returns the
+same normal form from the database, so `export_plan(load(parse_plan(f))) == parse_plan(f)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import yaml
+from django.db import transaction
+from django.db.models import Prefetch
+
+from stiplan.core import yamlio as y
+from stiplan.core.audit import record
+from stiplan.core.permissions import require
+from stiplan.orgs.models import OrgUnit, UnitType
+from stiplan.plans.models import (
+    Action,
+    Assignment,
+    AssignmentRole,
+    Basis,
+    Comparator,
+    Direction,
+    Indicator,
+    ObjectiveKind,
+    Plan,
+    PlanIndicator,
+    PlanStatus,
+    RelatedDocument,
+    Section,
+    Target,
+    TaskGroup,
+    ValueType,
+)
+
+SCHEMA = "stiplan.plan/1"
+DOC_SPEC = {"number": (y.TEXT, y.REQUIRED), "date": (y.DATE, y.REQUIRED)}
+LEGAL_SPEC = {
+    "number": (y.TEXT, y.REQUIRED),
+    "date": (y.DATE, y.REQUIRED),
+    "document_type": (y.TEXT, y.REQUIRED),
+    "signer": (y.OPT_TEXT, ""),
+    "signer_title": (y.OPT_TEXT, ""),
+    "proposing_unit": (y.OPT_TEXT, ""),
+    "proposing_document": (y.MAP, None),
+    "grounds": (y.LIST, []),
+}
+STRATEGY_SPEC = {
+    "number": (y.TEXT, y.REQUIRED),
+    "date": (y.DATE, y.REQUIRED),
+    "issuer": (y.OPT_TEXT, ""),
+    "title": (y.TEXT, y.REQUIRED),
+}
+RELATED_SPEC = {
+    "relation": (y.one_of("linked_plan", "programme", "supersedes", "superseded_by"), y.REQUIRED),
+    "number": (y.TEXT, y.REQUIRED),
+    "date": (y.OPT_DATE, None),
+    "title": (y.TEXT, y.REQUIRED),
+    "plan_code": (y.OPT_TEXT, ""),
+}
+REPORTING_SPEC = {
+    "annual_due": (y.TEXT, y.REQUIRED),
+    "ad_hoc": (y.BOOL, True),
+    "recipients": (y.LIST, []),
+    "wording": (y.OPT_TEXT, ""),
+}
+OBJECTIVE_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "kind": (y.one_of(*ObjectiveKind.values), y.REQUIRED),
+    "text": (y.TEXT, y.REQUIRED),
+}
+INDICATOR_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "name": (y.TEXT, y.REQUIRED),
+    "name_en": (y.OPT_TEXT, ""),
+    "unit": (y.OPT_TEXT, ""),
+    "direction": (y.one_of(*Direction.values), y.REQUIRED),
+    "value_type": (y.one_of(*ValueType.values), y.REQUIRED),
+    "cumulative": (y.BOOL, False),
+    "objective": (y.OPT_TEXT, ""),
+}
+TARGET_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "indicator": (y.TEXT, y.REQUIRED),
+    "year": (y.INT, y.REQUIRED),
+    "comparator": (y.one_of(*Comparator.values), y.REQUIRED),
+    "value": (y.OPT_NUMBER, None),
+    "low": (y.OPT_NUMBER, None),
+    "high": (y.OPT_NUMBER, None),
+    "at_least": (y.BOOL, False),
+    "wording": (y.TEXT, y.REQUIRED),
+    "recurring": (y.BOOL, False),
+    "source": (y.OPT_TEXT, ""),
+}
+GROUP_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "section": (y.one_of(*Section.values), y.REQUIRED),
+    "title": (y.TEXT, y.REQUIRED),
+    "actions": (y.LIST, y.REQUIRED),
+}
+ACTION_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "text": (y.TEXT, y.REQUIRED),
+    "targets": (y.LIST, []),
+    "assignments": (y.LIST, []),
+}
+ASSIGNMENT_SPEC = {
+    "unit": (y.OPT_TEXT, ""),
+    "unit_type": (y.OPT_TEXT, ""),
+    "role": (y.one_of(*AssignmentRole.values), y.REQUIRED),
+    "basis": (y.one_of(*Basis.values), Basis.SEED),
+    "function": (y.OPT_TEXT, ""),
+}
+PLAN_SPEC = {
+    "schema": (y.one_of(SCHEMA), y.REQUIRED),
+    "code": (y.TEXT, y.REQUIRED),
+    "title": (y.TEXT, y.REQUIRED),
+    "title_en": (y.OPT_TEXT, ""),
+    "status": (y.one_of(*PlanStatus.values), y.REQUIRED),
+    "period": (y.MAP, y.REQUIRED),
+    "issuing_unit": (y.TEXT, y.REQUIRED),
+    "legal_basis": (y.MAP, y.REQUIRED),
+    "parent_strategy": (y.MAP, None),
+    "related_documents": (y.LIST, []),
+    "reporting": (y.MAP, y.REQUIRED),
+    "purposes": (y.LIST, []),
+    "requirements": (y.LIST, []),
+    "objectives": (y.LIST, []),
+    "indicators": (y.LIST, []),
+    "targets": (y.LIST, []),
+    "task_groups": (y.LIST, []),
+}
+
+
+class _PlanReader:
+    """Reads and checks one plan document; every problem is collected with its line."""
+
+    def __init__(self, doc) -> None:
+        self.c = y.Checker()
+        self.doc = doc
+
+    def read(self) -> dict:
+        c = self.c
+        plan = c.fields(self.doc, "(tệp)", PLAN_SPEC)
+        if plan is None:
+            c.raise_if_any()
+        doc = self.doc
+        if plan["code"] and not _is_slug(plan["code"]):
+            c.add(y.line_of(doc, "code"), "code",
+                  "mã kế hoạch chỉ gồm chữ thường không dấu, số và '-'",
+                  "plan code may hold only lowercase ASCII letters, digits and '-'")
+        plan["period"] = c.fields(doc.get("period") or {}, "period",
+                                  {"start": (y.INT, y.REQUIRED), "end": (y.INT, y.REQUIRED)})
+        period = plan["period"] or {}
+        start, end = period.get("start"), period.get("end")
+        if start and end and start > end:
+            c.add(y.line_of(doc, "period"), "period", f"năm bắt đầu {start} sau năm kết thúc {end}",
+                  f"start year {start} is after end year {end}")
+        self.start, self.end = start, end
+        plan["legal_basis"] = self._legal(doc.get("legal_basis"))
+        self.on = (plan["legal_basis"] or {}).get("date")
+        self.units = self._units_on(self.on)
+        self._unit_ref(plan["issuing_unit"], "issuing_unit", y.line_of(doc, "issuing_unit"))
+        if plan["parent_strategy"] is not None:
+            plan["parent_strategy"] = c.fields(plan["parent_strategy"], "parent_strategy",
+                                               STRATEGY_SPEC)
+        plan["related_documents"] = self._list(doc, "related_documents", RELATED_SPEC)
+        plan["reporting"] = self._reporting(doc.get("reporting"))
+        plan["purposes"] = self._texts(doc, "purposes")
+        plan["requirements"] = self._texts(doc, "requirements")
+        plan["objectives"] = self._list(doc, "objectives", OBJECTIVE_SPEC, unique="code")
+        objective_codes = {o["code"] for o in plan["objectives"]}
+        indicators = self._entries(doc, "indicators", INDICATOR_SPEC, unique="code")
+        for ind, path, line in indicators:
+            if ind["objective"] and ind["objective"] not in objective_codes:
+                c.add(line, f"{path}.objective",
+                      f"mục tiêu «{ind['objective']}» không có trong kế hoạch",
+                      f"objective '{ind['objective']}' is not in the plan")
+        plan["indicators"] = [ind for ind, _p, _l in indicators]
+        indicator_codes = {i["code"] for i in plan["indicators"]}
+        targets = self._entries(doc, "targets", TARGET_SPEC, unique="code")
+        for target, path, line in targets:
+            self._target(target, path, line, indicator_codes)
+        plan["targets"] = [t for t, _p, _l in targets]
+        plan["task_groups"] = self._groups(doc, {t["code"] for t in plan["targets"]})
+        c.raise_if_any()
+        return plan
+
+    # -- parts -------------------------------------------------------------------------------
+    def _entries(self, node, key, spec, unique: str | None = None) -> list[tuple[dict, str, int]]:
+        """(fields, path, line) for each well-formed item of the list `node[key]`."""
+        out, seen = [], {}
+        for _i, item, path, line in self.c.items(node.get(key) or [], key):
+            data = self.c.fields(item, path, spec)
+            if data is None:
+                continue
+            if unique:
+                self.c.unique(seen, data[unique], f"{path}.{unique}", line)
+            out.append((data, path, line))
+        return out
+
+    def _list(self, node, key, spec, unique: str | None = None) -> list[dict]:
+        return [data for data, _path, _line in self._entries(node, key, spec, unique)]
+
+    def _texts(self, node, key) -> list[str]:
+        out = []
+        for _i, item, path, line in self.c.items(node.get(key) or [], key):
+            if isinstance(item, str) and item.strip():
+                out.append(item)
+            else:
+                self.c.add(line, path, "cần một đoạn văn bản", "a paragraph of text is required")
+        return out
+
+    def _legal(self, node) -> dict | None:
+        legal = self.c.fields(node, "legal_basis", LEGAL_SPEC)
+        if legal is None:
+            return None
+        if legal["proposing_document"] is not None:
+            legal["proposing_document"] = self.c.fields(
+                legal["proposing_document"], "legal_basis.proposing_document", DOC_SPEC)
+        legal["grounds"] = self._texts(node, "grounds")
+        return legal
+
+    def _reporting(self, node) -> dict | None:
+        rep = self.c.fields(node, "reporting", REPORTING_SPEC)
+        if rep is None:
+            return None
+        due = rep["annual_due"] or ""
+        try:
+            month, day = (int(x) for x in due.split("-"))
+            dt.date(2001, month, day)
+        except ValueError:
+            self.c.add(y.line_of(node, "annual_due"), "reporting.annual_due",
+                       f"hạn báo cáo «{due}» phải có dạng MM-DD", f"deadline '{due}' must be MM-DD")
+        for i, code in enumerate(rep["recipients"]):
+            self._unit_ref(code, f"reporting.recipients[{i}]", y.line_of(rep["recipients"], i))
+        return rep
+
+    def _target(self, t: dict, path: str, line, indicators: set[str]) -> None:
+        c = self.c
+        if t["indicator"] and t["indicator"] not in indicators:
+            c.add(line, f"{path}.indicator", f"chỉ tiêu «{t['indicator']}» chưa được khai báo",
+                  f"indicator '{t['indicator']}' is not declared")
+        if t["year"] and self.start and self.end and not (
+            self.start <= t["year"] <= self.end
+        ):
+            c.add(line, f"{path}.year",
+                  f"năm mốc {t['year']} nằm ngoài kỳ kế hoạch {self.start}–{self.end}",
+                  f"milestone {t['year']} is outside the plan period {self.start}–{self.end}")
+        if t["comparator"] == Comparator.RANGE:
+            if t["low"] is None or t["high"] is None or t["value"] is not None:
+                c.add(line, path, "khoảng giá trị cần low và high, không dùng value",
+                      "a range needs low and high, and no value")
+            elif t["low"] > t["high"]:
+                c.add(line, f"{path}.low", f"cận dưới {t['low']} lớn hơn cận trên {t['high']}",
+                      f"low {t['low']} is greater than high {t['high']}")
+        elif t["comparator"] and (t["value"] is None or t["low"] is not None
+                                  or t["high"] is not None):
+            c.add(line, path, "so sánh đơn cần value, không dùng low/high",
+                  "a single comparison needs value, and no low/high")
+
+    def _groups(self, doc, target_codes: set[str]) -> list[dict]:
+        entries = self._entries(doc, "task_groups", GROUP_SPEC, unique="code")
+        seen_actions: dict = {}
+        for group, gpath, _gline in entries:
+            raw_actions = group["actions"] or []
+            actions = []
+            for _i, item, path, line in self.c.items(raw_actions, f"{gpath}.actions"):
+                action = self.c.fields(item, path, ACTION_SPEC)
+                if action is None:
+                    continue
+                self.c.unique(seen_actions, action["code"], f"{path}.code", line)
+                for j, code in enumerate(action["targets"]):
+                    if code not in target_codes:
+                        self.c.add(y.line_of(action["targets"], j), f"{path}.targets[{j}]",
+                                   f"mục tiêu «{code}» không có trong kế hoạch",
+                                   f"target '{code}' is not in the plan")
+                action["targets"] = list(action["targets"])
+                action["assignments"] = [
+                    self._assignment(a, apath, aline)
+                    for _j, a, apath, aline in self.c.items(item.get("assignments") or [],
+                                                            f"{path}.assignments")
+                ]
+                action["assignments"] = [a for a in action["assignments"] if a]
+                actions.append(action)
+            group["actions"] = actions
+        return [group for group, _p, _l in entries]
+
+    def _assignment(self, node, path, line) -> dict | None:
+        a = self.c.fields(node, path, ASSIGNMENT_SPEC)
+        if a is None:
+            return None
+        if bool(a["unit"]) == bool(a["unit_type"]):
+            self.c.add(line, path, "cần đúng một trong hai: unit hoặc unit_type",
+                       "exactly one of unit or unit_type is required")
+        if a["unit"]:
+            self._unit_ref(a["unit"], f"{path}.unit", line)
+        if a["unit_type"] and a["unit_type"] not in UnitType.values:
+            self.c.add(line, f"{path}.unit_type", f"loại đơn vị «{a['unit_type']}» không hợp lệ",
+                       f"invalid unit type '{a['unit_type']}'")
+        return a
+
+    def _units_on(self, day) -> dict[str, OrgUnit]:
+        return OrgUnit.objects.in_bulk(field_name="code") if day else {}
+
+    def _unit_ref(self, code, path, line) -> None:
+        if not code:
+            return
+        unit = self.units.get(code)
+        if unit is None:
+            self.c.add(line, path, f"đơn vị «{code}» không tồn tại", f"unknown unit '{code}'")
+        elif self.on and not unit.valid_on(self.on):
+            self.c.add(line, path,
+                       f"đơn vị «{code}» không tồn tại vào ngày ban hành {self.on:%d/%m/%Y}",
+                       f"unit '{code}' did not exist on the issue date {self.on}")
+
+
+def _is_slug(code: str) -> bool:
+    return all(ch.isascii() and (ch.islower() or ch.isdigit() or ch == "-") for ch in code)
+
+
+def parse_plan(raw: bytes | str) -> dict:
+    """Validate a plan file; return its normal form or raise InputError naming every place."""
+    return _PlanReader(y.load_yaml(raw)).read()
+
+
+# --- Apply -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def load_plan(data: dict, *, by=None, replace: bool = False) -> Plan:
+    """Create the plan from its normal form (or replace it, when `replace`), audited."""
+    require(by, "plans.load_plan")
+    existing = Plan.objects.filter(code=data["code"]).first()
+    before = None
+    if existing is not None:
+        if not replace:
+            from stiplan.core.yamlio import InputError, Problem
+
+            raise InputError([Problem(None, "code",
+                                      f"kế hoạch «{data['code']}» đã có; dùng --replace để thay",
+                                      f"plan '{data['code']}' exists; use --replace")])
+        before = export_plan(existing)
+        existing.delete()
+    units = OrgUnit.objects.in_bulk(field_name="code")
+    legal = data["legal_basis"]
+    plan = Plan.objects.create(
+        code=data["code"], title=data["title"], title_en=data["title_en"], status=data["status"],
+        period_start=data["period"]["start"], period_end=data["period"]["end"],
+        issuing_unit=units[data["issuing_unit"]], legal_basis=_jsonable(legal),
+        parent_strategy=_jsonable(data["parent_strategy"]) or {},
+        purposes=data["purposes"], requirements=data["requirements"],
+        reporting=_jsonable(data["reporting"]),
+    )
+    RelatedDocument.objects.bulk_create(
+        RelatedDocument(plan=plan, order=i, **doc) for i, doc in enumerate(data["related_documents"])
+    )
+    objectives = {}
+    for i, o in enumerate(data["objectives"]):
+        objectives[o["code"]] = plan.objectives.create(order=i, **o)
+    indicators = {}
+    for i, ind in enumerate(data["indicators"]):
+        fields = {k: v for k, v in ind.items() if k not in ("code", "objective")}
+        indicator, _ = Indicator.objects.update_or_create(code=ind["code"], defaults=fields)
+        indicators[ind["code"]] = indicator
+        PlanIndicator.objects.create(plan=plan, indicator=indicator, order=i,
+                                     objective=objectives.get(ind["objective"]))
+    targets = {}
+    for i, t in enumerate(data["targets"]):
+        fields = {k: v for k, v in t.items() if k != "indicator"}
+        targets[t["code"]] = Target.objects.create(plan=plan, order=i,
+                                                   indicator=indicators[t["indicator"]], **fields)
+    for gi, g in enumerate(data["task_groups"]):
+        group = TaskGroup.objects.create(plan=plan, order=gi, code=g["code"], section=g["section"],
+                                         title=g["title"])
+        for ai, a in enumerate(g["actions"]):
+            action = Action.objects.create(group=group, order=ai, code=a["code"], text=a["text"])
+            action.targets.set([targets[c] for c in a["targets"]])
+            Assignment.objects.bulk_create(
+                Assignment(action=action, order=k, unit=units.get(s["unit"]),
+                           unit_type=s["unit_type"], role=s["role"], basis=s["basis"],
+                           function=s["function"])
+                for k, s in enumerate(a["assignments"])
+            )
+    record("plans.load_plan", plan, by=by, before=before, after=export_plan(plan),
+           unit=plan.issuing_unit)
+    return plan
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+def _dates(value, keys=("date",)):
+    """JSON-stored dates back to date objects, so that export equals the parsed normal form."""
+    if isinstance(value, dict):
+        return {k: (dt.date.fromisoformat(v) if k in keys and isinstance(v, str) else _dates(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates(v) for v in value]
+    return value
+
+
+def _num(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize() + 0
+
+
+def export_plan(plan: Plan) -> dict:
+    """The plan in normal form, equal to what `parse_plan` returns for the file it came from."""
+    plan = (
+        Plan.objects.select_related("issuing_unit")
+        .prefetch_related(
+            "related_documents", "objectives",
+            Prefetch("plan_indicators", queryset=PlanIndicator.objects.select_related(
+                "indicator", "objective")),
+            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+            Prefetch("task_groups__actions", queryset=Action.objects.prefetch_related(
+                "targets", Prefetch("assignments",
+                                    queryset=Assignment.objects.select_related("unit")))),
+        )
+        .get(pk=plan.pk)
+    )
+    legal = _dates(plan.legal_basis)
+    if legal.get("proposing_document"):
+        legal["proposing_document"] = _dates(legal["proposing_document"])
+    return {
+        "schema": SCHEMA,
+        "code": plan.code,
+        "title": plan.title,
+        "title_en": plan.title_en,
+        "status": plan.status,
+        "period": {"start": plan.period_start, "end": plan.period_end},
+        "issuing_unit": plan.issuing_unit.code,
+        "legal_basis": legal,
+        "parent_strategy": _dates(plan.parent_strategy) or None,
+        "related_documents": [
+            {"relation": d.relation, "number": d.number, "date": d.date, "title": d.title,
+             "plan_code": d.plan_code}
+            for d in plan.related_documents.all()
+        ],
+        "reporting": plan.reporting,
+        "purposes": plan.purposes,
+        "requirements": plan.requirements,
+        "objectives": [{"code": o.code, "kind": o.kind, "text": o.text}
+                       for o in plan.objectives.all()],
+        "indicators": [
+            {"code": pi.indicator.code, "name": pi.indicator.name, "name_en": pi.indicator.name_en,
+             "unit": pi.indicator.unit, "direction": pi.indicator.direction,
+             "value_type": pi.indicator.value_type, "cumulative": pi.indicator.cumulative,
+             "objective": pi.objective.code if pi.objective else ""}
+            for pi in plan.plan_indicators.all()
+        ],
+        "targets": [
+            {"code": t.code, "indicator": t.indicator.code, "year": t.year,
+             "comparator": t.comparator, "value": _num(t.value), "low": _num(t.low),
+             "high": _num(t.high), "at_least": t.at_least, "wording": t.wording,
+             "recurring": t.recurring, "source": t.source}
+            for t in plan.targets.all()
+        ],
+        "task_groups": [
+            {"code": g.code, "section": g.section, "title": g.title, "actions": [
+                {"code": a.code, "text": a.text,
+                 "targets": [t.code for t in sorted(a.targets.all(), key=lambda t: t.order)],
+                 "assignments": [
+                     {"unit": s.unit.code if s.unit else "", "unit_type": s.unit_type,
+                      "role": s.role, "basis": s.basis, "function": s.function}
+                     for s in a.assignments.all()
+                 ]}
+                for a in g.actions.all()
+            ]}
+            for g in plan.task_groups.all()
+        ],
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+_Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar(
+    "tag:yaml.org,2002:float" if v != v.to_integral_value() else "tag:yaml.org,2002:int",
+    format(v, "f")))
+
+
+def to_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def to_json_ready(data: dict) -> dict:
+    """Normal form with dates as ISO strings and numbers as JSON numbers."""
+    if isinstance(data, dict):
+        return {k: to_json_ready(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [to_json_ready(v) for v in data]
+    if isinstance(data, dt.date):
+        return data.isoformat()
+    if isinstance(data, Decimal):
+        return int(data) if data == data.to_integral_value() else float(data)
+    return data

@@ -1,0 +1,44 @@
+"""`stiplan plan load FILE` and `stiplan plan export CODE --format json|yaml`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from stiplan.core.cli import clean_errors, print_json
+from stiplan.plans.io import export_plan, load_plan, parse_plan, to_json_ready, to_yaml
+from stiplan.plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Nạp và xuất kế hoạch dạng dữ liệu / load and export plans as data"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        load = sub.add_parser("load", help="nạp kế hoạch từ tệp YAML / load a plan file")
+        load.add_argument("file")
+        load.add_argument("--replace", action="store_true",
+                          help="thay kế hoạch cùng mã / replace the plan with the same code")
+        load.add_argument("--check", action="store_true",
+                          help="chỉ kiểm tra, không lưu / validate only")
+        export = sub.add_parser("export", help="xuất kế hoạch / export a plan")
+        export.add_argument("code")
+        export.add_argument("--format", choices=["json", "yaml"], default="yaml")
+
+    @clean_errors
+    def handle(self, *args, verb, **opts):
+        if verb == "load":
+            data = parse_plan(Path(opts["file"]).read_bytes())
+            if opts["check"]:
+                self.stdout.write(f"OK: {data['code']}")
+                return
+            plan = load_plan(data, replace=opts["replace"])
+            self.stdout.write(f"Đã nạp kế hoạch / loaded plan {plan.code}")
+            return
+        plan = Plan.objects.filter(code=opts["code"]).first()
+        if plan is None:
+            raise CommandError(f"Không có kế hoạch «{opts['code']}» / no plan '{opts['code']}'")
+        data = export_plan(plan)
+        if opts["format"] == "json":
+            print_json(to_json_ready(data))
+        else:
+            self.stdout.write(to_yaml(data), ending="")

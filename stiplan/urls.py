@@ -1,0 +1,21 @@
+"""URL map: pages, admin, i18n switch and the REST API under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from stiplan.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("plans/", include("stiplan.plans.urls")),
+    path("units/", include("stiplan.orgs.urls")),
+    path("history/", core_views.AuditListView.as_view(), name="audit-list"),
+    path("history/<str:object_type>/<str:object_id>/", core_views.ObjectHistoryView.as_view(),
+         name="object-history"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("stiplan.api_urls")),
+]

@@ -1,0 +1,47 @@
+"""Shared fixtures: the Vĩnh Long units and plan loaded once per test database, and users."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from stiplan.core.demo import ACCOUNTS, DEMO_PASSWORD, create_accounts, load_reference_data
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data (units, plan, demo accounts) once into the test database."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+        create_accounts()
+
+
+@pytest.fixture
+def plan(db):
+    from stiplan.plans.models import Plan
+
+    return Plan.objects.get(code="vinh-long-1925-2023")
+
+
+@pytest.fixture
+def users(db) -> dict:
+    """The demo accounts by role, plus an anonymous visitor under the key 'public'."""
+    from django.contrib.auth.models import AnonymousUser
+
+    User = get_user_model()
+    found = {acc.role: User.objects.get(username=acc.username) for acc in ACCOUNTS
+             if acc.username != "baocao.sgddt"}
+    found["public"] = AnonymousUser()
+    return found
+
+
+@pytest.fixture
+def login(client):
+    def as_user(username: str):
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        return client
+    return as_user
