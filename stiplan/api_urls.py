@@ -7,8 +7,8 @@ from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
 
 router = DefaultRouter()
-router.register("units", OrgUnitViewSet, basename="unit")
-router.register("memberships", MembershipViewSet, basename="membership")
-router.register("plans", PlanViewSet, basename="plan")
-router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("units", OrgUnitViewSet, basename="api-unit")
+router.register("memberships", MembershipViewSet, basename="api-membership")
+router.register("plans", PlanViewSet, basename="api-plan")
+router.register("audit", AuditEntryViewSet, basename="api-audit")
 urlpatterns = router.urls

@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from stiplan.core.yamlio import InputError
 
 
-def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+def print_json(data, out=None) -> None:
+    """One JSON document on the command's stdout (its OutputWrapper, or sys.stdout)."""
+    (out or sys.stdout).write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def clean_errors(handler: Callable) -> Callable:

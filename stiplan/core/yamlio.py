@@ -7,6 +7,7 @@ applied, inside one transaction.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -97,6 +98,27 @@ def load_yaml(raw: bytes | str, path: str = "") -> object:
         detail = getattr(exc, "problem", None) or str(exc)
         raise InputError([Problem(line, path or "(tệp)", f"YAML sai cú pháp: {detail}",
                                   f"malformed YAML: {detail}")]) from None
+    except (ValueError, OverflowError) as exc:  # e.g. a date such as 2023-13-45
+        raise InputError([Problem(_impossible_date_line(raw), path or "(tệp)",
+                                  f"giá trị không hợp lệ: {exc}",
+                                  f"invalid value: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(None, path or "(tệp)", "cấu trúc lồng nhau quá sâu",
+                                  "structure nested too deeply")]) from None
+
+
+_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _impossible_date_line(text: str) -> int | None:
+    """The first line holding a date-shaped value that is not a real date."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE.finditer(line):
+            try:
+                dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return number
+    return None
 
 
 def line_of(container, key=None) -> int | None:

@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 units = units.filter(type=opts["type"])
             rows = [unit_json(u) for u in units]
             if opts["format"] == "json":
-                print_json({"date": day.isoformat(), "count": len(rows), "units": rows})
+                print_json({"date": day.isoformat(), "count": len(rows), "units": rows}, self.stdout)
             else:
                 for r in rows:
                     self.stdout.write(f"{r['code']:<16} {r['type']:<11} {r['name']}")
@@ -68,6 +68,6 @@ class Command(BaseCommand):
             raise CommandError(f"Không có đơn vị «{opts['code']}» / no unit '{opts['code']}'")
         codes = load_lineage().successors(opts["code"], day, opts["function"])
         if opts["format"] == "json":
-            print_json({"unit": opts["code"], "date": day.isoformat(), "successors": codes})
+            print_json({"unit": opts["code"], "date": day.isoformat(), "successors": codes}, self.stdout)
         else:
             self.stdout.write("\n".join(codes) or "-")

@@ -39,6 +39,6 @@ class Command(BaseCommand):
             raise CommandError(f"Không có kế hoạch «{opts['code']}» / no plan '{opts['code']}'")
         data = export_plan(plan)
         if opts["format"] == "json":
-            print_json(to_json_ready(data))
+            print_json(to_json_ready(data), self.stdout)
         else:
             self.stdout.write(to_yaml(data), ending="")
