@@ -42,6 +42,8 @@ def users(db) -> dict:
 @pytest.fixture
 def login(client):
     def as_user(username: str):
-        assert client.login(username=username, password=DEMO_PASSWORD)
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        client.force_login(user)
         return client
     return as_user

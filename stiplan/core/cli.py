@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 
 from stiplan.core.yamlio import InputError
 
@@ -33,5 +34,10 @@ def clean_errors(handler: Callable) -> Callable:
             ) from None
         except (PermissionDenied, ValidationError, OSError) as exc:
             raise CommandError(str(exc)) from None
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Cơ sở dữ liệu từ chối thay đổi, không có gì được lưu / "
+                f"the database refused the change, nothing was saved: {exc}"
+            ) from None
 
     return wrapper

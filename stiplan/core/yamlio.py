@@ -58,6 +58,12 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     data.line, data.lines, data.duplicates = node.start_mark.line + 1, {}, []
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found unhashable key",
+                key_node.start_mark) from None
         if key in data:
             data.duplicates.append((key, key_node.start_mark.line + 1))
         data[key] = loader.construct_object(value_node, deep=True)
@@ -87,15 +93,22 @@ def load_yaml(raw: bytes | str, path: str = "") -> object:
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(None, path or "(tệp)",
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError([Problem(line, path or "(tệp)",
                                       f"tệp không phải UTF-8 (byte {exc.start})",
                                       f"file is not UTF-8 (byte {exc.start})")]) from None
     try:
         return yaml.load(raw, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.YAMLError as exc:
+        # An unclosed quote or bracket is reported where it was opened (the context),
+        # not at the end of the file where the scanner gave up.
         mark = getattr(exc, "problem_mark", None)
+        if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark:
+            mark = exc.context_mark
         line = mark.line + 1 if mark else None
         detail = getattr(exc, "problem", None) or str(exc)
+        if getattr(exc, "context", None):
+            detail = f"{detail} ({exc.context})"
         raise InputError([Problem(line, path or "(tệp)", f"YAML sai cú pháp: {detail}",
                                   f"malformed YAML: {detail}")]) from None
     except (ValueError, OverflowError) as exc:  # e.g. a date such as 2023-13-45
@@ -150,6 +163,19 @@ def _int(v):
     if isinstance(v, int) and not isinstance(v, bool):
         return v
     raise ValueError("cần một số nguyên", "an integer is required")
+
+
+def _year(v):
+    year = _int(v)
+    if 1900 <= year <= 2100:
+        return year
+    raise ValueError(f"năm {year} không hợp lệ (1900–2100)", f"year {year} is out of range (1900–2100)")
+
+
+def _code(v):
+    if isinstance(v, str) and v.strip():
+        return v
+    raise ValueError("cần một mã dạng chuỗi", "a code (string) is required")
 
 
 def _number(v):
@@ -211,7 +237,8 @@ def one_of(*choices: str) -> Callable:
     return check
 
 
-TEXT, OPT_TEXT, INT, NUMBER, OPT_NUMBER = _text, _opt_text, _int, _number, _opt_number
+TEXT, OPT_TEXT, INT, YEAR, CODE = _text, _opt_text, _int, _year, _code
+NUMBER, OPT_NUMBER = _number, _opt_number
 BOOL, DATE, OPT_DATE, LIST, MAP = _bool, _date, _opt_date, _list, _map
 REQUIRED = object()
 
@@ -250,6 +277,17 @@ class Checker:
                 vi, en = exc.args if len(exc.args) == 2 else (str(exc), str(exc))
                 self.add(line_of(node, key), f"{path}.{key}", vi, en)
                 out[key] = None
+        return out
+
+    def codes(self, node, path: str) -> list[str]:
+        """A list of codes (strings); anything else is a problem at its line."""
+        out = []
+        for i, item, item_path, line in self.items(node, path):
+            if isinstance(item, str) and item.strip():
+                out.append(item)
+            else:
+                self.add(line or line_of(node, i), item_path, "cần một mã dạng chuỗi",
+                         "a code (string) is required")
         return out
 
     def items(self, node, path: str):

@@ -85,7 +85,7 @@ INDICATOR_SPEC = {
 TARGET_SPEC = {
     "code": (y.TEXT, y.REQUIRED),
     "indicator": (y.TEXT, y.REQUIRED),
-    "year": (y.INT, y.REQUIRED),
+    "year": (y.YEAR, y.REQUIRED),
     "comparator": (y.one_of(*Comparator.values), y.REQUIRED),
     "value": (y.OPT_NUMBER, None),
     "low": (y.OPT_NUMBER, None),
@@ -153,7 +153,7 @@ class _PlanReader:
                   "mã kế hoạch chỉ gồm chữ thường không dấu, số và '-'",
                   "plan code may hold only lowercase ASCII letters, digits and '-'")
         plan["period"] = c.fields(doc.get("period") or {}, "period",
-                                  {"start": (y.INT, y.REQUIRED), "end": (y.INT, y.REQUIRED)})
+                                  {"start": (y.YEAR, y.REQUIRED), "end": (y.YEAR, y.REQUIRED)})
         period = plan["period"] or {}
         start, end = period.get("start"), period.get("end")
         if start and end and start > end:
@@ -232,11 +232,14 @@ class _PlanReader:
         try:
             month, day = (int(x) for x in due.split("-"))
             dt.date(2001, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.c.add(y.line_of(node, "annual_due"), "reporting.annual_due",
                        f"hạn báo cáo «{due}» phải có dạng MM-DD", f"deadline '{due}' must be MM-DD")
-        for i, code in enumerate(rep["recipients"]):
-            self._unit_ref(code, f"reporting.recipients[{i}]", y.line_of(rep["recipients"], i))
+        raw_recipients = rep["recipients"]
+        rep["recipients"] = self.c.codes(raw_recipients, "reporting.recipients")
+        for i, code in enumerate(raw_recipients):
+            if isinstance(code, str):
+                self._unit_ref(code, f"reporting.recipients[{i}]", y.line_of(raw_recipients, i))
         return rep
 
     def _target(self, t: dict, path: str, line, indicators: set[str]) -> None:
@@ -273,12 +276,13 @@ class _PlanReader:
                 if action is None:
                     continue
                 self.c.unique(seen_actions, action["code"], f"{path}.code", line)
-                for j, code in enumerate(action["targets"]):
-                    if code not in target_codes:
-                        self.c.add(y.line_of(action["targets"], j), f"{path}.targets[{j}]",
+                raw_targets = action["targets"]
+                action["targets"] = self.c.codes(raw_targets, f"{path}.targets")
+                for j, code in enumerate(raw_targets):
+                    if isinstance(code, str) and code not in target_codes:
+                        self.c.add(y.line_of(raw_targets, j), f"{path}.targets[{j}]",
                                    f"mục tiêu «{code}» không có trong kế hoạch",
                                    f"target '{code}' is not in the plan")
-                action["targets"] = list(action["targets"])
                 action["assignments"] = [
                     self._assignment(a, apath, aline)
                     for _j, a, apath, aline in self.c.items(item.get("assignments") or [],
@@ -490,6 +494,8 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+_Dumper.add_representer(y.LineList, yaml.SafeDumper.represent_list)
+_Dumper.add_representer(y.LineDict, yaml.SafeDumper.represent_dict)
 _Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar(
     "tag:yaml.org,2002:float" if v != v.to_integral_value() else "tag:yaml.org,2002:int",
     format(v, "f")))

@@ -1,6 +1,7 @@
 """Template helpers: ISO dates stored in JSON shown in the user's date format."""
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
@@ -22,3 +23,15 @@ def isodate(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def num(value) -> str:
+    """A number with no trailing zeros, in the user's format: 1,2 (vi) or 1.2 (en); 1.234,5."""
+    if value is None or value == "":
+        return ""
+    try:
+        plain = Decimal(format(Decimal(str(value)).normalize(), "f"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return formats.number_format(plain, force_grouping=abs(plain) >= 10000)
