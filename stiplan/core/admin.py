@@ -19,6 +19,15 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             do_delete(obj, by=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows too are saved and deleted through the audited actions."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            do_delete(obj, by=request.user)
+        for obj in instances:
+            do_save(obj, by=request.user)
+        formset.save_m2m()
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):

@@ -149,11 +149,13 @@ def is_internal(user) -> bool:
     return access_of(user).internal
 
 
-rules.add_perm("plans.change_plan", is_plan_officer)
+#: Reference data the Department's plan officers maintain (also through the admin).
+for _label in ("plans.plan", "plans.indicator", "orgs.orgunit", "orgs.reorgevent", "orgs.reorglink"):
+    _app, _model = _label.split(".")
+    for _verb in ("view", "add", "change", "delete"):
+        rules.add_perm(f"{_app}.{_verb}_{_model}", is_plan_officer)
 rules.add_perm("plans.load_plan", is_plan_officer)
-rules.add_perm("plans.change_indicator", is_plan_officer)
-rules.add_perm("orgs.change_orgunit", is_plan_officer)
-rules.add_perm("orgs.change_reorgevent", is_plan_officer)
+rules.add_perm("orgs.view_membership", is_admin)
 rules.add_perm("orgs.change_membership", is_admin)
 rules.add_perm("core.view_auditentry", is_internal)
 
