@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "stiplan.core",
     "stiplan.orgs",
     "stiplan.plans",
+    "stiplan.reporting",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Evidence files and uploads: never under the web root, served only through checked views.
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -196,3 +196,14 @@ def _check_groups(whole: str, sep: str, original: str) -> None:
     groups = whole.split(sep)
     if not groups[0] or any(len(g) != 3 for g in groups[1:]) or len(groups[0]) > 3:
         raise NumberError(original)
+
+
+def format_vi(number: Decimal | float | int | None) -> str:
+    """1234.5 → "1.234,5" (no trailing zeros); None → ""."""
+    if number is None:
+        return ""
+    text = format(Decimal(str(number)).normalize(), "f")
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}".replace(",", ".")
+    return sign + whole + ("," + frac if frac else "")

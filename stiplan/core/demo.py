@@ -16,9 +16,11 @@ from stiplan.orgs.io import apply_orgs, parse_orgs
 from stiplan.orgs.models import Membership, OrgUnit
 from stiplan.plans.io import load_plan, parse_plan
 from stiplan.plans.models import Plan
+from stiplan.reporting.config import apply_config, parse_config
 
 ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"
 PLAN_FILE = settings.BASE_DIR / "plans" / "vinh-long-1925-2023.yaml"
+REPORTING_FILE = settings.BASE_DIR / "data" / "reporting" / "vinh-long-1925-2023.yaml"
 DEMO_PASSWORD = "stiplan-demo"
 
 
@@ -50,6 +52,7 @@ def load_reference_data(orgs_file: Path = ORGS_FILE, plan_file: Path = PLAN_FILE
     data = parse_plan(plan_file.read_bytes())
     if not Plan.objects.filter(code=data["code"]).exists():
         load_plan(data)
+        apply_config(parse_config(REPORTING_FILE.read_bytes()))
 
 
 @transaction.atomic

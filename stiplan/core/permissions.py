@@ -36,6 +36,7 @@ class Access:
 
     roles: frozenset[str] = frozenset()
     unit_ids: frozenset[int] = frozenset()
+    memberships: frozenset[tuple[str, int]] = frozenset()
     is_authenticated: bool = False
     is_superuser: bool = False
     system: bool = False
@@ -51,6 +52,10 @@ class Access:
 
     def has(self, *roles: str) -> bool:
         return self.is_admin or bool(self.roles & set(roles))
+
+    def units_for(self, *roles: str) -> frozenset[int]:
+        """The units where the user holds one of `roles`."""
+        return frozenset(unit for role, unit in self.memberships if role in roles)
 
 
 SYSTEM_ACCESS = Access(system=True, is_authenticated=True)
@@ -73,6 +78,7 @@ def access_of(user) -> Access:
     access = Access(
         roles=frozenset(r for r, _u in pairs),
         unit_ids=frozenset(u for _r, u in pairs),
+        memberships=frozenset(pairs),
         is_authenticated=True,
         is_superuser=user.is_superuser,
     )
@@ -105,6 +111,23 @@ def _unit_scoped(access: Access, action: str):
     return False
 
 
+def _unit_scoped_via(prefix: str):
+    """Like _unit_scoped, for rows that belong to a unit through `prefix` (e.g. report__)."""
+    def policy(access: Access, action: str):
+        if action != "view":
+            return access.is_admin
+        if access.internal:
+            return True
+        if access.is_authenticated and access.unit_ids:
+            return Q(**{f"{prefix}unit_id__in": access.unit_ids})
+        return False
+    return policy
+
+
+def _internal_only(access: Access, action: str):
+    return access.internal if action == "view" else access.is_admin
+
+
 POLICIES = {
     "orgs.orgunit": _reference,
     "orgs.reorgevent": _reference,
@@ -120,6 +143,15 @@ POLICIES = {
     "plans.taskgroup": _public_plan("plan__"),
     "plans.action": _public_plan("group__plan__"),
     "plans.assignment": _public_plan("action__group__plan__"),
+    "reporting.round": _unit_scoped_via("reports__"),
+    "reporting.unitreport": _unit_scoped,
+    "reporting.actionitem": _unit_scoped_via("report__"),
+    "reporting.indicatoritem": _unit_scoped_via("report__"),
+    "reporting.questionitem": _unit_scoped_via("report__"),
+    "reporting.attachment": _unit_scoped_via("report__"),
+    "reporting.indicatorassignment": _reference,
+    "reporting.validationrule": _reference,
+    "reporting.reminder": _internal_only,
 }
 
 
@@ -155,6 +187,27 @@ for _label in ("plans.plan", "plans.indicator", "orgs.orgunit", "orgs.reorgevent
     for _verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"{_app}.{_verb}_{_model}", is_plan_officer)
 rules.add_perm("plans.load_plan", is_plan_officer)
+
+
+@rules.predicate
+def reports_for_the_unit(user, report) -> bool:
+    """The user is a reporting officer of the report's unit (or a plan officer: the Department
+    may enter data on a unit's behalf)."""
+    access = access_of(user)
+    if access.has(Role.PLAN_OFFICER):
+        return True
+    return report is not None and report.unit_id in access.units_for(Role.REPORTER)
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return access_of(user).has(Role.REVIEWER)
+
+
+rules.add_perm("reporting.open_round", is_plan_officer)
+rules.add_perm("reporting.edit_report", reports_for_the_unit)
+rules.add_perm("reporting.review_report", is_reviewer)
+rules.add_perm("reporting.unlock_report", is_reviewer | is_plan_officer)
 rules.add_perm("orgs.view_membership", is_admin)
 rules.add_perm("orgs.change_membership", is_admin)
 rules.add_perm("core.view_auditentry", is_internal)

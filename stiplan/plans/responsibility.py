@@ -45,7 +45,8 @@ class Responsibilities:
             self._by_pk = {u.pk: u for u in self.units.values()}
         return self._by_pk
 
-    def holders(self, assignment: Assignment) -> list[OrgUnit]:
+    def holders(self, assignment) -> list[OrgUnit]:
+        """Units holding an assignment (anything with unit_id, unit_type and function)."""
         if assignment.unit_type:
             return self._type_holders(assignment.unit_type)
         code = self.units_by_pk[assignment.unit_id].code

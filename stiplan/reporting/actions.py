@@ -1,0 +1,312 @@
+"""Every write of the reporting round: open, sync, save items, submit, return, accept, unlock.
+
+Each runs in one transaction, checks permission, locks the report row (exactly one of two
+concurrent transitions wins; the other gets `Conflict`) and writes the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stiplan.core.audit import record, snapshot
+from stiplan.core.permissions import require
+from stiplan.orgs.lineage import load_lineage
+from stiplan.orgs.models import OrgUnit
+from stiplan.plans.models import Plan
+from stiplan.reporting.models import (
+    EDITABLE_STATES,
+    IN_REVIEW_STATES,
+    ActionItem,
+    IndicatorItem,
+    QuestionItem,
+    ReportState,
+    Round,
+    RoundKind,
+    RoundStatus,
+    UnitReport,
+)
+from stiplan.reporting.scope import UnitScope, round_scope
+from stiplan.reporting.validation import Finding, check_report
+
+ACTION_FIELDS = ("status", "done", "results", "difficulties", "proposals")
+INDICATOR_FIELDS = ("value", "source", "note", "explanation")
+QUESTION_FIELDS = ("answer",)
+
+
+class Conflict(Exception):
+    """The report changed under the user's feet (another reviewer acted, or a newer version)."""
+
+
+class NotReady(Exception):
+    """Submission refused: the findings that block it."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("; ".join(str(f) for f in findings))
+
+
+# --- Rounds ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def open_round(plan: Plan, *, kind: str, year: int, deadline: date, by, title: str = "",
+               opened_on: date | None = None, scope: dict | None = None,
+               remind_before=(7, 1), remind_after=(1, 5, 10)) -> Round:
+    """Open a round and send one request to each unit responsible on the opening day."""
+    require(by, "reporting.open_round", plan)
+    opened_on = opened_on or timezone.localdate()
+    if deadline < opened_on:
+        raise ValidationError(_("Hạn nộp phải sau ngày mở kỳ báo cáo."))
+    if kind == RoundKind.ANNUAL and plan.rounds.filter(kind=kind, year=year).exists():
+        raise ValidationError(_("Kỳ báo cáo năm %(year)s đã được mở.") % {"year": year})
+    if not title:
+        title = (_("Báo cáo năm %(year)s thực hiện Kế hoạch %(number)s") if kind == RoundKind.ANNUAL
+                 else _("Báo cáo đột xuất năm %(year)s về Kế hoạch %(number)s")) % {
+            "year": year, "number": plan.number}
+    round_ = Round.objects.create(
+        plan=plan, kind=kind, year=year, title=title, opened_on=opened_on, deadline=deadline,
+        scope=scope or {}, remind_before=list(remind_before), remind_after=list(remind_after))
+    for unit_scope in round_scope(plan, opened_on, scope).values():
+        _create_report(round_, unit_scope)
+    record("reporting.open_round", round_, by=by, after={
+        **snapshot(round_), "reports": round_.reports.count()}, unit=plan.issuing_unit)
+    return round_
+
+
+def _create_report(round_: Round, s: UnitScope, inherited_from: OrgUnit | None = None) -> UnitReport:
+    report = UnitReport.objects.create(round=round_, unit=s.unit, inherited_from=inherited_from)
+    ActionItem.objects.bulk_create(
+        ActionItem(report=report, action_id=action_id, role=role)
+        for action_id, role in s.actions.items())
+    IndicatorItem.objects.bulk_create(
+        IndicatorItem(report=report, indicator_id=ind_id, min_value=rule.min_value,
+                      max_value=rule.max_value)
+        for ind_id, rule in s.indicators.items())
+    QuestionItem.objects.bulk_create(
+        QuestionItem(report=report, code=q["code"], question=q["text"])
+        for q in round_.scope.get("questions", []))
+    return report
+
+
+@transaction.atomic
+def sync_round(round_: Round, day: date, *, by) -> list[str]:
+    """Follow reorganisations during an open round (đơn vị sáp nhập, thành lập trong kỳ).
+
+    A request to a unit that ended and had not submitted passes to its successors, with what it
+    had written; a unit newly responsible gets its own request. Returns what was done.
+    """
+    require(by, "reporting.open_round", round_.plan)
+    done: list[str] = []
+    if round_.status != RoundStatus.OPEN:
+        return done
+    lineage = load_lineage()
+    scopes = round_scope(round_.plan, day, round_.scope)
+    reports = {r.unit_id: r for r in round_.reports.select_related("unit")}
+    for report in list(reports.values()):
+        if report.unit.valid_on(day) or report.state not in EDITABLE_STATES:
+            continue
+        for code in lineage.successors(report.unit.code, day):
+            heir = OrgUnit.objects.get(code=code)
+            target = reports.get(heir.pk)
+            if target is None:
+                target = _create_report(round_, scopes.get(heir.pk) or UnitScope(heir),
+                                        inherited_from=report.unit)
+                reports[heir.pk] = target
+            _carry_items(report, target)
+            done.append(f"{report.unit.code} → {heir.code}")
+        before = snapshot(report)
+        report.state = ReportState.TRANSFERRED
+        report.save(update_fields=["state"])
+        record("reporting.transfer_request", report, by=by, before=before, after=snapshot(report),
+               unit=report.unit)
+    for unit_id, s in scopes.items():
+        if unit_id not in reports:
+            reports[unit_id] = _create_report(round_, s)
+            done.append(f"+ {s.unit.code}")
+            record("reporting.add_request", reports[unit_id], by=by,
+                   after=snapshot(reports[unit_id]), unit=s.unit)
+    return done
+
+
+def _carry_items(source: UnitReport, target: UnitReport) -> None:
+    """Copy what `source` wrote into `target`, item by item, without overwriting answers."""
+    existing = {i.action_id: i for i in target.action_items.all()}
+    for item in source.action_items.all():
+        mine = existing.get(item.action_id)
+        if mine is None:
+            ActionItem.objects.create(report=target, action_id=item.action_id, role=item.role,
+                                      **{f: getattr(item, f) for f in ACTION_FIELDS})
+        elif not mine.status and item.status:
+            for f in ACTION_FIELDS:
+                setattr(mine, f, getattr(item, f))
+            mine.save()
+    have = set(target.indicator_items.values_list("indicator_id", flat=True))
+    for item in source.indicator_items.all():
+        if item.indicator_id not in have:
+            IndicatorItem.objects.create(
+                report=target, indicator_id=item.indicator_id, min_value=item.min_value,
+                max_value=item.max_value, **{f: getattr(item, f) for f in INDICATOR_FIELDS})
+
+
+# --- Writing a report ----------------------------------------------------------------------------
+
+def _locked(report: UnitReport, expected_version: int | None = None) -> UnitReport:
+    locked = UnitReport.objects.select_for_update().select_related("round", "unit").get(pk=report.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(_("Báo cáo đã được thay đổi (phiên bản %(now)s, bạn đang xem phiên bản "
+                         "%(seen)s). Tải lại trang; nội dung bạn nhập vẫn được giữ trên màn hình.")
+                       % {"now": locked.version, "seen": expected_version})
+    return locked
+
+
+def _changed(obj, values: dict, fields: tuple[str, ...]) -> dict:
+    changes = {}
+    for f in fields:
+        if f not in values:
+            continue
+        new, old = values[f], getattr(obj, f)
+        if isinstance(old, Decimal) or isinstance(new, Decimal):
+            same = (old is None and new is None) or (
+                old is not None and new is not None and Decimal(old) == Decimal(new))
+        else:
+            same = (old or "") == (new or "")
+        if not same:
+            changes[f] = (old, new)
+    return changes
+
+
+@transaction.atomic
+def save_items(report: UnitReport, *, by, actions: dict | None = None,
+               indicators: dict | None = None, questions: dict | None = None,
+               expected_version: int | None = None, source: str = "web") -> int:
+    """Save the unit's answers: {action code: {field: value}}, {indicator code: …}, {question
+    code: …}. Returns how many items changed; the report's version grows by one if any did."""
+    require(by, "reporting.edit_report", report)
+    locked = _locked(report, expected_version)
+    if locked.state not in EDITABLE_STATES:
+        raise Conflict(_("Báo cáo đang ở trạng thái «%(state)s», không sửa được.")
+                       % {"state": locked.get_state_display()})
+    new_version = locked.version + 1
+    changed = 0
+    plan = [
+        (locked.action_items.select_related("action"), lambda i: i.action.code, actions,
+         ACTION_FIELDS),
+        (locked.indicator_items.select_related("indicator"), lambda i: i.indicator.code,
+         indicators, INDICATOR_FIELDS),
+        (locked.question_items.all(), lambda i: i.code, questions, QUESTION_FIELDS),
+    ]
+    for items, key_of, wanted, fields in plan:
+        if not wanted:
+            continue
+        for item in items:
+            values = wanted.get(key_of(item))
+            if not values:
+                continue
+            changes = _changed(item, values, fields)
+            if not changes:
+                continue
+            for f, (_old, new) in changes.items():
+                setattr(item, f, new)
+            item.changed_version = new_version
+            item.save()
+            changed += 1
+            record(f"reporting.save_{item._meta.model_name}", item, by=by,
+                   before={f: old for f, (old, _n) in changes.items()},
+                   after={f: new for f, (_o, new) in changes.items()},
+                   unit=locked.unit, reason=source, repr_=f"{locked.unit.code} {key_of(item)}")
+    if changed:
+        locked.version = new_version
+        locked.save(update_fields=["version"])
+    return changed
+
+
+# --- Workflow -------------------------------------------------------------------------------------
+
+def _move(locked: UnitReport, to: str, *, by, action: str, reason: str = "", **fields) -> UnitReport:
+    before = snapshot(locked)
+    locked.state = to
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save()
+    record(action, locked, by=by, before=before, after=snapshot(locked), unit=locked.unit,
+           reason=reason)
+    return locked
+
+
+@transaction.atomic
+def submit_report(report: UnitReport, *, by, expected_version: int | None = None) -> UnitReport:
+    """Send the report to the Department; refused with the findings that block it."""
+    require(by, "reporting.edit_report", report)
+    locked = _locked(report, expected_version)
+    if locked.state not in EDITABLE_STATES:
+        raise Conflict(_("Báo cáo đã được gửi."))
+    blocking = [f for f in check_report(locked) if f.blocking]
+    if blocking:
+        raise NotReady(blocking)
+    now = timezone.now()
+    to = ReportState.SUBMITTED if locked.state == ReportState.DRAFT else ReportState.RESUBMITTED
+    locked.action_items.update(needs_fix=False)
+    locked.indicator_items.update(needs_fix=False)
+    locked.question_items.update(needs_fix=False)
+    return _move(locked, to, by=by, action="reporting.submit_report", submitted_at=now,
+                 first_submitted_at=locked.first_submitted_at or now)
+
+
+@transaction.atomic
+def return_report(report: UnitReport, *, comments: dict[str, str], by,
+                  expected_version: int | None = None) -> UnitReport:
+    """Send the report back with a comment on each item to fix ({"action:III.1.2": "…"})."""
+    require(by, "reporting.review_report", report)
+    locked = _locked(report, expected_version)
+    if locked.state not in IN_REVIEW_STATES:
+        raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
+                       % {"state": locked.get_state_display()})
+    comments = {k: v.strip() for k, v in comments.items() if v and v.strip()}
+    if not comments:
+        raise ValidationError(_("Cần nhận xét ít nhất một mục khi trả lại báo cáo."))
+    items = {
+        **{f"action:{i.action.code}": i for i in locked.action_items.select_related("action")},
+        **{f"indicator:{i.indicator.code}": i
+           for i in locked.indicator_items.select_related("indicator")},
+        **{f"question:{i.code}": i for i in locked.question_items.all()},
+    }
+    unknown = set(comments) - set(items) - {"report"}
+    if unknown:
+        raise ValidationError(_("Mục không có trong báo cáo: %(items)s")
+                              % {"items": ", ".join(sorted(unknown))})
+    for key, text in comments.items():
+        if key in items:
+            items[key].review_comment, items[key].needs_fix = text, True
+            items[key].save(update_fields=["review_comment", "needs_fix"])
+    return _move(locked, ReportState.RETURNED, by=by, action="reporting.return_report",
+                 reason="\n".join(f"{k}: {v}" for k, v in comments.items()))
+
+
+@transaction.atomic
+def accept_report(report: UnitReport, *, by, expected_version: int | None = None) -> UnitReport:
+    """Accept and lock the report; only accepted reports count in consolidations."""
+    require(by, "reporting.review_report", report)
+    locked = _locked(report, expected_version)
+    if locked.state not in IN_REVIEW_STATES:
+        raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
+                       % {"state": locked.get_state_display()})
+    return _move(locked, ReportState.ACCEPTED, by=by, action="reporting.accept_report",
+                 accepted_at=timezone.now(), accepted_version=locked.version)
+
+
+@transaction.atomic
+def unlock_report(report: UnitReport, *, reason: str, by) -> UnitReport:
+    """Reopen an accepted report for changes; the reason is required and audited."""
+    require(by, "reporting.unlock_report", report)
+    if not (reason or "").strip():
+        raise ValidationError(_("Cần nêu lý do mở khóa."))
+    locked = _locked(report)
+    if locked.state != ReportState.ACCEPTED:
+        raise Conflict(_("Chỉ mở khóa được báo cáo đã chấp nhận."))
+    return _move(locked, ReportState.RETURNED, by=by, action="reporting.unlock_report",
+                 reason=reason.strip())

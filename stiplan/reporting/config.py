@@ -1,0 +1,117 @@
+"""Load a plan's reporting set-up (data elements, who reports what, bounds, rules) from YAML."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from stiplan.core import yamlio as y
+from stiplan.core.audit import record
+from stiplan.core.permissions import require
+from stiplan.orgs.models import OrgUnit, UnitType
+from stiplan.plans.models import Direction, Indicator, Plan, ValueType
+from stiplan.reporting.models import IndicatorAssignment, Severity, ValidationRule
+
+ELEMENT_SPEC = {
+    "code": (y.CODE, y.REQUIRED), "name": (y.TEXT, y.REQUIRED), "name_en": (y.OPT_TEXT, ""),
+    "unit": (y.OPT_TEXT, ""), "value_type": (y.one_of(*ValueType.values), ValueType.NUMBER),
+}
+ASSIGN_SPEC = {
+    "indicator": (y.CODE, y.REQUIRED), "unit": (y.OPT_TEXT, ""),
+    "unit_type": (y.one_of("", *UnitType.values), ""), "function": (y.OPT_TEXT, ""),
+    "min": (y.OPT_NUMBER, None), "max": (y.OPT_NUMBER, None),
+}
+RULE_SPEC = {
+    "code": (y.CODE, y.REQUIRED), "left": (y.CODE, y.REQUIRED),
+    "operator": (y.one_of("<=", "<", ">=", ">", "=="), y.REQUIRED), "right": (y.CODE, y.REQUIRED),
+    "severity": (y.one_of(*Severity.values), y.REQUIRED), "message": (y.TEXT, y.REQUIRED),
+    "message_en": (y.OPT_TEXT, ""),
+}
+
+
+def parse_config(raw: bytes | str) -> dict:
+    doc = y.load_yaml(raw)
+    c = y.Checker()
+    top = c.fields(doc, "(tệp)", {
+        "schema": (y.one_of("stiplan.reporting/1"), y.REQUIRED), "plan": (y.CODE, y.REQUIRED),
+        "data_elements": (y.LIST, []), "indicators": (y.LIST, []), "rules": (y.LIST, []),
+    })
+    if top is None:
+        c.raise_if_any()
+    plan = Plan.objects.filter(code=top["plan"]).first()
+    if plan is None:
+        c.add(y.line_of(doc, "plan"), "plan", f"kế hoạch «{top['plan']}» chưa được nạp",
+              f"plan '{top['plan']}' is not loaded")
+        c.raise_if_any()
+    elements, seen = [], {}
+    for _i, node, path, line in c.items(top["data_elements"], "data_elements"):
+        if (element := c.fields(node, path, ELEMENT_SPEC)) is not None:
+            c.unique(seen, element["code"], f"{path}.code", line)
+            elements.append(element)
+    known = {e["code"] for e in elements} | set(
+        plan.plan_indicators.values_list("indicator__code", flat=True))
+    units = OrgUnit.objects.in_bulk(field_name="code")
+    issued = plan.legal_basis.get("date", "")
+    assignments = []
+    for _i, node, path, line in c.items(top["indicators"], "indicators"):
+        a = c.fields(node, path, ASSIGN_SPEC)
+        if a is None:
+            continue
+        if a["indicator"] and a["indicator"] not in known:
+            c.add(line, f"{path}.indicator", f"chỉ tiêu «{a['indicator']}» chưa được khai báo",
+                  f"indicator '{a['indicator']}' is not declared")
+        if bool(a["unit"]) == bool(a["unit_type"]):
+            c.add(line, path, "cần đúng một trong hai: unit hoặc unit_type",
+                  "exactly one of unit or unit_type is required")
+        elif a["unit"] and (a["unit"] not in units
+                            or not units[a["unit"]].valid_on(_date(issued))):
+            c.add(line, f"{path}.unit", f"đơn vị «{a['unit']}» không tồn tại vào ngày ban hành",
+                  f"unit '{a['unit']}' did not exist on the plan's issue date")
+        if a["min"] is not None and a["max"] is not None and a["min"] > a["max"]:
+            c.add(line, f"{path}.min", "min lớn hơn max", "min is greater than max")
+        assignments.append(a)
+    rules, seen_rules = [], {}
+    for _i, node, path, line in c.items(top["rules"], "rules"):
+        rule = c.fields(node, path, RULE_SPEC)
+        if rule is None:
+            continue
+        c.unique(seen_rules, rule["code"], f"{path}.code", line)
+        for side in ("left", "right"):
+            if rule[side] and rule[side] not in known:
+                c.add(line, f"{path}.{side}", f"chỉ tiêu «{rule[side]}» chưa được khai báo",
+                      f"indicator '{rule[side]}' is not declared")
+        rules.append(rule)
+    c.raise_if_any()
+    return {"plan": plan, "elements": elements, "assignments": assignments, "rules": rules}
+
+
+def _date(iso: str):
+    from datetime import date
+
+    return date.fromisoformat(iso)
+
+
+@transaction.atomic
+def apply_config(data: dict, *, by=None) -> dict:
+    """Replace the plan's reporting set-up with the parsed one; audited as one change."""
+    plan = data["plan"]
+    require(by, "plans.change_plan", plan)
+    for e in data["elements"]:
+        Indicator.objects.update_or_create(code=e["code"], defaults={
+            "name": e["name"], "name_en": e["name_en"], "unit": e["unit"],
+            "value_type": e["value_type"], "direction": Direction.HIGHER, "cumulative": False})
+    indicators = Indicator.objects.in_bulk(field_name="code")
+    units = OrgUnit.objects.in_bulk(field_name="code")
+    before = {"assignments": IndicatorAssignment.objects.filter(plan=plan).count(),
+              "rules": list(plan.validation_rules.values_list("code", flat=True))}
+    plan.indicator_assignments.all().delete()
+    plan.validation_rules.all().delete()
+    IndicatorAssignment.objects.bulk_create(
+        IndicatorAssignment(plan=plan, indicator=indicators[a["indicator"]],
+                            unit=units.get(a["unit"]), unit_type=a["unit_type"],
+                            function=a["function"], min_value=a["min"], max_value=a["max"])
+        for a in data["assignments"])
+    ValidationRule.objects.bulk_create(ValidationRule(plan=plan, **r) for r in data["rules"])
+    after = {"assignments": len(data["assignments"]), "rules": [r["code"] for r in data["rules"]]}
+    record("reporting.load_config", plan, by=by, before=before, after=after,
+           unit=plan.issuing_unit)
+    return after
