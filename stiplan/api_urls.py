@@ -5,10 +5,13 @@ from rest_framework.routers import DefaultRouter
 from stiplan.core.api_views import AuditEntryViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
+from stiplan.reporting.api import ReportViewSet, RoundViewSet
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="api-unit")
 router.register("memberships", MembershipViewSet, basename="api-membership")
 router.register("plans", PlanViewSet, basename="api-plan")
 router.register("audit", AuditEntryViewSet, basename="api-audit")
+router.register("rounds", RoundViewSet, basename="api-round")
+router.register("reports", ReportViewSet, basename="api-report")
 urlpatterns = router.urls

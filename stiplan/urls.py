@@ -10,6 +10,7 @@ urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("plans/", include("stiplan.plans.urls")),
     path("units/", include("stiplan.orgs.urls")),
+    path("reporting/", include("stiplan.reporting.urls")),
     path("history/", core_views.AuditListView.as_view(), name="audit-list"),
     path("history/<str:object_type>/<str:object_id>/", core_views.ObjectHistoryView.as_view(),
          name="object-history"),

@@ -1,0 +1,150 @@
+"""Reporting API: rounds and reports (read), and the workflow actions on a report (write),
+through the same restricted query sets and action functions as the pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from stiplan.core.permissions import can
+from stiplan.core.yamlio import InputError
+from stiplan.reporting import actions as act
+from stiplan.reporting.board import round_board
+from stiplan.reporting.excel import apply_upload, build_template
+from stiplan.reporting.models import Round, UnitReport
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ["id", "plan", "kind", "year", "title", "opened_on", "deadline", "status", "scope"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    inherited_from = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    actions = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UnitReport
+        fields = ["id", "round", "unit", "inherited_from", "state", "version",
+                  "first_submitted_at", "submitted_at", "accepted_at", "on_time", "actions",
+                  "indicators"]
+
+    def get_actions(self, report) -> list[dict]:
+        return [{"code": i.action.code, "role": i.role, "status": i.status, "done": i.done,
+                 "results": i.results, "difficulties": i.difficulties, "proposals": i.proposals,
+                 "review_comment": i.review_comment, "needs_fix": i.needs_fix}
+                for i in report.action_items.select_related("action")]
+
+    def get_indicators(self, report) -> list[dict]:
+        return [{"code": i.indicator.code, "value": i.value, "source": i.source, "note": i.note,
+                 "review_comment": i.review_comment, "needs_fix": i.needs_fix}
+                for i in report.indicator_items.select_related("indicator")]
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RoundSerializer
+    filterset_fields = ["year", "kind", "status"]
+
+    def get_queryset(self):
+        return Round.objects.restrict(self.request.user).select_related("plan")
+
+    @action(detail=True)
+    def board(self, request, pk=None):
+        round_ = self.get_object()
+        return Response(round_board(round_, round_.reports.restrict(request.user).select_related(
+            "unit", "inherited_from")).as_json())
+
+
+class WorkflowSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False)
+    comments = serializers.DictField(child=serializers.CharField(), required=False)
+    reason = serializers.CharField(required=False)
+
+
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """GET reports; POST …/submit/, …/return/, …/accept/, …/unlock/, …/upload/; GET …/template/."""
+
+    serializer_class = ReportSerializer
+    filterset_fields = ["round", "state"]
+    allows_writes = True
+
+    def get_queryset(self):
+        return UnitReport.objects.restrict(self.request.user).select_related(
+            "unit", "inherited_from", "round")
+
+    def _run(self, request, verb):
+        report = self.get_object()
+        data = WorkflowSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        args = data.validated_data
+        try:
+            if verb == "submit":
+                act.submit_report(report, by=request.user, expected_version=args.get("version"))
+            elif verb == "return":
+                act.return_report(report, by=request.user, comments=args.get("comments", {}),
+                                  expected_version=args.get("version"))
+            elif verb == "accept":
+                act.accept_report(report, by=request.user, expected_version=args.get("version"))
+            else:
+                act.unlock_report(report, by=request.user, reason=args.get("reason", ""))
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except act.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except act.NotReady as exc:
+            return Response({"detail": "not ready", "findings": [
+                {"item": f.item, "severity": f.severity, "vi": f.vi, "en": f.en}
+                for f in exc.findings]}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+        except ValidationError as exc:
+            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        report.refresh_from_db()
+        return Response(ReportSerializer(report).data)
+
+    @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
+    def submit(self, request, pk=None):
+        return self._run(request, "submit")
+
+    @action(detail=True, methods=["post"], url_path="return", serializer_class=WorkflowSerializer)
+    def return_(self, request, pk=None):
+        return self._run(request, "return")
+
+    @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
+    def accept(self, request, pk=None):
+        return self._run(request, "accept")
+
+    @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
+    def unlock(self, request, pk=None):
+        return self._run(request, "unlock")
+
+    @action(detail=True)
+    def template(self, request, pk=None):
+        report = self.get_object()
+        if not can(request.user, "reporting.edit_report", report):
+            raise NotFound
+        return HttpResponse(build_template(report), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+    @action(detail=True, methods=["post"])
+    def upload(self, request, pk=None):
+        report = self.get_object()
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            changed = apply_upload(report, upload.read(), by=request.user)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except InputError as exc:
+            return Response({"detail": "refused", "problems": [str(p) for p in exc.problems]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        except act.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"changed": changed})

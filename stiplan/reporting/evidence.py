@@ -1,0 +1,64 @@
+"""Evidence files: accepted by their content (magic bytes), not by their name; stored privately."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from stiplan.core.audit import record, snapshot
+from stiplan.core.permissions import require
+from stiplan.reporting.models import Attachment, UnitReport
+
+KINDS = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+}
+OFFICE = {
+    ".docx": ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".xlsx": ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".odt": ("content.xml", "application/vnd.oasis.opendocument.text"),
+}
+
+
+def sniff(name: str, raw: bytes) -> str:
+    """The content type of an accepted evidence file, or ValidationError."""
+    lower = name.lower()
+    for content_type, (magic, extensions) in KINDS.items():
+        if raw.startswith(magic) and lower.endswith(extensions):
+            return content_type
+    for extension, (marker, content_type) in OFFICE.items():
+        if lower.endswith(extension) and raw.startswith(b"PK\x03\x04"):
+            try:
+                with zipfile.ZipFile(BytesIO(raw)) as archive:
+                    if any(n.startswith(marker) for n in archive.namelist()):
+                        return content_type
+            except zipfile.BadZipFile:
+                break
+    raise ValidationError(_("Tệp «%(name)s» không phải PDF, Word, Excel, ODT hay ảnh PNG/JPEG hợp lệ.")
+                          % {"name": name[:80]})
+
+
+@transaction.atomic
+def add_evidence(report: UnitReport, name: str, raw: bytes, *, by, action_item=None) -> Attachment:
+    require(by, "reporting.edit_report", report)
+    if len(raw) > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+    content_type = sniff(name, raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    safe_name = "".join(ch for ch in name if ch.isalnum() or ch in " ._-()")[-120:] or "minh-chung"
+    attachment = Attachment(report=report, action_item=action_item, name=safe_name,
+                            content_type=content_type, size=len(raw), sha256=digest,
+                            uploaded_by=by)
+    attachment.file.save(digest[:16], ContentFile(raw), save=False)
+    attachment.save()
+    record("reporting.add_evidence", attachment, by=by, after=snapshot(attachment),
+           unit=report.unit)
+    return attachment
