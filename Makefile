@@ -39,6 +39,7 @@ test: $(STAMP) system-deps messages lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/upload.py
 
 clean:
 	rm -rf $(VENV) var

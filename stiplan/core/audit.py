@@ -38,11 +38,11 @@ def snapshot(obj: models.Model | None) -> dict | None:
     return data
 
 
-def record(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
-           reason: str = "", repr_: str | None = None) -> AuditEntry:
-    """Write one audit entry; call inside the action's transaction."""
+def entry(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
+          reason: str = "", repr_: str | None = None) -> AuditEntry:
+    """An unsaved audit entry (for bulk writes); `record` saves one at once."""
     actor = by if getattr(by, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
         action=action,
@@ -54,3 +54,12 @@ def record(action: str, obj: models.Model, *, by, before=None, after=None, unit=
         after=_plain(after),
         reason=reason,
     )
+
+
+def record(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
+           reason: str = "", repr_: str | None = None) -> AuditEntry:
+    """Write one audit entry; call inside the action's transaction."""
+    made = entry(action, obj, by=by, before=before, after=after, unit=unit, reason=reason,
+                 repr_=repr_)
+    made.save()
+    return made

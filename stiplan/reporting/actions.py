@@ -14,7 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stiplan.core.audit import entry as audit_entry
 from stiplan.core.audit import record, snapshot
+from stiplan.core.bulk import update_rows
+from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
@@ -192,37 +195,39 @@ def save_items(report: UnitReport, *, by, actions: dict | None = None,
         raise Conflict(_("Báo cáo đang ở trạng thái «%(state)s», không sửa được.")
                        % {"state": locked.get_state_display()})
     new_version = locked.version + 1
-    changed = 0
-    plan = [
+    entries = []
+    parts = [
         (locked.action_items.select_related("action"), lambda i: i.action.code, actions,
          ACTION_FIELDS),
         (locked.indicator_items.select_related("indicator"), lambda i: i.indicator.code,
          indicators, INDICATOR_FIELDS),
         (locked.question_items.all(), lambda i: i.code, questions, QUESTION_FIELDS),
     ]
-    for items, key_of, wanted, fields in plan:
+    for items, key_of, wanted, fields in parts:
         if not wanted:
             continue
+        touched, touched_fields = [], {"changed_version"}
         for item in items:
             values = wanted.get(key_of(item))
-            if not values:
-                continue
-            changes = _changed(item, values, fields)
+            changes = _changed(item, values, fields) if values else {}
             if not changes:
                 continue
             for f, (_old, new) in changes.items():
                 setattr(item, f, new)
             item.changed_version = new_version
-            item.save()
-            changed += 1
-            record(f"reporting.save_{item._meta.model_name}", item, by=by,
-                   before={f: old for f, (old, _n) in changes.items()},
-                   after={f: new for f, (_o, new) in changes.items()},
-                   unit=locked.unit, reason=source, repr_=f"{locked.unit.code} {key_of(item)}")
-    if changed:
+            touched.append(item)
+            touched_fields |= set(changes)
+            entries.append(audit_entry(
+                f"reporting.save_{item._meta.model_name}", item, by=by,
+                before={f: old for f, (old, _n) in changes.items()},
+                after={f: new for f, (_o, new) in changes.items()},
+                unit=locked.unit, reason=source, repr_=f"{locked.unit.code} {key_of(item)}"))
+        update_rows(touched, sorted(touched_fields))
+    if entries:
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
         locked.version = new_version
         locked.save(update_fields=["version"])
-    return changed
+    return len(entries)
 
 
 # --- Workflow -------------------------------------------------------------------------------------
