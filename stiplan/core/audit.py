@@ -6,6 +6,7 @@ import datetime as dt
 import decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from stiplan.core.models import AuditEntry
 
@@ -15,6 +16,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, models.Model):
         return getattr(value, "code", None) or value.pk
     if isinstance(value, list | tuple):

@@ -182,7 +182,8 @@ def is_internal(user) -> bool:
 
 
 #: Reference data the Department's plan officers maintain (also through the admin).
-for _label in ("plans.plan", "plans.indicator", "orgs.orgunit", "orgs.reorgevent", "orgs.reorglink"):
+for _label in ("plans.plan", "plans.indicator", "orgs.orgunit", "orgs.reorgevent", "orgs.reorglink",
+               "reporting.round", "reporting.validationrule", "reporting.indicatorassignment"):
     _app, _model = _label.split(".")
     for _verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"{_app}.{_verb}_{_model}", is_plan_officer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from django.conf import settings
@@ -196,10 +197,21 @@ class QuestionItem(ReviewedItem):
 
 
 class PrivateStorage(FileSystemStorage):
-    """Evidence files live outside the web root; they are served only through a checked view."""
+    """Evidence files live outside the web root; they are served only through a checked view.
 
-    def __init__(self):
-        super().__init__(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    The folder is read from settings at each use, so a deployment (or a test) can move it."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
 
 
 def _evidence_path(instance: Attachment, filename: str) -> str:
