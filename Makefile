@@ -8,7 +8,8 @@ PYTEST := $(BIN)/python -m pytest
 # Debian packages the tests need: a real browser, Times-metric fonts, gettext for translations.
 DEBIAN_PACKAGES := chromium fonts-liberation2 gettext
 
-.PHONY: demo test test-fast test-browser lint messages system-deps bench clean
+.PHONY: demo test lint messages system-deps bench clean vendor
+VENDOR := stiplan/static/vendor/echarts.min.js
 
 $(STAMP):
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,7 +20,14 @@ $(STAMP):
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null; then cd stiplan && ../$(BIN)/django-admin compilemessages --settings=stiplan.settings -v0; fi
 
-demo: $(STAMP) messages
+# Front-end libraries from the npm registry, pinned in package-lock.json, served from static/.
+vendor: $(VENDOR)
+$(VENDOR): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	mkdir -p $(dir $(VENDOR))
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)
+
+demo: $(STAMP) messages $(VENDOR)
 	mkdir -p var
 	$(BIN)/stiplan demo --port $(PORT)
 
@@ -32,7 +40,7 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check stiplan tests bench
 
-test: $(STAMP) system-deps messages lint
+test: $(STAMP) system-deps messages lint $(VENDOR)
 	mkdir -p var
 	$(PYTEST) -n 2 -m "not browser" -q
 	$(PYTEST) -m browser -q

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "stiplan.orgs",
     "stiplan.plans",
     "stiplan.reporting",
+    "stiplan.metrics",
 ]
 
 MIDDLEWARE = [

@@ -186,22 +186,22 @@ STATUS_VI = {ACHIEVED: "đã đạt", ON_TRACK: "đúng tiến độ", AT_RISK: 
 def _explain(a: Assessment, bar: Bar) -> Assessment:
     """One sentence in Vietnamese and one in English, e.g. "0,9 năm 2024; cần thêm 0,3 để đạt 1,2
     vào năm 2025; xu hướng 2020–2024 cho 1,05 (0,95–1,15)"."""
-    t = format_vi(round(bar.threshold, 4))
+    t = format_vi(round(bar.threshold, 2))
     if a.status == NO_DATA:
         vi, en = "Chưa có số liệu chính thức.", "No final value yet."
     elif a.rule == 2:
         verb_vi, verb_en = ("đạt", "meets") if a.status == ACHIEVED else ("chưa đạt", "misses")
-        vi = f"{format_vi(round(a.latest, 4))} năm {a.latest_year}, {verb_vi} mục tiêu {t}."
+        vi = f"{format_vi(round(a.latest, 2))} năm {a.latest_year}, {verb_vi} mục tiêu {t}."
         en = f"{a.latest:g} in {a.latest_year} {verb_en} the target {bar.threshold:g}."
     else:
-        vi = f"{format_vi(round(a.latest, 4))} năm {a.latest_year}"
+        vi = f"{format_vi(round(a.latest, 2))} năm {a.latest_year}"
         en = f"{a.latest:g} in {a.latest_year}"
         if a.rule == 3:
             vi += f"; đã đạt mức {t} của năm {bar.year}, cần duy trì"
             en += f"; already at the {bar.threshold:g} set for {bar.year}, to be kept"
         else:
             gap = abs(a.needed)
-            vi += f"; cần thêm {format_vi(round(gap, 4))} để đạt {t} vào năm {bar.year}"
+            vi += f"; cần thêm {format_vi(round(gap, 2))} để đạt {t} vào năm {bar.year}"
             en += f"; needs {gap:+g} to reach {bar.threshold:g} by {bar.year}"
         if a.forecast:
             f = a.forecast

@@ -19,6 +19,7 @@ from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
+from stiplan.metrics.actions import record_report_values
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Plan
@@ -258,8 +259,10 @@ def submit_report(report: UnitReport, *, by, expected_version: int | None = None
     locked.action_items.update(needs_fix=False)
     locked.indicator_items.update(needs_fix=False)
     locked.question_items.update(needs_fix=False)
-    return _move(locked, to, by=by, action="reporting.submit_report", submitted_at=now,
-                 first_submitted_at=locked.first_submitted_at or now)
+    moved = _move(locked, to, by=by, action="reporting.submit_report", submitted_at=now,
+                  first_submitted_at=locked.first_submitted_at or now)
+    record_report_values(moved, final=False)
+    return moved
 
 
 @transaction.atomic
@@ -300,8 +303,10 @@ def accept_report(report: UnitReport, *, by, expected_version: int | None = None
     if locked.state not in IN_REVIEW_STATES:
         raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
                        % {"state": locked.get_state_display()})
-    return _move(locked, ReportState.ACCEPTED, by=by, action="reporting.accept_report",
-                 accepted_at=timezone.now(), accepted_version=locked.version)
+    moved = _move(locked, ReportState.ACCEPTED, by=by, action="reporting.accept_report",
+                  accepted_at=timezone.now(), accepted_version=locked.version)
+    record_report_values(moved, final=True)
+    return moved
 
 
 @transaction.atomic
@@ -313,5 +318,7 @@ def unlock_report(report: UnitReport, *, reason: str, by) -> UnitReport:
     locked = _locked(report)
     if locked.state != ReportState.ACCEPTED:
         raise Conflict(_("Chỉ mở khóa được báo cáo đã chấp nhận."))
-    return _move(locked, ReportState.RETURNED, by=by, action="reporting.unlock_report",
-                 reason=reason.strip())
+    moved = _move(locked, ReportState.RETURNED, by=by, action="reporting.unlock_report",
+                  reason=reason.strip())
+    record_report_values(moved, final=False)
+    return moved

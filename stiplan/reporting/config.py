@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from stiplan.analytics import formula as fx
 from stiplan.core import yamlio as y
 from stiplan.core.audit import record
 from stiplan.core.permissions import require
+from stiplan.metrics.models import Computation
 from stiplan.orgs.models import OrgUnit, UnitType
 from stiplan.plans.models import Direction, Indicator, Plan, ValueType
 from stiplan.reporting.models import IndicatorAssignment, Severity, ValidationRule
@@ -19,6 +21,10 @@ ASSIGN_SPEC = {
     "indicator": (y.CODE, y.REQUIRED), "unit": (y.OPT_TEXT, ""),
     "unit_type": (y.one_of("", *UnitType.values), ""), "function": (y.OPT_TEXT, ""),
     "min": (y.OPT_NUMBER, None), "max": (y.OPT_NUMBER, None),
+}
+COMPUTATION_SPEC = {
+    "indicator": (y.CODE, y.REQUIRED), "formula": (y.OPT_TEXT, ""),
+    "growth_accounting": (y.BOOL, False), "note": (y.OPT_TEXT, ""),
 }
 RULE_SPEC = {
     "code": (y.CODE, y.REQUIRED), "left": (y.CODE, y.REQUIRED),
@@ -34,6 +40,7 @@ def parse_config(raw: bytes | str) -> dict:
     top = c.fields(doc, "(tệp)", {
         "schema": (y.one_of("stiplan.reporting/1"), y.REQUIRED), "plan": (y.CODE, y.REQUIRED),
         "data_elements": (y.LIST, []), "indicators": (y.LIST, []), "rules": (y.LIST, []),
+        "computations": (y.LIST, []),
     })
     if top is None:
         c.raise_if_any()
@@ -80,8 +87,34 @@ def parse_config(raw: bytes | str) -> dict:
                 c.add(line, f"{path}.{side}", f"chỉ tiêu «{rule[side]}» chưa được khai báo",
                       f"indicator '{rule[side]}' is not declared")
         rules.append(rule)
+    computations, formulas = [], {}
+    for _i, node, path, line in c.items(top["computations"], "computations"):
+        comp = c.fields(node, path, COMPUTATION_SPEC)
+        if comp is None:
+            continue
+        if comp["indicator"] not in known:
+            c.add(line, f"{path}.indicator", f"chỉ tiêu «{comp['indicator']}» chưa được khai báo",
+                  f"indicator '{comp['indicator']}' is not declared")
+        if bool(comp["formula"]) == comp["growth_accounting"]:
+            c.add(line, path, "cần đúng một trong hai: formula hoặc growth_accounting",
+                  "exactly one of formula or growth_accounting is required")
+        elif comp["formula"]:
+            try:
+                formulas[comp["indicator"]] = fx.parse(comp["formula"])
+            except fx.FormulaError as exc:
+                c.add(line, f"{path}.formula", exc.vi, exc.en)
+            else:
+                for name in formulas[comp["indicator"]].names - known:
+                    c.add(line, f"{path}.formula", f"chỉ tiêu «{name}» chưa được khai báo",
+                          f"indicator '{name}' is not declared")
+        computations.append(comp)
+    try:
+        fx.evaluation_order(formulas)
+    except fx.FormulaError as exc:
+        c.add(y.line_of(doc, "computations"), "computations", exc.vi, exc.en)
     c.raise_if_any()
-    return {"plan": plan, "elements": elements, "assignments": assignments, "rules": rules}
+    return {"plan": plan, "elements": elements, "assignments": assignments, "rules": rules,
+            "computations": computations}
 
 
 def _date(iso: str):
@@ -111,7 +144,14 @@ def apply_config(data: dict, *, by=None) -> dict:
                             function=a["function"], min_value=a["min"], max_value=a["max"])
         for a in data["assignments"])
     ValidationRule.objects.bulk_create(ValidationRule(plan=plan, **r) for r in data["rules"])
-    after = {"assignments": len(data["assignments"]), "rules": [r["code"] for r in data["rules"]]}
+    Computation.objects.filter(indicator__in=[indicators[c["indicator"]]
+                                               for c in data["computations"]]).delete()
+    Computation.objects.bulk_create(
+        Computation(indicator=indicators[c["indicator"]], formula=c["formula"],
+                    growth_accounting=c["growth_accounting"], note=c["note"])
+        for c in data["computations"])
+    after = {"assignments": len(data["assignments"]), "rules": [r["code"] for r in data["rules"]],
+             "computations": {c["indicator"]: c["formula"] or "TFP" for c in data["computations"]}}
     record("reporting.load_config", plan, by=by, before=before, after=after,
            unit=plan.issuing_unit)
     return after

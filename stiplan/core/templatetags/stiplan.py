@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -35,3 +36,20 @@ def num(value) -> str:
     except (InvalidOperation, ValueError):
         return str(value)
     return formats.number_format(plain, force_grouping=abs(plain) >= 10000)
+
+
+@register.filter
+def num2(value) -> str:
+    """A number rounded to two decimals, in the user's format."""
+    if value is None or value == "":
+        return ""
+    return num(round(Decimal(str(value)), 2))
+
+
+STATUS_LABELS = {"achieved": _("Đã đạt"), "on_track": _("Đúng tiến độ"), "at_risk": _("Có nguy cơ"),
+                 "off_track": _("Chậm tiến độ"), "no_data": _("Chưa có số liệu")}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)

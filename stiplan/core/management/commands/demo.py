@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from stiplan.core.cli import clean_errors
 from stiplan.core.demo import DEMO_PASSWORD, create_accounts, load_reference_data
+from stiplan.metrics.demo import create_demo_series
 from stiplan.reporting.demo import create_demo_rounds
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         load_reference_data()
         accounts = create_accounts()
         rounds = create_demo_rounds()
+        create_demo_series()
         self.stdout.write(f"Kỳ báo cáo minh họa / demo rounds: {', '.join(r.title for r in rounds)}")
         self.stdout.write("\nTài khoản minh họa / demo accounts "
                           f"(mật khẩu / password: {DEMO_PASSWORD}):")

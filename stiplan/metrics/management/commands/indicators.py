@@ -1,0 +1,32 @@
+"""`stiplan indicators status --plan CODE --format json`: every target with its status."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.dates import parse_day
+from stiplan.metrics.status import plan_status
+from stiplan.plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = "Tình trạng các chỉ tiêu / target status"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        status = sub.add_parser("status")
+        status.add_argument("--plan", default="vinh-long-1925-2023")
+        status.add_argument("--date", default="")
+        status.add_argument("--format", choices=["json", "text"], default="text")
+
+    @clean_errors
+    def handle(self, *args, verb, plan, date, format, **opts):
+        found = Plan.objects.filter(code=plan).first()
+        if found is None:
+            raise CommandError(f"Không có kế hoạch «{plan}» / no plan '{plan}'")
+        statuses = plan_status(found, today=parse_day(date) if date else None)
+        if format == "json":
+            print_json({"plan": plan, "targets": [s.as_json() for s in statuses]}, self.stdout)
+            return
+        for s in statuses:
+            self.stdout.write(f"{s.target.code:<4} {s.status:<10} {s.target.indicator.code:<22} "
+                              f"{s.target.year} «{s.target.wording}»: {s.vi}")

@@ -1,0 +1,155 @@
+"""Leadership overview, indicator pages (series, band, forecast, units, download), action board."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+from openpyxl import Workbook
+
+from stiplan.metrics.dashboard import overview, sparkline
+from stiplan.metrics.engine import Engine
+from stiplan.metrics.status import FIRST_YEAR, plan_status
+from stiplan.plans.models import Action, Indicator, Plan
+from stiplan.reporting.models import ActionItem, ReportState, RoundKind
+
+STATUS_ORDER = ["off_track", "at_risk", "on_track", "achieved", "no_data"]
+
+
+def the_plan(request, code: str | None) -> Plan:
+    plans = Plan.objects.restrict(request.user)
+    return get_object_or_404(plans, code=code) if code else get_object_or_404(
+        plans, code="vinh-long-1925-2023")
+
+
+class OverviewView(TemplateView):
+    """Every target as a tile: status colour, latest value against the band, sparkline."""
+
+    template_name = "metrics/overview.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = the_plan(self.request, self.request.GET.get("plan"))
+        statuses = overview(plan)
+        tiles = []
+        for s in statuses:
+            values = [p.value for p in s.series.values()]
+            tiles.append({"s": s, "spark": sparkline(values[-8:]),
+                          "restated": s.latest and s.series[s.latest[0]].restated})
+        counts = {k: sum(t["s"].status == k for t in tiles) for k in STATUS_ORDER}
+        ctx.update(plan=plan, tiles=tiles, counts=counts)
+        return ctx
+
+
+class IndicatorView(TemplateView):
+    """One indicator: the province series (restated years marked), target bands, forecast,
+    the breakdown by unit, the data table and downloads."""
+
+    template_name = "metrics/indicator.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = the_plan(self.request, self.request.GET.get("plan"))
+        indicator = get_object_or_404(Indicator, code=kwargs["code"])
+        table, chart = indicator_data(plan, indicator)
+        ctx.update(plan=plan, indicator=indicator, rows=table["rows"], units=table["units"],
+                   statuses=table["statuses"], chart=chart)
+        return ctx
+
+
+def indicator_data(plan: Plan, indicator: Indicator) -> tuple[dict, dict]:
+    engine = Engine(plan)
+    today = timezone.localdate()
+    province = engine.province(today)
+    years = range(FIRST_YEAR, today.year)
+    series = engine.series(indicator.code, province.code, years)
+    parts = [engine.units[c] for c in engine.lineage.predecessors(province.code)
+             if engine.units[c].type == province.type]
+    breakdown = {u.code: engine.series(indicator.code, u.code, years) for u in parts}
+    statuses = [s for s in plan_status(plan, today=today, engine=engine)
+                if s.target.indicator_id == indicator.pk]
+    rows = [{"year": y, "value": p.value, "restated": p.restated, "computed": p.computed,
+             "parts": [breakdown[u.code][y].value for u in parts]} for y, p in series.items()]
+    forecast = next((s.assessment.forecast for s in statuses if s.assessment.forecast), None)
+    chart = {
+        "years": list(years), "values": [p.value for p in series.values()],
+        "restated": [p.restated for p in series.values()],
+        "parts": [{"name": u.short_name or u.name, "values": [breakdown[u.code][y].value
+                                                               for y in years]} for u in parts],
+        "targets": [{"year": s.target.year, "low": float(s.target.low or s.target.value or 0),
+                     "high": float(s.target.high or s.target.value or 0),
+                     "wording": s.target.wording} for s in statuses],
+        "forecast": None if forecast is None else {
+            "from": forecast.years[1], "year": statuses[0].target.year if statuses else None,
+            "value": forecast.value, "low": forecast.low, "high": forecast.high},
+        "unit": indicator.unit,
+    }
+    return {"rows": rows, "units": parts, "statuses": statuses}, chart
+
+
+class IndicatorDownloadView(View):
+    def get(self, request, code: str, fmt: str):
+        plan = the_plan(request, request.GET.get("plan"))
+        indicator = get_object_or_404(Indicator, code=code)
+        table, _chart = indicator_data(plan, indicator)
+        header = ["năm / year", f"{indicator.code} ({indicator.unit})", "tính lại / restated",
+                  *[u.code for u in table["units"]]]
+        rows = [[r["year"], r["value"], "x" if r["restated"] else "", *r["parts"]]
+                for r in table["rows"]]
+        if fmt == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            wb = Workbook()
+            ws = wb.active
+            ws.title = indicator.code[:30]
+            ws.append(header)
+            for row in rows:
+                ws.append(row)
+            out = io.BytesIO()
+            wb.save(out)
+            response = HttpResponse(out.getvalue(), content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{fmt}"'
+        return response
+
+
+class ActionBoardView(TemplateView):
+    """The status of every action by task group and unit, from the latest accepted reports."""
+
+    template_name = "metrics/actions.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = the_plan(self.request, self.request.GET.get("plan"))
+        round_ = plan.rounds.filter(kind=RoundKind.ANNUAL).order_by("-year").first()
+        items = ActionItem.objects.none()
+        if round_ is not None:
+            items = ActionItem.objects.restrict(self.request.user).filter(
+                report__round=round_, report__state=ReportState.ACCEPTED
+            ).select_related("report__unit", "action__group")
+        by_action: dict[int, list] = {}
+        for item in items:
+            by_action.setdefault(item.action_id, []).append(item)
+        groups = []
+        for action in Action.objects.filter(group__plan=plan).select_related("group"):
+            if not groups or groups[-1]["group"] != action.group:
+                groups.append({"group": action.group, "actions": []})
+            done = by_action.get(action.pk, [])
+            counts = {s: sum(i.status == s for i in done) for s in
+                      ("done", "in_progress", "blocked", "not_started")}
+            groups[-1]["actions"].append({"action": action, "items": done, "counts": counts})
+        ctx.update(plan=plan, round=round_, groups=groups)
+        return ctx
+
+
