@@ -18,6 +18,7 @@ from stiplan.plans.models import Indicator, Plan
 from stiplan.reporting.models import IndicatorAssignment
 
 TFP_WINDOW = 5  # TFP's share is measured over the five years ending in the year shown
+TFP_INPUTS = ("grdp_constant", "employment", "capital_stock")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class Point:
 class Engine:
     """All values needed for one plan's dashboards, loaded once; answers are memoised."""
 
-    def __init__(self, plan: Plan, *, final_only: bool = True):
+    def __init__(self, plan: Plan, *, codes: set[str] | None = None, final_only: bool = True):
+        """`codes`: the indicators to be asked for (None: all); their inputs are added."""
         from stiplan.metrics.models import Computation, DataValue
 
         self.plan = plan
@@ -38,14 +40,6 @@ class Engine:
         self.units = OrgUnit.objects.in_bulk(field_name="code")
         self.by_pk = {u.pk: u for u in self.units.values()}
         self.indicators = Indicator.objects.in_bulk(field_name="code")
-        values = DataValue.objects.filter(quarter__isnull=True)
-        if final_only:
-            values = values.filter(final=True)
-        self.stored: dict[tuple[str, str, int], float] = {
-            (ind, unit, year): float(v)
-            for ind, unit, year, v in values.values_list("indicator__code", "unit__code", "year",
-                                                         "value")
-        }
         self.formulas: dict[str, fx.Formula] = {}
         self.tfp: set[str] = set()
         for comp in Computation.objects.select_related("indicator"):
@@ -54,10 +48,34 @@ class Engine:
             if comp.growth_accounting:
                 self.tfp.add(comp.indicator.code)
         fx.evaluation_order(self.formulas)  # refuses cycles before anything is computed
+        values = DataValue.objects.filter(quarter__isnull=True)
+        if final_only:
+            values = values.filter(final=True)
+        if codes is not None:
+            values = values.filter(indicator__code__in=self.inputs(codes))
+        self.stored: dict[tuple[str, str, int], float] = {
+            (ind, unit, year): float(v)
+            for ind, unit, year, v in values.values_list("indicator__code", "unit__code", "year",
+                                                         "value")
+        }
         self.assigned: dict[str, list[IndicatorAssignment]] = {}
         for a in IndicatorAssignment.objects.filter(plan=plan).select_related("unit", "indicator"):
             self.assigned.setdefault(a.indicator.code, []).append(a)
         self._memo: dict[tuple[str, str, int], Point] = {}
+
+    def inputs(self, codes: set[str]) -> set[str]:
+        """`codes` and every indicator their formulas (or growth accounting) read."""
+        found, todo = set(), list(codes)
+        while todo:
+            code = todo.pop()
+            if code in found:
+                continue
+            found.add(code)
+            if code in self.formulas:
+                todo.extend(self.formulas[code].names)
+            if code in self.tfp:
+                todo.extend(TFP_INPUTS)
+        return found
 
     # -- the province ----------------------------------------------------------------------
     def province(self, day: date | None = None) -> OrgUnit:
@@ -77,18 +95,18 @@ class Engine:
         return self._memo[key]
 
     def _compute(self, code: str, unit_code: str, year: int) -> Point:
+        if unit_code not in self.units:
+            return Point(None)
+        indicator = self.indicators.get(code)
+        if indicator is not None and indicator.cumulative:  # stored values are yearly counts
+            return self._cumulative(code, unit_code, year)
         if (code, unit_code, year) in self.stored:
             return Point(self.stored[(code, unit_code, year)])
-        unit = self.units.get(unit_code)
-        if unit is None:
-            return Point(None)
+        unit = self.units[unit_code]
         if code in self.formulas:
             return self._formula(code, unit_code, year)
         if code in self.tfp:
             return self._tfp(unit_code, year)
-        indicator = self.indicators.get(code)
-        if indicator is not None and indicator.cumulative:
-            return self._cumulative(code, unit_code, year)
         if not _exists_in(unit, year):
             return self._restated(code, unit_code, year)
         return self._from_reports(code, unit, year)
@@ -160,9 +178,8 @@ class Engine:
     def _tfp(self, unit_code: str, year: int) -> Point:
         """TFP's share of GRDP growth over the five years ending in `year`, in %."""
         years = range(year - TFP_WINDOW, year + 1)
-        grdp = {y: self.value("grdp_constant", unit_code, y) for y in years}
-        jobs = {y: self.value("employment", unit_code, y) for y in years}
-        capital = {y: self.value("capital_stock", unit_code, y) for y in years}
+        grdp, jobs, capital = ({y: self.value(code, unit_code, y) for y in years}
+                               for code in TFP_INPUTS)
         if any(p.value is None or p.value <= 0 for d in (grdp, jobs, capital) for p in d.values()):
             return Point(None)
         result = account({y: p.value for y, p in grdp.items()}, {y: p.value for y, p in jobs.items()},

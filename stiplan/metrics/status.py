@@ -62,13 +62,14 @@ def bar_of(target: Target) -> Bar:
 def plan_status(plan: Plan, *, today: date | None = None, engine: Engine | None = None,
                 first_year: int = FIRST_YEAR) -> list[TargetStatus]:
     today = today or date.today()
-    engine = engine or Engine(plan)
+    targets = list(Target.objects.filter(plan=plan).select_related("indicator"))
+    engine = engine or Engine(plan, codes={t.indicator.code for t in targets})
     province = engine.province(today).code
     last = today.year - 1  # the last year with a complete annual report
     overrides = {o.target_id: o for o in StatusOverride.objects.filter(
         target__plan=plan, active=True).order_by("at")}
     out = []
-    for target in Target.objects.filter(plan=plan).select_related("indicator"):
+    for target in targets:
         series = engine.series(target.indicator.code, province, range(first_year, last + 1))
         values = {y: p.value for y, p in series.items() if p.value is not None}
         bar = bar_of(target)

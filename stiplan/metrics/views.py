@@ -63,7 +63,8 @@ class IndicatorView(TemplateView):
 
 
 def indicator_data(plan: Plan, indicator: Indicator) -> tuple[dict, dict]:
-    engine = Engine(plan)
+    engine = Engine(plan, codes={indicator.code}
+                    | set(plan.targets.values_list("indicator__code", flat=True)))
     today = timezone.localdate()
     province = engine.province(today)
     years = range(FIRST_YEAR, today.year)
