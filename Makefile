@@ -48,6 +48,7 @@ test: $(STAMP) system-deps messages lint $(VENDOR)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/upload.py
+	$(BIN)/python bench/overview.py
 
 clean:
 	rm -rf $(VENV) var

@@ -47,3 +47,13 @@ def login(client):
         client.force_login(user)
         return client
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rolled-back data can reuse a cache key)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

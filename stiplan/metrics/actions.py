@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from stiplan.analytics.targets import ORDER
 from stiplan.core.audit import record, snapshot
 from stiplan.core.permissions import require
-from stiplan.metrics.models import DataValue, Source, StatusOverride
+from stiplan.metrics.models import DataValue, Revision, Source, StatusOverride
 from stiplan.plans.models import Target
 
 
@@ -34,6 +34,7 @@ def record_report_values(report, *, final: bool) -> int:
             "provenance": {"report": report.pk, "round": report.round_id,
                            "version": report.version}})
         count += 1
+    Revision.bump()
     return count
 
 
@@ -50,6 +51,7 @@ def set_value(indicator, unit, year: int, value: Decimal, *, by, source: str = S
         defaults={"value": value, "source": source, "final": final, "synthetic": synthetic,
                   "provenance": provenance or {}})
     record("metrics.set_value", obj, by=by, before=before, after=snapshot(obj), unit=unit)
+    Revision.bump()
     return obj
 
 
@@ -66,4 +68,5 @@ def override_status(target: Target, status: str, reason: str, *, by) -> StatusOv
                                              by=by if getattr(by, "is_authenticated", False) else None)
     record("metrics.override_status", override, by=by, after=snapshot(override),
            unit=target.plan.issuing_unit, reason=reason.strip())
+    Revision.bump()
     return override

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils import timezone
 
-from stiplan.metrics.models import DataValue, StatusOverride
+from stiplan.metrics.models import Revision
 from stiplan.metrics.status import TargetStatus, plan_status
 from stiplan.plans.models import Plan
 
 
-def data_stamp() -> str:
-    """Changes whenever a value or an override changes (the cache key's freshness part)."""
-    values = DataValue.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    overrides = StatusOverride.objects.aggregate(n=Count("id"), last=Max("id"))
-    return f"{values['n']}-{values['at']}-{overrides['n']}-{overrides['last']}"
+def cache_key(plan: Plan) -> str:
+    """Fresh for each day and each change of values or overrides (Revision)."""
+    return f"stiplan-overview-{plan.pk}-{timezone.localdate()}-{Revision.current()}"
 
 
 def overview(plan: Plan, *, use_cache: bool = True) -> list[TargetStatus]:
-    stamp = hashlib.sha256(data_stamp().encode()).hexdigest()[:16]
-    key = f"stiplan-overview-{plan.pk}-{timezone.localdate()}-{stamp}"
+    key = cache_key(plan)
     if use_cache and (found := cache.get(key)) is not None:
         return found
     statuses = plan_status(plan, today=timezone.localdate())

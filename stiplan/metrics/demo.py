@@ -11,7 +11,7 @@ import random
 from decimal import Decimal
 
 from stiplan.core.audit import record
-from stiplan.metrics.models import DataValue, Source
+from stiplan.metrics.models import DataValue, Revision, Source
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator
 
@@ -77,5 +77,6 @@ def create_demo_series() -> int:
                           value=Decimal(1), source=Source.DEPARTMENT, final=True, synthetic=True,
                           provenance={"note": "Bộ chỉ số ĐMST địa phương đã xây dựng (minh họa)"}))
     DataValue.objects.bulk_create(rows)
+    Revision.bump()
     record("metrics.load_demo_series", merged, by=None, after={"values": len(rows)}, unit=merged)
     return len(rows)

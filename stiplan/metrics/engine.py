@@ -58,6 +58,9 @@ class Engine:
             for ind, unit, year, v in values.values_list("indicator__code", "unit__code", "year",
                                                          "value")
         }
+        self.by_year: dict[tuple[str, int], list[tuple[str, float]]] = {}
+        for (ind, unit, year), v in self.stored.items():
+            self.by_year.setdefault((ind, year), []).append((unit, v))
         self.assigned: dict[str, list[IndicatorAssignment]] = {}
         for a in IndicatorAssignment.objects.filter(plan=plan).select_related("unit", "indicator"):
             self.assigned.setdefault(a.indicator.code, []).append(a)
@@ -165,9 +168,8 @@ class Engine:
                     if (code, heir, year) in self.stored and self._in(heir, province):
                         return Point(self.stored[(code, heir, year)])
                 continue
-            for (ind, unit_code, y), v in self.stored.items():
-                if ind == code and y == year and self.units[unit_code].type == a.unit_type \
-                        and self._in(unit_code, province):
+            for unit_code, v in self.by_year.get((code, year), ()):
+                if self.units[unit_code].type == a.unit_type and self._in(unit_code, province):
                     total, found = total + v, True
         return Point(total if found else None)
 

@@ -45,7 +45,7 @@ class DataValue(models.Model):
                                     condition=models.Q(quarter__isnull=False),
                                     name="one_quarterly_value"),
         ]
-        indexes = [models.Index(fields=["indicator", "year"])]
+        indexes = [models.Index(fields=["indicator", "year"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.unit.code} {self.year}: {self.value}"
@@ -83,3 +83,23 @@ class StatusOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} → {self.status}"
+
+
+class Revision(models.Model):
+    """One row whose number grows with every change to values or overrides: the dashboards'
+    cache key reads it instead of scanning the values table."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0

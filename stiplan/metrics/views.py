@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key as fragment_cache_key
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
-from stiplan.metrics.dashboard import overview, sparkline
+from stiplan.metrics.dashboard import cache_key, overview, sparkline
 from stiplan.metrics.engine import Engine
 from stiplan.metrics.status import FIRST_YEAR, plan_status
 from stiplan.plans.models import Action, Indicator, Plan
@@ -35,6 +38,9 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         plan = the_plan(self.request, self.request.GET.get("plan"))
+        ctx.update(plan=plan, fragment_key=cache_key(plan))
+        if cache.get(fragment_cache_key("overview", [ctx["fragment_key"], get_language()])):
+            return ctx  # the tiles are in the template fragment cache
         statuses = overview(plan)
         tiles = []
         for s in statuses:
@@ -42,7 +48,7 @@ class OverviewView(TemplateView):
             tiles.append({"s": s, "spark": sparkline(values[-8:]),
                           "restated": s.latest and s.series[s.latest[0]].restated})
         counts = {k: sum(t["s"].status == k for t in tiles) for k in STATUS_ORDER}
-        ctx.update(plan=plan, tiles=tiles, counts=counts)
+        ctx.update(tiles=tiles, counts=counts)
         return ctx
 
 

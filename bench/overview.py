@@ -1,0 +1,117 @@
+"""Benchmark: the leadership overview's server time with 10 years × 200 indicators × 150 units.
+
+200 synthetic indicators, each with a 2030 target in the plan and a value for every one of 150
+units (the new province's departments and communes) in 2016–2025: 300,000 values. Times
+GET /indicators/ through Django's test client: with the cache (the product's default) and with
+caching off (the overview recomputed every time) — the baseline of the ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+INDICATORS, UNITS, YEARS = 200, 150, range(2016, 2026)
+RESULTS = Path(__file__).with_name("results.md")
+
+
+def setup():
+    os.environ["STIPLAN_VAR_DIR"] = tempfile.mkdtemp(prefix="stiplan-bench-")
+    if "BENCH_DATABASE_URL" in os.environ:
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stiplan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from stiplan.core.demo import create_accounts, load_reference_data
+    from stiplan.metrics.models import DataValue, Revision, Source
+    from stiplan.orgs.models import OrgUnit
+    from stiplan.plans.models import Indicator, Plan, PlanIndicator, Target
+    from stiplan.reporting.models import IndicatorAssignment
+
+    load_reference_data()
+    create_accounts()
+    plan = Plan.objects.get()
+    province = OrgUnit.objects.get(code="VL25.UBND")
+    existing = OrgUnit.objects.filter(parent=province).count()
+    OrgUnit.objects.bulk_create(  # more (synthetic) communes, up to UNITS units in the province
+        OrgUnit(code=f"VL25.B{i:03d}", type="commune", name=f"Xã thử nghiệm {i}", parent=province,
+                valid_from=province.valid_from, synthetic=True)
+        for i in range(max(UNITS - existing, 0)))
+    units = list(OrgUnit.objects.filter(parent=province).order_by("code")[:UNITS])
+    assert len(units) == UNITS, len(units)
+    made = Indicator.objects.bulk_create(
+        Indicator(code=f"bench_{i:03d}", name=f"Chỉ tiêu thử nghiệm {i}", unit="đơn vị",
+                  direction="higher_is_better", value_type="number") for i in range(INDICATORS))
+    PlanIndicator.objects.bulk_create(PlanIndicator(plan=plan, indicator=ind, order=100 + i)
+                                      for i, ind in enumerate(made))
+    Target.objects.bulk_create(Target(plan=plan, order=100 + i, code=f"B{i:03d}", indicator=ind,
+                                      year=2030, comparator="gte", value=Decimal(5000),
+                                      wording="5.000") for i, ind in enumerate(made))
+    IndicatorAssignment.objects.bulk_create(
+        IndicatorAssignment(plan=plan, indicator=ind, unit_type=t)
+        for ind in made for t in ("department", "commune"))
+    rng = random.Random(7)
+    rows = [DataValue(indicator=ind, unit=u, year=y, value=Decimal(rng.randint(1, 60)),
+                      source=Source.REPORTED, final=True, synthetic=True)
+            for ind in made for u in units for y in YEARS]
+    DataValue.objects.bulk_create(rows, batch_size=5000)
+    Revision.bump()
+    return plan, len(rows)
+
+
+def measure(client, url: str, use_cache: bool) -> list[float]:
+    from django.core.cache import cache
+
+    samples = []
+    for _ in range(ROUNDS):
+        if not use_cache:
+            cache.clear()
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return samples
+
+
+def main() -> int:
+    plan, count = setup()
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.get("/indicators/")  # warm up (and fill the cache)
+    cached = measure(client, "/indicators/", use_cache=True)
+    uncached = measure(client, "/indicators/", use_cache=False)
+
+    def stats(xs):
+        return statistics.median(xs), statistics.quantiles(xs, n=20)[-1]
+
+    (cm, cp), (um, up) = stats(cached), stats(uncached)
+    text = (f"\n## {datetime.now():%Y-%m-%d %H:%M} — leadership overview, {count:,} values "
+            f"({len(YEARS)} years × {INDICATORS} indicators × {UNITS} units), {plan.targets.count()} "
+            f"targets, {ROUNDS} rounds, {connection.vendor}\n\n"
+            "| case | median ms | p95 ms | × baseline |\n|---|---|---|---|\n"
+            f"| caching off (baseline) | {um:.1f} | {up:.1f} | 1.0 |\n"
+            f"| cached (default) | {cm:.1f} | {cp:.1f} | {cm / um:.3f} |\n")
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
