@@ -152,6 +152,10 @@ POLICIES = {
     "reporting.indicatorassignment": _reference,
     "reporting.validationrule": _reference,
     "reporting.reminder": _internal_only,
+    "metrics.datavalue": _reference,
+    "metrics.computation": _reference,
+    "metrics.statusoverride": _reference,
+    "metrics.revision": _reference,
 }
 
 
@@ -183,7 +187,8 @@ def is_internal(user) -> bool:
 
 #: Reference data the Department's plan officers maintain (also through the admin).
 for _label in ("plans.plan", "plans.indicator", "orgs.orgunit", "orgs.reorgevent", "orgs.reorglink",
-               "reporting.round", "reporting.validationrule", "reporting.indicatorassignment"):
+               "reporting.round", "reporting.validationrule", "reporting.indicatorassignment",
+               "metrics.computation", "metrics.datavalue"):
     _app, _model = _label.split(".")
     for _verb in ("view", "add", "change", "delete"):
         rules.add_perm(f"{_app}.{_verb}_{_model}", is_plan_officer)

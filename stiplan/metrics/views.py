@@ -5,20 +5,27 @@ from __future__ import annotations
 import csv
 import io
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key as fragment_cache_key
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from openpyxl import Workbook
 
+from stiplan.analytics.targets import ORDER
+from stiplan.core.permissions import can
+from stiplan.core.templatetags.stiplan import STATUS_LABELS
+from stiplan.metrics.actions import override_status
 from stiplan.metrics.dashboard import cache_key, overview, sparkline
 from stiplan.metrics.engine import Engine
 from stiplan.metrics.status import FIRST_YEAR, plan_status
-from stiplan.plans.models import Action, Indicator, Plan
+from stiplan.plans.models import Action, Indicator, Plan, Target
 from stiplan.reporting.models import ActionItem, ReportState, RoundKind
 
 STATUS_ORDER = ["off_track", "at_risk", "on_track", "achieved", "no_data"]
@@ -64,8 +71,26 @@ class IndicatorView(TemplateView):
         indicator = get_object_or_404(Indicator, code=kwargs["code"])
         table, chart = indicator_data(plan, indicator)
         ctx.update(plan=plan, indicator=indicator, rows=table["rows"], units=table["units"],
-                   statuses=table["statuses"], chart=chart)
+                   statuses=table["statuses"], chart=chart,
+                   can_override=can(self.request.user, "plans.change_plan", plan),
+                   choices=[(k, STATUS_LABELS[k]) for k in ORDER])
         return ctx
+
+    def post(self, request, code: str):
+        plan = the_plan(request, request.GET.get("plan"))
+        target = get_object_or_404(Target, plan=plan, code=request.POST.get("target", ""),
+                                   indicator__code=code)
+        try:
+            override_status(target, request.POST.get("status", ""), request.POST.get("reason", ""),
+                            by=request.user)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã điều chỉnh trạng thái mục tiêu %(code)s.")
+                             % {"code": target.code})
+        return redirect("indicator-detail", code=code)
 
 
 def indicator_data(plan: Plan, indicator: Indicator) -> tuple[dict, dict]:

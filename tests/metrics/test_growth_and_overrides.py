@@ -53,3 +53,29 @@ def test_overrides_need_a_reason_and_the_right(plan, users):
         override_status(target, "at_risk", "  ", by=users["plan_officer"])
     with pytest.raises(PermissionDenied):
         override_status(target, "achieved", "vì muốn thế", by=users["reporter"])
+
+
+def test_a_formula_is_checked_when_saved(plan):
+    from stiplan.metrics.admin import ComputationForm
+    from stiplan.plans.models import Indicator
+
+    indicator = Indicator.objects.get(code="grdp_current")
+    bad = ComputationForm(data={"indicator": indicator.pk, "formula": "__import__('os')"})
+    assert not bad.is_valid() and "__" in str(bad.errors)
+    looping = ComputationForm(data={"indicator": indicator.pk,
+                                    "formula": "st_investment_grdp * 2"})
+    assert not looping.is_valid() and "vòng tròn" in str(looping.errors)
+    good = ComputationForm(data={"indicator": indicator.pk, "formula": "grdp_constant * 1.8"})
+    assert good.is_valid(), good.errors
+
+
+def test_the_indicator_page_takes_an_override_from_an_officer_only(client, plan, users):
+    client.force_login(users["reporter"])
+    refused = client.post("/indicators/st_investment_grdp/",
+                          {"target": "T03", "status": "at_risk", "reason": "thử"})
+    assert refused.status_code == 403
+    client.force_login(users["plan_officer"])
+    done = client.post("/indicators/st_investment_grdp/",
+                       {"target": "T03", "status": "at_risk", "reason": "Chờ số liệu chính thức"})
+    assert done.status_code == 302
+    assert plan.targets.get(code="T03").overrides.get(active=True).status == "at_risk"
