@@ -39,3 +39,12 @@ def test_indicator_page_marks_the_restated_years(site, page: Page):
     expect(page.locator("[data-testid=series] thead")).to_contain_text("Bến Tre")
     expect(page.locator("#chart svg")).to_be_visible()
     page.screenshot(path=str(SHOTS / "indicator.png"), full_page=True)
+
+
+def test_the_overview_works_on_a_phone(site, page: Page):
+    create_demo_series()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site.url}/indicators/")
+    expect(page.get_by_test_id("tile").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the overview scrolls sideways on a phone ({width}px)"

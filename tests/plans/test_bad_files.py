@@ -174,7 +174,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def base_file_is_good(django_db_blocker):
+def base_file_is_good(django_db_setup, django_db_blocker):
     """The bad files differ from a good file by their one defect only."""
     with django_db_blocker.unblock():
         assert parse_plan(BASE.encode("utf-8"))["code"] == "vinh-long-bad"
