@@ -12,11 +12,12 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+
+from common import fresh_django
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 INDICATORS, UNITS, YEARS = 200, 150, range(2016, 2026)
@@ -24,26 +25,12 @@ RESULTS = Path(__file__).with_name("results.md")
 
 
 def setup():
-    os.environ["STIPLAN_VAR_DIR"] = tempfile.mkdtemp(prefix="stiplan-bench-")
-    if "BENCH_DATABASE_URL" in os.environ:
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stiplan.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from stiplan.core.demo import create_accounts, load_reference_data
+    fresh_django()
     from stiplan.metrics.models import DataValue, Revision, Source
     from stiplan.orgs.models import OrgUnit
     from stiplan.plans.models import Indicator, Plan, PlanIndicator, Target
     from stiplan.reporting.models import IndicatorAssignment
 
-    load_reference_data()
-    create_accounts()
     plan = Plan.objects.get()
     province = OrgUnit.objects.get(code="VL25.UBND")
     existing = OrgUnit.objects.filter(parent=province).count()

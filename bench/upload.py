@@ -11,10 +11,11 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
+
+from common import fresh_django
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 ROWS = 2500
@@ -22,20 +23,7 @@ RESULTS = Path(__file__).with_name("results.md")
 
 
 def setup():
-    os.environ["STIPLAN_VAR_DIR"] = tempfile.mkdtemp(prefix="stiplan-bench-")
-    os.environ.pop("DATABASE_URL", None) if "BENCH_DATABASE_URL" not in os.environ else \
-        os.environ.__setitem__("DATABASE_URL", os.environ["BENCH_DATABASE_URL"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stiplan.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from stiplan.core.demo import create_accounts, load_reference_data
-
-    load_reference_data()
-    create_accounts()
+    fresh_django()
     from stiplan.orgs.models import OrgUnit
     from stiplan.plans.models import Indicator, Plan
     from stiplan.reporting.models import IndicatorItem, Round, UnitReport

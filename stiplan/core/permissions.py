@@ -100,19 +100,9 @@ def _reference(access: Access, action: str):
     return True if action == "view" else access.has(Role.PLAN_OFFICER)
 
 
-def _unit_scoped(access: Access, action: str):
-    """Data that belongs to one unit: its own people see it, the Department sees all."""
-    if action != "view":
-        return access.is_admin
-    if access.internal:
-        return True
-    if access.is_authenticated and access.unit_ids:
-        return Q(unit_id__in=access.unit_ids)
-    return False
-
-
 def _unit_scoped_via(prefix: str):
-    """Like _unit_scoped, for rows that belong to a unit through `prefix` (e.g. report__)."""
+    """Rows of one unit (through `prefix`, e.g. report__): its people see them, the Department
+    sees all; only administrators change them directly."""
     def policy(access: Access, action: str):
         if action != "view":
             return access.is_admin
@@ -122,6 +112,10 @@ def _unit_scoped_via(prefix: str):
             return Q(**{f"{prefix}unit_id__in": access.unit_ids})
         return False
     return policy
+
+
+#: Data that belongs to one unit: its own people see it, the Department sees all.
+_unit_scoped = _unit_scoped_via("")
 
 
 def _internal_only(access: Access, action: str):

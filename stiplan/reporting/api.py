@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from stiplan.core.permissions import can
 from stiplan.core.yamlio import InputError
 from stiplan.reporting import actions as act
-from stiplan.reporting.board import round_board
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.models import Round, UnitReport
+from stiplan.reporting.views import visible_board
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -58,9 +58,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True)
     def board(self, request, pk=None):
-        round_ = self.get_object()
-        return Response(round_board(round_, round_.reports.restrict(request.user).select_related(
-            "unit", "inherited_from")).as_json())
+        return Response(visible_board(self.get_object(), request.user).as_json())
 
 
 class WorkflowSerializer(serializers.Serializer):

@@ -34,6 +34,12 @@ RULE_SPEC = {
 }
 
 
+def _declared(c: y.Checker, known: set[str], code: str, line, path: str) -> None:
+    if code and code not in known:
+        c.add(line, path, f"chỉ tiêu «{code}» chưa được khai báo",
+              f"indicator '{code}' is not declared")
+
+
 def parse_config(raw: bytes | str) -> dict:
     doc = y.load_yaml(raw)
     c = y.Checker()
@@ -63,9 +69,7 @@ def parse_config(raw: bytes | str) -> dict:
         a = c.fields(node, path, ASSIGN_SPEC)
         if a is None:
             continue
-        if a["indicator"] and a["indicator"] not in known:
-            c.add(line, f"{path}.indicator", f"chỉ tiêu «{a['indicator']}» chưa được khai báo",
-                  f"indicator '{a['indicator']}' is not declared")
+        _declared(c, known, a["indicator"], line, f"{path}.indicator")
         if bool(a["unit"]) == bool(a["unit_type"]):
             c.add(line, path, "cần đúng một trong hai: unit hoặc unit_type",
                   "exactly one of unit or unit_type is required")
@@ -83,18 +87,14 @@ def parse_config(raw: bytes | str) -> dict:
             continue
         c.unique(seen_rules, rule["code"], f"{path}.code", line)
         for side in ("left", "right"):
-            if rule[side] and rule[side] not in known:
-                c.add(line, f"{path}.{side}", f"chỉ tiêu «{rule[side]}» chưa được khai báo",
-                      f"indicator '{rule[side]}' is not declared")
+            _declared(c, known, rule[side], line, f"{path}.{side}")
         rules.append(rule)
     computations, formulas = [], {}
     for _i, node, path, line in c.items(top["computations"], "computations"):
         comp = c.fields(node, path, COMPUTATION_SPEC)
         if comp is None:
             continue
-        if comp["indicator"] not in known:
-            c.add(line, f"{path}.indicator", f"chỉ tiêu «{comp['indicator']}» chưa được khai báo",
-                  f"indicator '{comp['indicator']}' is not declared")
+        _declared(c, known, comp["indicator"], line, f"{path}.indicator")
         if bool(comp["formula"]) == comp["growth_accounting"]:
             c.add(line, path, "cần đúng một trong hai: formula hoặc growth_accounting",
                   "exactly one of formula or growth_accounting is required")
@@ -104,9 +104,8 @@ def parse_config(raw: bytes | str) -> dict:
             except fx.FormulaError as exc:
                 c.add(line, f"{path}.formula", exc.vi, exc.en)
             else:
-                for name in formulas[comp["indicator"]].names - known:
-                    c.add(line, f"{path}.formula", f"chỉ tiêu «{name}» chưa được khai báo",
-                          f"indicator '{name}' is not declared")
+                for name in sorted(formulas[comp["indicator"]].names):
+                    _declared(c, known, name, line, f"{path}.formula")
         computations.append(comp)
     try:
         fx.evaluation_order(formulas)

@@ -32,6 +32,12 @@ from stiplan.reporting.text import clean_rich, clean_text, rich_to_text
 from stiplan.reporting.validation import check_report
 
 
+def visible_board(round_: Round, user):
+    """The board of a round over the reports `user` may see."""
+    return round_board(round_, round_.reports.restrict(user).select_related("unit",
+                                                                           "inherited_from"))
+
+
 def visible_report(request, pk: int) -> UnitReport:
     return get_object_or_404(
         UnitReport.objects.restrict(request.user).select_related("round__plan", "unit"), pk=pk)
@@ -44,8 +50,7 @@ class RoundListView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         rounds = list(Round.objects.restrict(user).select_related("plan"))
-        ctx["boards"] = [round_board(r, r.reports.restrict(user).select_related(
-            "unit", "inherited_from")) for r in rounds]
+        ctx["boards"] = [visible_board(r, user) for r in rounds]
         ctx["my_reports"] = UnitReport.objects.restrict(user).filter(
             unit_id__in=access_of(user).unit_ids).select_related("round", "unit")
         ctx["can_open"] = can(user, "reporting.open_round")
@@ -91,11 +96,9 @@ class RoundBoardView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         round_ = get_object_or_404(Round.objects.restrict(user).select_related("plan"),
                                    pk=kwargs["pk"])
-        board = round_board(round_, round_.reports.restrict(user).select_related(
-            "unit", "inherited_from"))
-        history = [round_board(r, r.reports.restrict(user).select_related("unit", "inherited_from"))
-                   for r in Round.objects.restrict(user).filter(plan=round_.plan,
-                                                                kind=RoundKind.ANNUAL)]
+        board = visible_board(round_, user)
+        history = [visible_board(r, user) for r in Round.objects.restrict(user).filter(
+            plan=round_.plan, kind=RoundKind.ANNUAL)]
         ctx.update(round=round_, board=board, history=history,
                    can_open=can(user, "reporting.open_round"))
         return ctx

@@ -1,0 +1,27 @@
+"""Shared set-up of the benchmarks: a fresh database in a temporary folder with the reference data.
+
+BENCH_DATABASE_URL runs a benchmark on PostgreSQL instead of the embedded SQLite database.
+"""
+
+import os
+import tempfile
+
+
+def fresh_django() -> None:
+    os.environ["STIPLAN_VAR_DIR"] = tempfile.mkdtemp(prefix="stiplan-bench-")
+    if "BENCH_DATABASE_URL" in os.environ:
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stiplan.settings")
+    os.environ["STIPLAN_AXES"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from stiplan.core.demo import create_accounts, load_reference_data
+
+    load_reference_data()
+    create_accounts()
