@@ -40,7 +40,8 @@ def sniff(name: str, raw: bytes) -> str:
                 with zipfile.ZipFile(BytesIO(raw)) as archive:
                     if any(n.startswith(marker) for n in archive.namelist()):
                         return content_type
-            except zipfile.BadZipFile:
+            except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError,
+                    RuntimeError):
                 break
     raise ValidationError(_("Tệp «%(name)s» không phải PDF, Word, Excel, ODT hay ảnh PNG/JPEG hợp lệ.")
                           % {"name": name[:80]})

@@ -263,7 +263,8 @@ def _open(raw: bytes):
                              "abnormal archive (too many or too large parts)")
             if "xl/workbook.xml" not in archive.namelist():
                 raise refuse("không phải tệp Excel .xlsx", "not an .xlsx file")
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError,
+            OSError, RuntimeError):  # damaged, unsupported or encrypted archives
         raise refuse("tệp .xlsx bị hỏng (không giải nén được)", "broken .xlsx (bad zip)") from None
     try:
         return load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
