@@ -18,10 +18,16 @@ def test_public_pages_render(client, url):
 
 @pytest.mark.parametrize("url", [
     PLAN + "?on=not-a-date", PLAN + "?unit=NO-SUCH-UNIT", PLAN + "?on=31/12/2025",
-    "/units/?on=9999-99-99", "/api/v1/units/?on=garbage", PLAN + "?unit=%00%3Cscript%3E",
+    "/units/?on=9999-99-99", "/api/v1/units/?on=garbage", PLAN + "?unit=%3Cscript%3E",
 ])
 def test_odd_query_parameters_never_break_a_page(client, url):
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", [PLAN + "?unit=%00%3Cscript%3E", "/units/?q=a%00b",
+                                 "/api/v1/units/?type=%00"])
+def test_nul_characters_are_refused_before_any_query(client, url):
+    assert client.get(url).status_code == 400
 
 
 @pytest.mark.parametrize("url", ["/plans/no-such-plan/", "/units/NOPE/", PLAN + "actions/IX.9/",
@@ -52,3 +58,9 @@ def test_officer_sees_an_edit_form_the_public_does_not(client, login):
     assert "Thêm phân công" not in public
     page = login("kehoach").get(PLAN + "actions/III.1.1/").content.decode()
     assert "Thêm phân công" in page
+
+
+def test_nul_characters_in_a_form_are_refused(client, login):
+    response = login("kehoach").post(PLAN + "actions/III.1.1/",
+                                     {"unit": "VL25.SNV", "role": "coordinate", "reason": "a\x00b"})
+    assert response.status_code == 400

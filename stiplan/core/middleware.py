@@ -1,10 +1,13 @@
-"""Vietnamese first: the page language is the user's choice (cookie), else Vietnamese.
+"""Request middleware: the page language (Vietnamese first), and refusing NUL characters.
+
+Vietnamese first: the page language is the user's choice (cookie), else Vietnamese.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, which makes an official's
 English-language browser show English pages; here English is only ever chosen on purpose.
 """
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -15,3 +18,20 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query or form value is never legitimate input (PostgreSQL refuses
+    it in text); answer 400 at once instead of letting it reach a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [v for _key, vs in request.GET.lists() for v in vs]
+        if request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [v for _key, vs in request.POST.lists() for v in vs]
+        if any("\x00" in v for v in values):
+            return HttpResponseBadRequest("Ký tự NUL không hợp lệ / NUL character refused")
+        return self.get_response(request)

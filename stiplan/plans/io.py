@@ -417,6 +417,11 @@ def _dates(value, keys=("date",)):
     return value
 
 
+def _ordered(data: dict, spec: dict) -> dict:
+    """Keys in the file's order (PostgreSQL's jsonb does not keep the order it was given)."""
+    return {key: data[key] for key in spec if key in data}
+
+
 def _num(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.normalize() + 0
 
@@ -436,9 +441,9 @@ def export_plan(plan: Plan) -> dict:
         )
         .get(pk=plan.pk)
     )
-    legal = _dates(plan.legal_basis)
+    legal = _ordered(_dates(plan.legal_basis), LEGAL_SPEC)
     if legal.get("proposing_document"):
-        legal["proposing_document"] = _dates(legal["proposing_document"])
+        legal["proposing_document"] = _ordered(legal["proposing_document"], DOC_SPEC)
     return {
         "schema": SCHEMA,
         "code": plan.code,
@@ -448,13 +453,13 @@ def export_plan(plan: Plan) -> dict:
         "period": {"start": plan.period_start, "end": plan.period_end},
         "issuing_unit": plan.issuing_unit.code,
         "legal_basis": legal,
-        "parent_strategy": _dates(plan.parent_strategy) or None,
+        "parent_strategy": _ordered(_dates(plan.parent_strategy), STRATEGY_SPEC) or None,
         "related_documents": [
             {"relation": d.relation, "number": d.number, "date": d.date, "title": d.title,
              "plan_code": d.plan_code}
             for d in plan.related_documents.all()
         ],
-        "reporting": plan.reporting,
+        "reporting": _ordered(plan.reporting, REPORTING_SPEC),
         "purposes": plan.purposes,
         "requirements": plan.requirements,
         "objectives": [{"code": o.code, "kind": o.kind, "text": o.text}
