@@ -284,7 +284,7 @@ def _check_stamp(wb, report: UnitReport, problems: list[CellProblem]) -> int:
     cells = {row[0]: row[1] for row in wb[STAMP_SHEET].iter_rows(max_row=2, max_col=2,
                                                                   values_only=True) if row}
     body, signature = str(cells.get("stamp") or ""), str(cells.get("signature") or "")
-    if not hmac.compare_digest(_sign(body), signature):
+    if not hmac.compare_digest(_sign(body).encode(), signature.encode("utf-8")):
         return add("dấu mẫu không hợp lệ (tệp đã bị sửa phần ẩn)",
                    "invalid template stamp (the hidden part was edited)")
     stamp = json.loads(body)
@@ -374,6 +374,10 @@ def _read_row(spec: SheetSpec, cells, expected: dict, r: int,
                 add(f"«{clean_text(raw)[:40]}» không phải là số",
                     f"'{clean_text(raw)[:40]}' is not a number")
                 continue
+            problem = storable_problem(number)
+            if problem:
+                add(*problem)
+                continue
             if number is not None and expected.get("_whole") and number != number.to_integral_value():
                 add(f"cần một số nguyên, không phải {format_vi(number)}",
                     f"a whole number is required, not {number}")
@@ -402,6 +406,23 @@ def _read_row(spec: SheetSpec, cells, expected: dict, r: int,
             else:
                 values[column.field] = clean_rich(text) if column.kind == "rich" else text
     return values
+
+
+MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16  # IndicatorItem.value: 20 digits, 4 after the point
+
+
+def storable_problem(number) -> tuple[str, str] | None:
+    """Why `number` cannot be stored exactly, or None."""
+    if number is None:
+        return None
+    sign, digits, exponent = number.normalize().as_tuple()
+    decimals = max(-exponent, 0)
+    whole = len(digits) + min(exponent, 0) if exponent < 0 else len(digits) + exponent
+    if decimals > MAX_DECIMALS:
+        return (f"tối đa {MAX_DECIMALS} chữ số sau dấu phẩy", f"at most {MAX_DECIMALS} decimals")
+    if whole > MAX_WHOLE_DIGITS:
+        return ("số quá lớn", "number too large")
+    return None
 
 
 def apply_upload(report: UnitReport, raw: bytes, *, by) -> int:

@@ -18,7 +18,7 @@ from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
 from stiplan.reporting.board import round_board
 from stiplan.reporting.evidence import add_evidence
-from stiplan.reporting.excel import apply_upload, build_template
+from stiplan.reporting.excel import apply_upload, build_template, storable_problem
 from stiplan.reporting.forms import EvidenceForm, OpenRoundForm, UploadForm
 from stiplan.reporting.models import (
     ActionStatus,
@@ -217,6 +217,9 @@ class ReportView(LoginRequiredMixin, TemplateView):
                 except NumberError:
                     problems.append(_("%(code)s: «%(v)s» không phải là số")
                                     % {"code": item.indicator.code, "v": post.get(p + "value")[:40]})
+                    continue
+                if reason := storable_problem(value):
+                    problems.append(f"{item.indicator.code}: {reason[0]}")
                     continue
                 indicators[item.indicator.code] = {
                     "value": value, "source": clean_text(post.get(p + "source", ""))[:300],
