@@ -41,11 +41,31 @@ def snapshot(obj: models.Model | None) -> dict | None:
     return data
 
 
+def _plan_of(obj: models.Model):
+    """The plan an object belongs to (a plan, or its targets, groups, actions, assignments)."""
+    for path in ("", "plan", "group.plan", "action.group.plan"):
+        current = obj
+        for attr in filter(None, path.split(".")):
+            current = getattr(current, attr, None)
+        if current is not None and current._meta.label_lower == "plans.plan":
+            return current
+    return None
+
+
+def is_internal(obj: models.Model) -> bool:
+    """Changes to a plan that is not public (a draft) are for the Department's eyes only."""
+    from stiplan.core.permissions import PUBLIC_PLAN_STATUSES
+
+    plan = _plan_of(obj)
+    return plan is not None and plan.status not in PUBLIC_PLAN_STATUSES
+
+
 def entry(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
           reason: str = "", repr_: str | None = None) -> AuditEntry:
     """An unsaved audit entry (for bulk writes); `record` saves one at once."""
     actor = by if getattr(by, "is_authenticated", False) else None
     return AuditEntry(
+        internal=is_internal(obj),
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
         action=action,

@@ -28,6 +28,9 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     reason = models.TextField(_("lý do"), blank=True)
+    internal = models.BooleanField(
+        _("nội bộ"), default=False,
+        help_text=_("Thay đổi của dữ liệu chưa công khai (kế hoạch dự thảo): chỉ Sở xem."))
 
     objects = RestrictedQuerySet.as_manager()
 

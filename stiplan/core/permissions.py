@@ -118,6 +118,12 @@ def _unit_scoped_via(prefix: str):
 _unit_scoped = _unit_scoped_via("")
 
 
+def _audit(access: Access, action: str):
+    """The audit log: a unit's people see their unit's entries, except internal ones."""
+    condition = _unit_scoped(access, action)
+    return condition & Q(internal=False) if isinstance(condition, Q) else condition
+
+
 def _internal_only(access: Access, action: str):
     return access.internal if action == "view" else access.is_admin
 
@@ -127,7 +133,7 @@ POLICIES = {
     "orgs.reorgevent": _reference,
     "orgs.reorglink": _reference,
     "orgs.membership": _unit_scoped,
-    "core.auditentry": _unit_scoped,
+    "core.auditentry": _audit,
     "plans.indicator": _reference,
     "plans.plan": _public_plan(""),
     "plans.relateddocument": _public_plan("plan__"),

@@ -1,0 +1,380 @@
+"""Who may do what: the role × action matrix of stiplan, written as one table and tried for real
+(pages through the Django test client, the REST API, and the action functions)."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.core.exceptions import PermissionDenied
+
+from stiplan.core.audit import record
+from stiplan.core.demo import PLAN_FILE
+from stiplan.core.models import AuditEntry
+from stiplan.core.permissions import POLICIES, restriction
+from stiplan.orgs.models import OrgUnit
+from stiplan.plans.actions import do_add_assignment
+from stiplan.plans.io import load_plan, parse_plan
+from stiplan.plans.models import Action, Assignment
+
+pytestmark = pytest.mark.django_db
+
+PLAN = "/plans/vinh-long-1925-2023/"
+DRAFT = "du-thao-kiem-thu"
+USERNAMES = {"reporter": "baocao.stc", "leader": "lanhdao", "reviewer": "thamdinh",
+             "plan_officer": "kehoach", "admin": "quantri"}
+ROLES = ["public", "reporter", "leader", "reviewer", "plan_officer", "admin"]
+EVERYONE = frozenset(ROLES)
+INTERNAL = frozenset({"admin", "plan_officer", "reviewer", "leader"})
+STAFF = frozenset({"admin", "plan_officer"})
+PLAN_EDITORS = frozenset({"admin", "plan_officer"})
+
+#: The specification: each action and the roles allowed to do it (every other role is refused).
+#: The reporter is baocao.stc, a reporting officer of VL25.STC (Sở Tài chính).
+MATRIX = {
+    "view the in-force plan page": EVERYONE,
+    "export the in-force plan as JSON": EVERYONE,
+    "view a draft plan (page, API list, API detail)": INTERNAL,
+    "export a draft plan": INTERNAL,
+    "add an assignment through the action page": PLAN_EDITORS,
+    "add an assignment through do_add_assignment": PLAN_EDITORS,
+    "see the memberships of the own unit VL25.STC": INTERNAL | {"reporter"},
+    "see the memberships of another unit VL25.SGDDT": INTERNAL,
+    "open the history page": INTERNAL | {"reporter"},
+    "see an audit entry of the own unit VL25.STC": INTERNAL | {"reporter"},
+    "see an audit entry of another unit VL25.SGDDT": INTERNAL,
+    "see every audit entry": INTERNAL,
+    "open the admin index": STAFF,
+    "change a unit through the admin": STAFF,
+}
+
+
+# --- The world each row is tried in ----------------------------------------------------------
+
+def draft_plan_data(code: str = DRAFT) -> dict:
+    """The real plan file, with another code and status draft."""
+    raw = PLAN_FILE.read_text(encoding="utf-8")
+    assert "code: vinh-long-1925-2023" in raw and "status: in_force" in raw
+    raw = raw.replace("code: vinh-long-1925-2023", f"code: {code}", 1)
+    return parse_plan(raw.replace("status: in_force", "status: draft", 1))
+
+
+@pytest.fixture
+def world(plan):
+    """A draft plan (loaded by the system) and one audit entry for each of two units."""
+    draft = load_plan(draft_plan_data(), by=None)
+    assert draft.status == "draft"
+    stc, sgddt = OrgUnit.objects.get(code="VL25.STC"), OrgUnit.objects.get(code="VL25.SGDDT")
+    record("test.entry", stc, by=None, after={"k": 1}, unit=stc, repr_="ENTRY-OF-STC")
+    record("test.entry", sgddt, by=None, after={"k": 1}, unit=sgddt, repr_="ENTRY-OF-SGDDT")
+    return plan
+
+
+@pytest.fixture
+def as_role(client, login):
+    """The test client, signed in as the demo account of `role` (anonymous for 'public')."""
+    def sign_in(role: str):
+        if role == "public":
+            client.logout()
+            return client
+        return login(USERNAMES[role])
+    return sign_in
+
+
+def _refused_page(response) -> bool:
+    """403, or a redirect to a login page."""
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and "login" in response["Location"]
+
+
+def _api_rows(client, url: str) -> list[dict]:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.json()["results"]
+
+
+def _snv_on_iii_1_1() -> int:
+    return Assignment.objects.filter(action__group__plan__code="vinh-long-1925-2023",
+                                     action__code="III.1.1", unit__code="VL25.SNV").count()
+
+
+# --- One function per row: True when the role got through, False when it was refused ---------
+
+def view_in_force_plan(client, user) -> bool:
+    response = client.get(PLAN)
+    assert response.status_code in (200, 404)
+    return response.status_code == 200
+
+
+def export_in_force_plan(client, user) -> bool:
+    response = client.get(PLAN + "export.json")
+    if response.status_code != 200:
+        return False
+    return response.json()["code"] == "vinh-long-1925-2023"
+
+
+def view_draft_plan(client, user) -> bool:
+    page = client.get(f"/plans/{DRAFT}/").status_code
+    listed = DRAFT in [row["code"] for row in _api_rows(client, "/api/v1/plans/")]
+    detail = client.get(f"/api/v1/plans/{DRAFT}/").status_code
+    assert page in (200, 404) and detail in (200, 404), (page, detail)
+    assert (page == 200) == listed == (detail == 200), "page, API list and API detail disagree"
+    return page == 200
+
+
+def export_draft_plan(client, user) -> bool:
+    status = client.get(f"/plans/{DRAFT}/export.json").status_code
+    assert status in (200, 404)
+    return status == 200
+
+
+def add_assignment_through_page(client, user) -> bool:
+    before = _snv_on_iii_1_1()
+    response = client.post(PLAN + "actions/III.1.1/",
+                           {"unit": "VL25.SNV", "role": "coordinate", "reason": "kiểm thử quyền"})
+    changed = _snv_on_iii_1_1() == before + 1
+    if changed:
+        assert response.status_code == 302
+    else:
+        assert _refused_page(response), response.status_code
+        assert _snv_on_iii_1_1() == before
+    return changed
+
+
+def add_assignment_through_action(client, user) -> bool:
+    action = Action.objects.get(group__plan__code="vinh-long-1925-2023", code="III.1.1")
+    before = _snv_on_iii_1_1()
+    try:
+        made = do_add_assignment(action, OrgUnit.objects.get(code="VL25.SNV"), "coordinate",
+                                 by=user, reason="kiểm thử quyền")
+    except PermissionDenied:
+        assert _snv_on_iii_1_1() == before
+        return False
+    assert made.pk and _snv_on_iii_1_1() == before + 1
+    return True
+
+
+def _sees_memberships_of(client, code: str, person: str) -> bool:
+    page = client.get(f"/units/{code}/")
+    assert page.status_code == 200
+    on_page = person in page.content.decode()
+    in_api = code in [row["unit"] for row in _api_rows(client, "/api/v1/memberships/?limit=1000")]
+    assert on_page == in_api, "the unit page and the API disagree"
+    return on_page
+
+
+def see_own_unit_memberships(client, user) -> bool:
+    return _sees_memberships_of(client, "VL25.STC", "Lê Văn Báo")
+
+
+def see_other_unit_memberships(client, user) -> bool:
+    return _sees_memberships_of(client, "VL25.SGDDT", "Phạm Thị Cáo")
+
+
+def open_history(client, user) -> bool:
+    response = client.get("/history/")
+    if response.status_code == 200:
+        return True
+    assert _refused_page(response), response.status_code
+    return False
+
+
+def _sees_audit_entry(client, marker: str) -> bool:
+    page = client.get("/history/")
+    on_page = page.status_code == 200 and marker in page.content.decode()
+    in_api = marker in [row["object_repr"]
+                        for row in _api_rows(client, "/api/v1/audit/?limit=1000")]
+    assert on_page == in_api, "the history page and the API disagree"
+    return on_page
+
+
+def see_own_unit_audit_entry(client, user) -> bool:
+    return _sees_audit_entry(client, "ENTRY-OF-STC")
+
+
+def see_other_unit_audit_entry(client, user) -> bool:
+    return _sees_audit_entry(client, "ENTRY-OF-SGDDT")
+
+
+def see_every_audit_entry(client, user) -> bool:
+    response = client.get("/api/v1/audit/?limit=1")
+    assert response.status_code == 200
+    return response.json()["count"] == AuditEntry.objects.count()
+
+
+def open_admin_index(client, user) -> bool:
+    response = client.get("/admin/")
+    if response.status_code == 200:
+        return True
+    assert _refused_page(response), response.status_code
+    return False
+
+
+def change_unit_through_admin(client, user) -> bool:
+    unit = OrgUnit.objects.get(code="VL25.SKHCN")
+    url = f"/admin/orgs/orgunit/{unit.pk}/change/"
+    form_page = client.get(url)
+    if form_page.status_code != 200:
+        assert _refused_page(form_page), form_page.status_code
+        return False
+    data = admin_form_data(form_page)
+    data["name_en"] = "Renamed by the role matrix"
+    response = client.post(url, data)
+    unit.refresh_from_db()
+    changed = unit.name_en == "Renamed by the role matrix"
+    if changed:
+        assert response.status_code == 302
+    return changed
+
+
+def admin_form_data(response) -> dict:
+    """The POST data of an admin change form as it stands (every field at its current value)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    data["_save"] = "Save"
+    return data
+
+
+ATTEMPTS = {
+    "view the in-force plan page": view_in_force_plan,
+    "export the in-force plan as JSON": export_in_force_plan,
+    "view a draft plan (page, API list, API detail)": view_draft_plan,
+    "export a draft plan": export_draft_plan,
+    "add an assignment through the action page": add_assignment_through_page,
+    "add an assignment through do_add_assignment": add_assignment_through_action,
+    "see the memberships of the own unit VL25.STC": see_own_unit_memberships,
+    "see the memberships of another unit VL25.SGDDT": see_other_unit_memberships,
+    "open the history page": open_history,
+    "see an audit entry of the own unit VL25.STC": see_own_unit_audit_entry,
+    "see an audit entry of another unit VL25.SGDDT": see_other_unit_audit_entry,
+    "see every audit entry": see_every_audit_entry,
+    "open the admin index": open_admin_index,
+    "change a unit through the admin": change_unit_through_admin,
+}
+
+
+def test_every_row_of_the_matrix_has_an_attempt():
+    assert set(ATTEMPTS) == set(MATRIX)
+    assert all(allowed <= EVERYONE for allowed in MATRIX.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", list(MATRIX))
+def test_role_may_do_exactly_what_the_matrix_allows(world, users, as_role, action, role):
+    client = as_role(role)
+    user = users[role]
+    expected = role in MATRIX[action]
+    got = ATTEMPTS[action](client, user)
+    assert got == expected, f"{role} {'should' if expected else 'should not'} {action}"
+
+
+# --- Stronger statements behind some rows ----------------------------------------------------
+
+def test_a_reporter_and_the_public_get_404_on_a_draft_plan(world, as_role):
+    for role in ("public", "reporter"):
+        client = as_role(role)
+        assert client.get(f"/plans/{DRAFT}/").status_code == 404
+        assert client.get(f"/api/v1/plans/{DRAFT}/").status_code == 404
+        assert client.get(f"/plans/{DRAFT}/actions/III.1.1/").status_code == 404
+
+
+def test_a_reporter_reads_only_memberships_of_their_own_unit(world, as_role):
+    rows = _api_rows(as_role("reporter"), "/api/v1/memberships/?limit=1000")
+    assert rows, "the reporter sees at least their own membership"
+    assert {row["unit"] for row in rows} == {"VL25.STC"}
+
+
+def test_the_public_reads_no_memberships(world, as_role):
+    assert _api_rows(as_role("public"), "/api/v1/memberships/?limit=1000") == []
+
+
+def test_a_reporter_reads_exactly_the_audit_entries_of_their_own_unit(world, as_role):
+    client = as_role("reporter")
+    response = client.get("/api/v1/audit/?limit=1000")
+    rows = response.json()["results"]
+    assert rows and {row["unit"] for row in rows} == {"VL25.STC"}
+    assert response.json()["count"] == AuditEntry.objects.filter(unit__code="VL25.STC").count()
+
+
+def test_the_public_reads_no_audit_entries_and_is_sent_to_login_for_history(world, as_role):
+    client = as_role("public")
+    assert _api_rows(client, "/api/v1/audit/?limit=1000") == []
+    response = client.get("/history/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_internal_roles_read_every_audit_entry_in_the_api(world, as_role):
+    total = AuditEntry.objects.count()
+    for role in sorted(INTERNAL):
+        assert as_role(role).get("/api/v1/audit/?limit=1").json()["count"] == total, role
+
+
+def test_the_api_refuses_writes_to_plans_for_everyone(world, as_role):
+    for role in ROLES:
+        response = as_role(role).post("/api/v1/plans/", {"code": "x"})
+        assert response.status_code in (401, 403, 405), (role, response.status_code)
+
+
+# --- A draft plan stays internal in the audit log too ----------------------------------------
+
+def test_a_reporter_does_not_see_changes_to_a_draft_plan_in_the_audit_log(world, users, as_role):
+    """A draft is internal: the plan officer's work on it naming the reporter's unit must not
+    show through /history/ or /api/v1/audit/ (nor its object history page)."""
+    draft_action = Action.objects.get(group__plan__code=DRAFT, code="III.1.1")
+    made = do_add_assignment(draft_action, OrgUnit.objects.get(code="VL25.STC"), "coordinate",
+                             by=users["plan_officer"], reason="DRAFT-ONLY-REASON")
+    client = as_role("reporter")
+    assert "DRAFT-ONLY-REASON" not in [row["reason"] for row in
+                                       _api_rows(client, "/api/v1/audit/?limit=1000")]
+    assert "DRAFT-ONLY-REASON" not in client.get("/history/").content.decode()
+    assert "DRAFT-ONLY-REASON" not in client.get(
+        f"/history/plans.assignment/{made.pk}/").content.decode()
+
+
+def test_a_reporter_does_not_read_a_draft_plan_through_its_load_entry(db, as_role):
+    """Loading a draft issued by a unit with reporting officers must not hand them the draft's
+    full text (the load entry's `after` is the whole exported plan)."""
+    data = draft_plan_data("du-thao-cua-stc")
+    data["issuing_unit"] = "VL25.STC"
+    load_plan(data, by=None)
+    rows = _api_rows(as_role("reporter"), "/api/v1/audit/?limit=1000&action=plans.load_plan")
+    assert [r for r in rows if (r["after"] or {}).get("code") == "du-thao-cua-stc"] == []
+
+
+# --- The policy table itself -----------------------------------------------------------------
+
+@pytest.mark.parametrize("model", [Group, Permission])
+@pytest.mark.parametrize("role", ROLES)
+def test_a_model_without_a_policy_is_denied_unless_admin(users, model, role):
+    assert model._meta.label_lower not in POLICIES
+    for action in ("view", "change"):
+        assert restriction(users[role], model, action) is (role == "admin"), (role, action)
+
+
+def test_the_system_may_read_a_model_without_a_policy():
+    assert restriction(None, Group) is True
+
+
+def test_an_anonymous_visitor_is_denied_a_model_without_a_policy():
+    assert restriction(AnonymousUser(), Group) is False
+
+
+@pytest.mark.parametrize("app_label", ["core", "orgs", "plans"])
+def test_every_model_of_the_app_has_a_read_policy(app_label):
+    missing = [m._meta.label_lower for m in apps.get_app_config(app_label).get_models()
+               if m._meta.label_lower not in POLICIES]
+    assert missing == [], f"admin-only by omission: {missing}"
+
+
+def test_every_policy_names_an_existing_model():
+    stale = []
+    for label in POLICIES:
+        try:
+            apps.get_model(label)
+        except LookupError:
+            stale.append(label)
+    assert stale == []
