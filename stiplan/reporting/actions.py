@@ -149,12 +149,17 @@ def _carry_items(source: UnitReport, target: UnitReport) -> None:
             for f in ACTION_FIELDS:
                 setattr(mine, f, getattr(item, f))
             mine.save()
-    have = set(target.indicator_items.values_list("indicator_id", flat=True))
+    mine_values = {i.indicator_id: i for i in target.indicator_items.all()}
     for item in source.indicator_items.all():
-        if item.indicator_id not in have:
+        mine = mine_values.get(item.indicator_id)
+        if mine is None:
             IndicatorItem.objects.create(
                 report=target, indicator_id=item.indicator_id, min_value=item.min_value,
                 max_value=item.max_value, **{f: getattr(item, f) for f in INDICATOR_FIELDS})
+        elif mine.value is None and not mine.note and (item.value is not None or item.note):
+            for f in INDICATOR_FIELDS:
+                setattr(mine, f, getattr(item, f))
+            mine.save()
 
 
 # --- Writing a report ----------------------------------------------------------------------------

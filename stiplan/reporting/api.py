@@ -6,8 +6,10 @@ from django.http import HttpResponse
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from stiplan.core.api import ActionPermission
 from stiplan.core.permissions import can
 from stiplan.core.yamlio import InputError
 from stiplan.reporting import actions as act
@@ -50,6 +52,9 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reporting is for signed-in users: anonymous callers get 403, not an empty list."""
+
+    permission_classes = [IsAuthenticated, ActionPermission]
     serializer_class = RoundSerializer
     filterset_fields = ["year", "kind", "status"]
 
@@ -70,6 +75,7 @@ class WorkflowSerializer(serializers.Serializer):
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """GET reports; POST …/submit/, …/return/, …/accept/, …/unlock/, …/upload/; GET …/template/."""
 
+    permission_classes = [IsAuthenticated, ActionPermission]
     serializer_class = ReportSerializer
     filterset_fields = ["round", "state"]
     allows_writes = True

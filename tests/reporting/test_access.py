@@ -83,5 +83,6 @@ def test_the_public_is_sent_to_sign_in(client, stc):
     for url in ("/reporting/", f"/reporting/reports/{stc.pk}/", f"/reporting/rounds/{stc.round_id}/"):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert APIClient().get("/api/v1/reports/").json()["results"] == []
-    assert APIClient().get(f"/api/v1/reports/{stc.pk}/").status_code == 404
+    assert APIClient().get("/api/v1/reports/").status_code == 403
+    assert APIClient().get(f"/api/v1/reports/{stc.pk}/").status_code == 403
+    assert APIClient().get("/api/v1/rounds/").status_code == 403

@@ -51,12 +51,15 @@ def test_requests_pass_to_successors_when_units_merge_during_the_round(plan):
     assert round_.reports.filter(unit__code="VL.SKHCN").exists()
     assert not round_.reports.filter(unit__code="VL.STTTT").exists()  # merged on 1/3/2025
     draft = round_.reports.get(unit__code="VL.SKHCN")
-    act.save_items(draft, by=None, actions={"IV.1.1": {"status": "done", "done": "Giữ lại"}})
+    act.save_items(draft, by=None, actions={"IV.1.1": {"status": "done", "done": "Giữ lại"}},
+                   indicators={"rd_total_spending": {"value": Decimal(81_500), "source": "Sở"}})
     done = act.sync_round(round_, date(2025, 7, 1), by=None)
     assert "VL.SKHCN → VL25.SKHCN" in done
     heir = round_.reports.get(unit__code="VL25.SKHCN")
     assert heir.inherited_from.code == "VL.SKHCN"
     assert heir.action_items.get(action__code="IV.1.1").done == "Giữ lại"
+    carried = heir.indicator_items.get(indicator__code="rd_total_spending")
+    assert (carried.value, carried.source) == (Decimal(81_500), "Sở")
     assert round_.reports.get(unit__code="VL.SKHCN").state == ReportState.TRANSFERRED
     board = round_board(round_)
     assert all(r.state != ReportState.TRANSFERRED for r in board.reports)
