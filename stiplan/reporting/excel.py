@@ -225,22 +225,31 @@ def parse_upload(report: UnitReport, raw: bytes) -> ParsedUpload:
     """Check a filled template against `report`; raise InputError naming every bad cell."""
     wb = _open(raw)
     problems: list[CellProblem] = []
-    version = _check_stamp(wb, report, problems)
-    if problems:
-        raise InputError(problems)
-    expected = _rows(report)
-    found: dict[str, dict] = {}
-    for spec in SPECS:
-        rows = expected[spec.title]
-        if not rows:
-            found[spec.title] = {}
-            continue
-        if spec.title not in wb.sheetnames:
-            problems.append(CellProblem(spec.title, None, None, "thiếu trang này trong tệp",
-                                        "the sheet is missing"))
-            continue
-        found[spec.title] = _read_sheet(wb[spec.title], spec, rows, problems)
-    wb.close()
+    try:
+        version = _check_stamp(wb, report, problems)
+        if problems:
+            raise InputError(problems)
+        expected = _rows(report)
+        found: dict[str, dict] = {}
+        for spec in SPECS:
+            rows = expected[spec.title]
+            if not rows:
+                found[spec.title] = {}
+                continue
+            if spec.title not in wb.sheetnames:
+                problems.append(CellProblem(spec.title, None, None, "thiếu trang này trong tệp",
+                                            "the sheet is missing"))
+                continue
+            found[spec.title] = _read_sheet(wb[spec.title], spec, rows, problems)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - read-only sheets parse lazily: damage shows here
+        raise InputError([CellProblem("(tệp)", None, None,
+                                      f"trang bị hỏng, không đọc được ({type(exc).__name__})",
+                                      f"a sheet is damaged and cannot be read "
+                                      f"({type(exc).__name__})")]) from None
+    finally:
+        wb.close()
     if problems:
         raise InputError(problems)
     return ParsedUpload(version, found[ACTIONS.title], found[INDICATORS.title],
@@ -311,6 +320,7 @@ def _read_sheet(ws, spec: SheetSpec, expected: list[dict], problems: list[CellPr
         problems.append(CellProblem(spec.title, None, None, f"trang quá lớn ({ws.max_row} dòng)",
                                     f"sheet too large ({ws.max_row} rows)"))
         return {}
+    ws.reset_dimensions()  # read every row, not only those inside the declared dimension
     headers = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
     for col, column in enumerate(spec.columns):
         got = headers[col] if col < len(headers) else None
