@@ -24,5 +24,12 @@ def sgddt(round_2025):
 
 
 @pytest.fixture
+def reporter(django_user_model):
+    """baocao.stc, the reporting officer of Sở Tài chính."""
+    return django_user_model.objects.get(username="baocao.stc")
+
+
+@pytest.fixture
 def other_reporter(django_user_model):
+    """baocao.sgddt, the reporting officer of Sở Giáo dục và Đào tạo."""
     return django_user_model.objects.get(username="baocao.sgddt")
