@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST := $(BIN)/python -m pytest
-# Debian packages the tests need: a real browser, Times-metric fonts, gettext for translations.
-DEBIAN_PACKAGES := chromium fonts-liberation2 gettext
+# Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
+# the tests add a real browser, gettext, LibreOffice (opens the DOCX) and poppler (reads the PDF).
+RUNTIME_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium gettext libreoffice-writer-nogui poppler-utils
 
-.PHONY: demo test lint messages system-deps bench clean vendor
+.PHONY: demo test lint messages system-deps runtime-deps bench clean vendor
 VENDOR := stiplan/static/vendor/echarts.min.js
 
 $(STAMP):
@@ -27,9 +29,12 @@ $(VENDOR): package.json package-lock.json
 	mkdir -p $(dir $(VENDOR))
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)
 
-demo: $(STAMP) messages $(VENDOR)
+demo: $(STAMP) runtime-deps messages $(VENDOR)
 	mkdir -p var
 	$(BIN)/stiplan demo --port $(PORT)
+
+runtime-deps:
+	@$(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="$(RUNTIME_PACKAGES)"
 
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

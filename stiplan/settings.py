@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "stiplan.plans",
     "stiplan.reporting",
     "stiplan.metrics",
+    "stiplan.reports",
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -138,3 +140,23 @@ LOGGING = {
 # Serve static files straight from the apps (no collectstatic needed for the demo and the tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Official documents: the Department that issues them (its successor on the document's date is
+# used), the place in the date line, the number's suffix, and the Times-metric font for PDFs.
+STIPLAN_DEPARTMENT_UNIT = os.environ.get("STIPLAN_DEPARTMENT_UNIT", "VL.SKHCN")
+STIPLAN_DOCUMENT_PLACE = os.environ.get("STIPLAN_DOCUMENT_PLACE", "Vĩnh Long")
+STIPLAN_DOCUMENT_SUFFIX = os.environ.get("STIPLAN_DOCUMENT_SUFFIX", "BC-SKHCN")
+STIPLAN_FONT_DIR = Path(os.environ.get("STIPLAN_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))
+
+# Background jobs (django-q2, the database as broker): run `stiplan qcluster` beside the web
+# server; `stiplan demo` starts one. STIPLAN_JOBS_SYNC=1 runs jobs inline (tests, one-off use).
+Q_CLUSTER = {
+    "name": "stiplan",
+    "orm": "default",
+    "workers": int(os.environ.get("STIPLAN_JOB_WORKERS", "1")),
+    "timeout": 600,
+    "retry": 900,
+    "max_attempts": 1,
+    "catch_up": False,
+}
+STIPLAN_JOBS_SYNC = os.environ.get("STIPLAN_JOBS_SYNC", "0") == "1"

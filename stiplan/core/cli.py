@@ -32,7 +32,9 @@ def clean_errors(handler: Callable) -> Callable:
                 f"Tệp bị từ chối, không có dữ liệu nào được lưu ({len(exc.problems)} lỗi) / "
                 f"file refused, nothing was saved ({len(exc.problems)} problems):\n{lines}"
             ) from None
-        except (PermissionDenied, ValidationError, OSError) as exc:
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        except (PermissionDenied, OSError) as exc:
             raise CommandError(str(exc)) from None
         except DatabaseError as exc:
             raise CommandError(

@@ -156,6 +156,8 @@ POLICIES = {
     "metrics.computation": _reference,
     "metrics.statusoverride": _reference,
     "metrics.revision": _reference,
+    "reports.document": _internal_only,
+    "reports.documenttemplate": _internal_only,
 }
 
 
@@ -217,6 +219,8 @@ rules.add_perm("reporting.unlock_report", is_reviewer | is_plan_officer)
 rules.add_perm("orgs.view_membership", is_admin)
 rules.add_perm("orgs.change_membership", is_admin)
 rules.add_perm("core.view_auditentry", is_internal)
+rules.add_perm("reports.generate_document", is_plan_officer)
+rules.add_perm("reports.upload_template", is_plan_officer)
 
 
 def can(user, perm: str, obj=None) -> bool:

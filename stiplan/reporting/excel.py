@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -182,7 +183,7 @@ def _write_sheet(ws, spec: SheetSpec, rows: list[dict], report: UnitReport) -> N
         for col, column in enumerate(spec.columns, start=1):
             value = row.get(column.field)
             cell = ws.cell(r, col)
-            _set_value(cell, value)
+            write_cell(cell, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if column.kind in ("key", "label"):
                 continue
@@ -198,11 +199,12 @@ def _write_sheet(ws, spec: SheetSpec, rows: list[dict], report: UnitReport) -> N
     ws.protection.formatRows = False
 
 
-def _set_value(cell, value) -> None:
+def write_cell(cell, value) -> None:
     """Write a value; text that looks like a formula stays text (no formula injection)."""
     if value is None or value == "":
         return
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.value = value
         cell.data_type = "s"
         if value[:1] in ("=", "+", "-", "@"):

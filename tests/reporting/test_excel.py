@@ -587,3 +587,10 @@ def test_a_refused_upload_through_the_page_redirects_with_the_problems(stc, logi
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert any(f"Trang «{INDICATORS}», dòng {r}, cột D" in m for m in shown), shown
     assert state(stc) == before
+
+
+def test_uploads_are_parsed_through_defusedxml_not_lxml():
+    """lxml is installed (Word documents); openpyxl must still read uploads with defusedxml."""
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML and not openpyxl.LXML

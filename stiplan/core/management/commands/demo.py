@@ -1,5 +1,8 @@
 """`stiplan demo [--port N] [--no-serve]`: migrate, load demo data, print accounts, serve."""
 
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -32,4 +35,10 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nMở / open http://127.0.0.1:{port}/\n")
         call_command("collectstatic", verbosity=0, interactive=False)
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # The background jobs (documents) run in a django-q2 cluster beside the web server.
+        jobs = subprocess.Popen([sys.executable, "-m", "stiplan", "qcluster"])
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            jobs.terminate()
+            jobs.wait(timeout=30)

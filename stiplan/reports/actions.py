@@ -1,0 +1,189 @@
+"""Writes of the reports app: request a document, make its files (the job), regenerate an
+archived document, upload a template. Each checks permission and writes the audit log."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stiplan.core.audit import record, snapshot
+from stiplan.core.permissions import require
+from stiplan.reporting.models import Round, RoundKind
+from stiplan.reports import content as assembly
+from stiplan.reports.layouts import TemplateProblem, check_template, layouts_of, template_for
+from stiplan.reports.models import Document, DocumentKind, DocumentTemplate, Format, JobState
+
+log = logging.getLogger(__name__)
+OPTION_LIMITS = {"number": 20, "date": 10, "signer_authority": 100, "signer_title": 100,
+                 "signer_name": 100, "recipients": 2000, "directions": 8000, "summary": 500}
+RENDERERS = {
+    Format.DOCX: ("stiplan.reports.word", "render_docx"),
+    Format.PDF: ("stiplan.reports.pdf", "render_pdf"),
+    Format.XLSX: ("stiplan.reports.workbook", "render_xlsx"),
+}
+
+
+def clean_options(options: dict) -> dict:
+    """Known fields only, each within its length; a date must be a real date."""
+    cleaned = {}
+    for key, value in (options or {}).items():
+        if key not in OPTION_LIMITS or value in (None, ""):
+            continue
+        text = assembly.plain(value) if key not in ("recipients", "directions") else "\n".join(
+            assembly.lines(value))
+        if len(text) > OPTION_LIMITS[key]:
+            raise ValidationError(_("Trường «%(field)s» dài quá %(max)s ký tự.")
+                                  % {"field": key, "max": OPTION_LIMITS[key]})
+        cleaned[key] = text
+    if "date" in cleaned:
+        try:
+            date.fromisoformat(cleaned["date"])
+        except ValueError:
+            raise ValidationError(_("Ngày văn bản «%(value)s» không hợp lệ (dạng YYYY-MM-DD).")
+                                  % {"value": cleaned["date"]}) from None
+    return cleaned
+
+
+def request_document(round_: Round, *, layout: str = "default", formats=("docx", "pdf", "xlsx"),
+                     options: dict | None = None, by, run_now: bool = False) -> Document:
+    """Queue the making of a document for `round_`: the yearly report for an annual round,
+    the answer for an ad hoc round. `run_now` makes the files before returning (CLI)."""
+    require(by, "reports.generate_document", round_)
+    kind = DocumentKind.ANNUAL if round_.kind == RoundKind.ANNUAL else DocumentKind.AD_HOC
+    if layout not in {code for code, _label in layouts_of(kind)}:
+        raise ValidationError(_("Không có mẫu trình bày «%(layout)s» cho loại văn bản này.")
+                              % {"layout": layout})
+    formats = [f for f in Format.values if f in set(formats)]
+    if not formats:
+        raise ValidationError(_("Chọn ít nhất một định dạng: docx, pdf, xlsx."))
+    with transaction.atomic():
+        document = Document.objects.create(kind=kind, round=round_, layout=layout, formats=formats,
+                                           options=clean_options(options or {}),
+                                           created_by=by if getattr(by, "pk", None) else None)
+        record("reports.request_document", document, by=by, after=snapshot(document))
+        if not run_now:
+            transaction.on_commit(lambda: enqueue(document.pk))
+    return generate(document.pk) if run_now else document
+
+
+def regenerate(document: Document, *, formats=None, by, run_now: bool = False) -> Document:
+    """A new document from the archived content of `document`: the same words and numbers,
+    whatever changed in the data since."""
+    require(by, "reports.generate_document", document.round)
+    if document.content is None:
+        raise ValidationError(_("Văn bản #%(id)s chưa có nội dung lưu trữ để tạo lại.")
+                              % {"id": document.pk})
+    formats = [f for f in Format.values if f in set(formats or document.formats)]
+    with transaction.atomic():
+        copy = Document.objects.create(
+            kind=document.kind, round=document.round, layout=document.layout,
+            template=document.template, formats=formats, options=document.options,
+            content=document.content, inputs=document.inputs, regenerated_from=document,
+            created_by=by if getattr(by, "pk", None) else None)
+        record("reports.regenerate_document", copy, by=by, after=snapshot(copy))
+        if not run_now:
+            transaction.on_commit(lambda: enqueue(copy.pk))
+    return generate(copy.pk) if run_now else copy
+
+
+def enqueue(document_id: int) -> None:
+    """Hand the job to the django-q2 cluster, or run it here when jobs are synchronous."""
+    from django.conf import settings
+
+    if settings.STIPLAN_JOBS_SYNC:
+        generate(document_id)
+        return
+    from django_q.tasks import async_task
+
+    async_task("stiplan.reports.actions.generate", document_id, task_name=f"document-{document_id}")
+
+
+def _progress(document: Document, percent: int, step: str, **fields) -> None:
+    Document.objects.filter(pk=document.pk).update(progress=percent, step=step, **fields)
+
+
+def generate(document_id: int) -> Document:
+    """The job: assemble the content (unless archived), then write each format, with progress."""
+    import importlib
+
+    document = Document.objects.select_related("round__plan", "template").get(pk=document_id)
+    _progress(document, 5, "Bắt đầu / starting", state=JobState.RUNNING)
+    try:
+        if document.content is None:
+            _progress(document, 10, "Tổng hợp nội dung / assembling the content")
+            content = assembly.assemble(document.round, document.kind, document.options,
+                                        layout=document.layout)
+            document.content, document.inputs = content, content["inputs"]
+            Document.objects.filter(pk=document.pk).update(content=content, inputs=content["inputs"])
+        template = None
+        for i, fmt in enumerate(document.formats):
+            _progress(document, 30 + 60 * i // len(document.formats),
+                      f"Tạo tệp {fmt.upper()} / making the {fmt.upper()} file")
+            module, name = RENDERERS[fmt]
+            render = getattr(importlib.import_module(module), name)
+            if fmt == Format.DOCX:
+                uploaded, raw = _template_of(document)
+                template = uploaded
+                data = render(document.content, raw)
+            else:
+                data = render(document.content)
+            getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data), save=False)
+            Document.objects.filter(pk=document.pk).update(**{fmt: getattr(document, fmt).name})
+    except TemplateProblem as exc:
+        return _failed(document, str(exc))
+    except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
+        log.exception("document %s failed", document.pk)
+        return _failed(document, _("Lỗi khi tạo văn bản / the document could not be made: %(e)s")
+                       % {"e": exc.__class__.__name__})
+    with transaction.atomic():
+        Document.objects.filter(pk=document.pk).update(
+            state=JobState.DONE, progress=100, step="Hoàn thành / done", finished_at=timezone.now(),
+            template=template or document.template)
+        document.refresh_from_db()
+        record("reports.generate_document", document, by=document.created_by,
+               after={"formats": document.formats, "inputs": document.inputs})
+    return document
+
+
+def _template_of(document: Document) -> tuple[DocumentTemplate | None, bytes]:
+    if document.template_id:
+        with document.template.file.open("rb") as fh:
+            return document.template, fh.read()
+    return template_for(document.kind, document.layout)
+
+
+def _failed(document: Document, message: str) -> Document:
+    Document.objects.filter(pk=document.pk).update(state=JobState.FAILED, error=message,
+                                                   step="Lỗi / failed", finished_at=timezone.now())
+    document.refresh_from_db()
+    return document
+
+
+def _file_stem(document: Document) -> str:
+    kind = "bao-cao-nam" if document.kind == DocumentKind.ANNUAL else "bao-cao-dot-xuat"
+    return f"{kind}-{document.round.year}-{document.pk}"
+
+
+def upload_template(*, kind: str, layout: str, name: str, raw: bytes, by) -> DocumentTemplate:
+    """Check a Word template staff changed and make it the one used for its kind and layout."""
+    require(by, "reports.upload_template")
+    if kind not in DocumentKind.values or layout not in {c for c, _l in layouts_of(kind)}:
+        raise ValidationError(_("Loại văn bản hoặc mẫu trình bày không hợp lệ."))
+    try:
+        check_template(raw, kind)
+    except TemplateProblem as exc:
+        raise ValidationError(str(exc)) from None
+    with transaction.atomic():
+        DocumentTemplate.objects.filter(kind=kind, layout=layout, active=True).update(active=False)
+        template = DocumentTemplate(kind=kind, layout=layout, name=assembly.plain(name)[:200] or layout,
+                                    uploaded_by=by if getattr(by, "pk", None) else None)
+        template.file.save(f"{kind}-{layout}.docx", ContentFile(raw), save=False)
+        template.save()
+        record("reports.upload_template", template, by=by, after=snapshot(template))
+    return template

@@ -1,0 +1,106 @@
+"""Which Word template a document uses, and checking a template staff uploaded.
+
+A template is broken when Jinja cannot parse it or when it names data a document does not have;
+the message names the tag, in Vietnamese and English.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from stiplan.reports.docx_build import SHIPPED, TEMPLATES
+from stiplan.reports.models import DocumentTemplate
+
+COMMON = {"schema", "kind", "layout", "issuer", "number_line", "date", "date_line", "doc_type", "plan",
+          "round", "recipients", "signature", "summary", "board", "annex_units", "groups",
+          "difficulties", "proposals", "intro", "directions", "inputs", "chart_units"}
+#: The names a template may use, per kind of document (content keys and charts).
+KNOWN_NAMES = {
+    "annual": COMMON | {"targets", "status_counts", "series", "annex_values", "general",
+                        "chart_targets"},
+    "ad_hoc": COMMON | {"questions", "values"},
+}
+_TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
+
+
+class TemplateProblem(ValueError):
+    """A template that cannot be used, with the tag at fault."""
+
+    def __init__(self, vi: str, en: str):
+        self.vi, self.en = vi, en
+        super().__init__(f"{vi} / {en}")
+
+
+def layouts_of(kind: str) -> list[tuple[str, str]]:
+    return [(layout, label) for (k, layout), (_b, _f, label) in TEMPLATES.items() if k == kind]
+
+
+def template_for(kind: str, layout: str) -> tuple[DocumentTemplate | None, bytes]:
+    """The active uploaded template of this kind and layout, else the shipped one."""
+    uploaded = DocumentTemplate.objects.filter(kind=kind, layout=layout, active=True).first()
+    if uploaded is not None:
+        with uploaded.file.open("rb") as fh:
+            return uploaded, fh.read()
+    if (kind, layout) not in TEMPLATES:
+        raise TemplateProblem(f"Không có mẫu «{layout}» cho loại văn bản này.",
+                              f"there is no '{layout}' layout for this kind of document")
+    return None, Path(SHIPPED / TEMPLATES[(kind, layout)][1]).read_bytes()
+
+
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def open_template(raw: bytes) -> DocxTemplate:
+    try:
+        tpl = DocxTemplate(io.BytesIO(raw))
+        tpl.init_docx()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise TemplateProblem("Tệp mẫu không phải là tài liệu Word (.docx) hợp lệ.",
+                              f"the template is not a valid Word document (.docx): {exc}") from None
+    return tpl
+
+
+def tag_at(tpl: DocxTemplate, lineno: int | None) -> str:
+    """The template tags on the line Jinja complained about, as the author typed them."""
+    try:
+        source = tpl.patch_xml(tpl.get_xml()).splitlines()
+    except Exception:  # noqa: BLE001 — only used to improve an error message
+        return ""
+    if not lineno or lineno > len(source):
+        return ""
+    text = re.sub(r"<[^>]+>", "", source[lineno - 1])
+    return " ".join(_TAG.findall(text))[:200]
+
+
+def explain(tpl: DocxTemplate, exc: Exception) -> TemplateProblem:
+    """A Jinja error as a message naming the tag."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        tag = tag_at(tpl, exc.lineno) or "?"
+        return TemplateProblem(f"Mẫu văn bản lỗi cú pháp ở thẻ «{tag}»: {exc.message}",
+                               f"template syntax error at tag '{tag}': {exc.message}")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateProblem(f"Mẫu văn bản dùng tên không có trong dữ liệu: {exc.message}",
+                               f"the template uses a name the document does not have: {exc.message}")
+    return TemplateProblem(f"Mẫu văn bản lỗi khi điền dữ liệu: {exc}",
+                           f"the template failed while filling in the data: {exc}")
+
+
+def check_template(raw: bytes, kind: str) -> None:
+    """Refuse a template Jinja cannot parse or that names unknown data; name the tag."""
+    tpl = open_template(raw)
+    try:
+        names = tpl.get_undeclared_template_variables(environment())
+    except jinja2.TemplateError as exc:
+        raise explain(tpl, exc) from None
+    unknown = sorted(set(names) - KNOWN_NAMES[kind])
+    if unknown:
+        listed = ", ".join(f"{{{{ {n} }}}}" for n in unknown)
+        raise TemplateProblem(f"Mẫu văn bản dùng tên không có trong dữ liệu: {listed}",
+                              f"the template uses names the document does not have: {listed}")

@@ -1,0 +1,161 @@
+"""Documents pages: request a report, follow its job, download its files, manage templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView
+
+from stiplan.core.permissions import can, restriction
+from stiplan.reporting.models import Round
+from stiplan.reports import actions as act
+from stiplan.reports.docx_build import TEMPLATES
+from stiplan.reports.forms import DocumentForm, TemplateUploadForm
+from stiplan.reports.layouts import template_for
+from stiplan.reports.models import Document, DocumentTemplate, Format
+
+CONTENT_TYPES = {
+    Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Format.PDF: "application/pdf",
+    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class DocumentsAccess(LoginRequiredMixin):
+    """Documents are the Department's: users who may see none get 403, not an empty page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and restriction(request.user, Document) is False:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def visible_rounds(user):
+    return Round.objects.restrict(user).select_related("plan").order_by("-year", "-opened_on")
+
+
+class DocumentListView(DocumentsAccess, FormView):
+    """The documents made so far, and the form that asks for a new one."""
+
+    template_name = "reports/document_list.html"
+    form_class = DocumentForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rounds": visible_rounds(self.request.user)}
+
+    def get_initial(self):
+        latest = visible_rounds(self.request.user).filter(kind="annual").first()
+        return {"round": latest, "formats": Format.values}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["documents"] = Document.objects.restrict(user).select_related("round", "created_by")[:100]
+        ctx["can_generate"] = can(user, "reports.generate_document")
+        return ctx
+
+    def form_valid(self, form):
+        if not can(self.request.user, "reports.generate_document"):
+            raise PermissionDenied
+        data = form.cleaned_data
+        try:
+            document = act.request_document(data["round"], layout=data["layout"],
+                                            formats=data["formats"], options=form.options(),
+                                            by=self.request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.info(self.request, _("Đã đưa yêu cầu tạo văn bản vào hàng đợi."))
+        return redirect("document-detail", document.pk)
+
+
+class DocumentDetailView(DocumentsAccess, DetailView):
+    """One document: its job's progress, its files, the versions of its inputs."""
+
+    template_name = "reports/document_detail.html"
+    context_object_name = "document"
+
+    def get_queryset(self):
+        return Document.objects.restrict(self.request.user).select_related(
+            "round", "template", "regenerated_from", "created_by")
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["reports/_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_generate"] = can(self.request.user, "reports.generate_document")
+        ctx["report_versions"] = sorted((self.object.inputs or {}).get("reports", {}).items(),
+                                        key=lambda kv: int(kv[0]))
+        return ctx
+
+
+class DocumentFileView(DocumentsAccess, View):
+    def get(self, request, pk: int, fmt: str):
+        document = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
+        file = document.file_of(fmt)
+        if not file:
+            raise Http404
+        return FileResponse(file.open("rb"), as_attachment=True, content_type=CONTENT_TYPES[fmt],
+                            filename=file.name.rsplit("/", 1)[-1])
+
+
+class RegenerateView(DocumentsAccess, View):
+    def post(self, request, pk: int):
+        document = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
+        try:
+            copy = act.regenerate(document, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("document-detail", document.pk)
+        messages.info(request, _("Đang tạo lại văn bản từ nội dung đã lưu trữ."))
+        return redirect("document-detail", copy.pk)
+
+
+class TemplateListView(DocumentsAccess, FormView):
+    """The Word templates in use; staff download one, change it in Word and upload it."""
+
+    template_name = "reports/template_list.html"
+    form_class = TemplateUploadForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        uploaded = DocumentTemplate.objects.restrict(self.request.user).select_related("uploaded_by")
+        active = {(t.kind, t.layout): t for t in uploaded if t.active}
+        ctx["layouts"] = [{"kind": kind, "layout": layout, "label": label, "active": active.get(
+            (kind, layout))} for (kind, layout), (_b, _f, label) in TEMPLATES.items()]
+        ctx["uploaded"] = uploaded
+        ctx["can_upload"] = can(self.request.user, "reports.upload_template")
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            act.upload_template(kind=data["kind"], layout=data["layout"], name=data["name"],
+                                raw=data["file"].read(), by=self.request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã tải lên mẫu văn bản; mẫu này được dùng từ bây giờ."))
+        return redirect("document-templates")
+
+
+class TemplateFileView(DocumentsAccess, View):
+    """The template in use for a kind and layout (the uploaded one, else the shipped one)."""
+
+    def get(self, request, kind: str, layout: str):
+        if (kind, layout) not in TEMPLATES:
+            raise Http404
+        _uploaded, raw = template_for(kind, layout)
+        response = FileResponse(iter([raw]), as_attachment=True, content_type=CONTENT_TYPES["docx"],
+                                filename=f"mau-{kind}-{layout}.docx")
+        return response
