@@ -67,24 +67,55 @@ def open_template(raw: bytes) -> DocxTemplate:
     return tpl
 
 
-def tag_at(tpl: DocxTemplate, lineno: int | None) -> str:
-    """The template tags on the line Jinja complained about, as the author typed them."""
+def _located(tpl: DocxTemplate) -> list[str]:
+    """The template's Jinja source with each tag starting a line, so an error's line is its tag."""
+    return re.sub(r"(\{[{%#])", "\n\\1", tpl.patch_xml(tpl.get_xml())).split("\n")
+
+
+def _tag_on(line: str) -> str:
+    text = re.sub(r"<[^>]+>", "", line).strip()
+    found = _TAG.match(text)
+    return (found.group(0) if found else text[:60]).strip()
+
+
+def _unclosed(lines: list[str]) -> str:
+    """The innermost block tag ({% for %}, {% if %} …) that is never closed."""
+    stack = []
+    for line in lines:
+        tag = _tag_on(line)
+        word = re.match(r"\{%-?\s*(\w+)", tag)
+        if word is None:
+            continue
+        if word.group(1) in BLOCKS:
+            stack.append(tag)
+        elif word.group(1).startswith("end") and stack:
+            stack.pop()
+    return stack[-1] if stack else ""
+
+
+BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape"}
+
+
+def syntax_problem(tpl: DocxTemplate) -> TemplateProblem | None:
+    """Parse the template; on a syntax error, the message names the tag at fault."""
+    lines = _located(tpl)
     try:
-        source = tpl.patch_xml(tpl.get_xml()).splitlines()
-    except Exception:  # noqa: BLE001 — only used to improve an error message
-        return ""
-    if not lineno or lineno > len(source):
-        return ""
-    text = re.sub(r"<[^>]+>", "", source[lineno - 1])
-    return " ".join(_TAG.findall(text))[:200]
+        environment().compile("\n".join(lines))
+    except jinja2.TemplateSyntaxError as exc:
+        if "end of template" in exc.message:
+            tag = _unclosed(lines)
+        else:
+            tag = _tag_on(lines[exc.lineno - 1]) if 0 < (exc.lineno or 0) <= len(lines) else ""
+        return TemplateProblem(f"Mẫu văn bản lỗi cú pháp ở thẻ «{tag or '?'}»: {exc.message}",
+                               f"template syntax error at tag '{tag or '?'}': {exc.message}")
+    return None
 
 
 def explain(tpl: DocxTemplate, exc: Exception) -> TemplateProblem:
     """A Jinja error as a message naming the tag."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        tag = tag_at(tpl, exc.lineno) or "?"
-        return TemplateProblem(f"Mẫu văn bản lỗi cú pháp ở thẻ «{tag}»: {exc.message}",
-                               f"template syntax error at tag '{tag}': {exc.message}")
+        return syntax_problem(tpl) or TemplateProblem(
+            f"Mẫu văn bản lỗi cú pháp: {exc.message}", f"template syntax error: {exc.message}")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateProblem(f"Mẫu văn bản dùng tên không có trong dữ liệu: {exc.message}",
                                f"the template uses a name the document does not have: {exc.message}")
@@ -95,6 +126,8 @@ def explain(tpl: DocxTemplate, exc: Exception) -> TemplateProblem:
 def check_template(raw: bytes, kind: str) -> None:
     """Refuse a template Jinja cannot parse or that names unknown data; name the tag."""
     tpl = open_template(raw)
+    if (problem := syntax_problem(tpl)) is not None:
+        raise problem
     try:
         names = tpl.get_undeclared_template_variables(environment())
     except jinja2.TemplateError as exc:

@@ -76,3 +76,14 @@ def shipped(kind: str, layout: str) -> bytes:
     from stiplan.reports.docx_build import SHIPPED, TEMPLATES
 
     return (SHIPPED / TEMPLATES[(kind, layout)][1]).read_bytes()
+
+
+def template_with(text: str) -> bytes:
+    """The shipped yearly template with one more paragraph, as staff would type it in Word."""
+    from stiplan.reports.docx_build import annual_default
+
+    doc = annual_default()
+    doc.add_paragraph(text, style="VB Nội dung")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
