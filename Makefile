@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/upload.py
 	$(BIN)/python bench/overview.py
+	$(BIN)/python bench/documents.py
 
 clean:
 	rm -rf $(VENV) var

@@ -99,5 +99,11 @@ class Document(models.Model):
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
 
+    @property
+    def layout_label(self) -> str:
+        from stiplan.reports.docx_build import TEMPLATES
+
+        return TEMPLATES.get((self.kind, self.layout), (None, None, self.layout))[2]
+
     def file_of(self, fmt: str):
         return getattr(self, fmt) if fmt in Format.values else None

@@ -90,6 +90,12 @@ class DocumentDetailView(DocumentsAccess, DetailView):
             return ["reports/_progress.html"]
         return [self.template_name]
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.request.htmx and self.object.finished:
+            response["HX-Refresh"] = "true"  # once done, the whole page shows the archive
+        return response
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_generate"] = can(self.request.user, "reports.generate_document")

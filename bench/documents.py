@@ -1,0 +1,82 @@
+"""Benchmark: the 2025 yearly report of the demo, in all three formats (target ≤ 10 s).
+
+Times, on the demo data (74 unit reports, 425 indicator values in the annex), the whole job as the
+user runs it — assemble the content, write DOCX, PDF and XLSX, archive — and each part alone. The
+baseline of the ratio is assembling the content (reading the data) without writing any file.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from common import fresh_django
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+RESULTS = Path(__file__).with_name("results.md")
+
+
+def timed(fn, rounds: int = ROUNDS) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main() -> int:
+    fresh_django()
+    os.environ["STIPLAN_JOBS_SYNC"] = "1"
+    from django.db import connection
+
+    from stiplan.metrics.demo import create_demo_series
+    from stiplan.reporting.demo import create_demo_rounds
+    from stiplan.reporting.models import Round
+    from stiplan.reports import actions as act
+    from stiplan.reports import content as assembly
+    from stiplan.reports.layouts import template_for
+    from stiplan.reports.models import JobState
+    from stiplan.reports.pdf import render_pdf
+    from stiplan.reports.word import render_docx
+    from stiplan.reports.workbook import render_xlsx
+
+    create_demo_rounds()
+    create_demo_series()
+    round_ = Round.objects.get(year=2025, kind="annual")
+    content = assembly.annual(round_)
+    template = template_for("annual", "default")[1]
+    render_pdf(content)  # warm up: fonts, matplotlib, templates
+
+    def whole_job():
+        document = act.request_document(round_, by=None, run_now=True)
+        assert document.state == JobState.DONE, document.error
+
+    cases = [
+        ("assemble the content only (baseline)", timed(lambda: assembly.annual(round_))),
+        ("DOCX from the content", timed(lambda: render_docx(content, template))),
+        ("PDF from the content", timed(lambda: render_pdf(content))),
+        ("XLSX from the content", timed(lambda: render_xlsx(content))),
+        ("whole job: assemble + DOCX + PDF + XLSX + archive", timed(whole_job)),
+    ]
+    base = statistics.median(cases[0][1])
+    lines = [f"\n## {datetime.now():%Y-%m-%d %H:%M} — yearly report 2025 of the demo, all three "
+             f"formats, {ROUNDS} rounds, {connection.vendor}\n",
+             "| case | median s | p95 s | × baseline |", "|---|---|---|---|"]
+    for name, xs in cases:
+        p95 = statistics.quantiles(xs, n=20)[-1] if len(xs) > 1 else xs[0]
+        lines.append(f"| {name} | {statistics.median(xs):.2f} | {p95:.2f} | "
+                     f"{statistics.median(xs) / base:.1f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
