@@ -140,4 +140,40 @@ def create_demo_rounds() -> list[Round]:
             act.submit_report(report, by=reporter)
             act.accept_report(report, by=reviewer)
     rounds.append(round_)
+    rounds.append(_ad_hoc_round(plan, rng, reviewer))
     return rounds
+
+
+AD_HOC_ANSWERS = {
+    "Q1": ["Đã ứng dụng {n} tiến bộ kỹ thuật vào sản xuất trong 6 tháng đầu năm.",
+           "Triển khai {n} mô hình ứng dụng chuyển đổi số tại đơn vị.",
+           "Chưa có kết quả mới; đang hoàn thiện {n} hồ sơ đề xuất."],
+    "Q2": ["Đề nghị hỗ trợ kinh phí cho {n} mô hình nhân rộng.",
+           "Cần tập huấn thêm về đổi mới sáng tạo cho {n} cán bộ.",
+           "Không có khó khăn; đơn vị tiếp tục triển khai {n} nội dung theo kế hoạch."],
+}
+
+
+def _ad_hoc_round(plan: Plan, rng: random.Random, reviewer) -> Round:
+    """An ad hoc request of June 2026 to six departments, with two questions; five answer."""
+    round_ = act.open_round(
+        plan, kind=RoundKind.AD_HOC, year=2026, by=None, opened_on=date(2026, 6, 1),
+        deadline=date(2026, 6, 20),
+        title="Báo cáo đột xuất: kết quả ứng dụng tiến bộ khoa học và công nghệ 6 tháng đầu năm 2026",
+        scope={"units": ["VL25.SKHCN", "VL25.STC", "VL25.SGDDT", "VL25.SNNMT", "VL25.SCT",
+                         "VL25.SYT"],
+               "actions": ["III.1.1", "III.2.1"], "indicators": ["tasks_proposed"],
+               "questions": [
+                   {"code": "Q1", "text": "Kết quả ứng dụng tiến bộ khoa học và công nghệ của đơn "
+                                          "vị trong 6 tháng đầu năm 2026?"},
+                   {"code": "Q2", "text": "Khó khăn và đề xuất của đơn vị?"}]})
+    for i, report in enumerate(round_.reports.select_related("unit").order_by("unit__code")):
+        if i == 5:
+            continue  # one unit has not answered yet
+        _fill(report, 2025, rng, None)
+        act.save_items(report, by=None, source="demo", questions={
+            code: {"answer": rng.choice(texts).format(n=rng.randint(1, 9))}
+            for code, texts in AD_HOC_ANSWERS.items()})
+        _finish(report, _at(date(2026, 6, 10) + timedelta(days=rng.randint(0, 14)), rng), reviewer,
+                None, accept=True)
+    return round_

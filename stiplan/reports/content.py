@@ -9,6 +9,7 @@ characters; renderers escape it for their format.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -286,10 +287,13 @@ def ad_hoc(round_: Round, options: dict | None = None, *, layout: str = "default
     options = options or {}
     content = _header(round_, "ad_hoc", options)
     content["layout"] = layout
-    content["summary"] = plain(options.get("summary")) or f"{plain(round_.title)}"
+    content["summary"] = plain(options.get("summary")) or _subject(round_.title)
     content["board"], content["annex_units"] = _board(round_)
     groups, issues = _groups(round_)
-    content["groups"] = [g for g in groups if any(a["entries"] for a in g["actions"])]
+    for g in groups:  # only what the request asked about
+        g["actions"] = [a for a in g["actions"] if a["entries"]]
+        g["summary"] = f"{len(g['actions'])} nhiệm vụ có báo cáo kết quả của đơn vị."
+    content["groups"] = [g for g in groups if g["actions"]]
     content["difficulties"], content["proposals"] = issues["difficulties"], issues["proposals"]
     accepted = _accepted(round_)
     answers: dict[str, dict] = {}
@@ -315,6 +319,12 @@ def ad_hoc(round_: Round, options: dict | None = None, *, layout: str = "default
     content["directions"] = lines(options.get("directions"))
     content["inputs"] = _inputs(round_)
     return content
+
+
+def _subject(title: str) -> str:
+    """A round's title as the summary line under "BÁO CÁO" (without repeating "Báo cáo")."""
+    subject = re.sub(r"^\s*báo cáo( đột xuất)?\s*:?\s*", "", plain(title), flags=re.I)
+    return subject[:1].upper() + subject[1:] if subject else plain(title)
 
 
 def assemble(round_: Round, kind: str, options: dict | None = None, layout: str = "default") -> dict:
