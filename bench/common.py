@@ -5,6 +5,7 @@ BENCH_DATABASE_URL runs a benchmark on PostgreSQL instead of the embedded SQLite
 
 import os
 import tempfile
+from pathlib import Path
 
 
 def fresh_django() -> None:
@@ -25,3 +26,13 @@ def fresh_django() -> None:
 
     load_reference_data()
     create_accounts()
+
+
+RESULTS = Path(__file__).with_name("results.md")
+
+
+def publish(text: str) -> None:
+    """Print a result table and append it to bench/results.md."""
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write(text)

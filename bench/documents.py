@@ -12,12 +12,10 @@ import statistics
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
-from common import fresh_django
+from common import fresh_django, publish
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-RESULTS = Path(__file__).with_name("results.md")
 
 
 def timed(fn, rounds: int = ROUNDS) -> list[float]:
@@ -72,9 +70,7 @@ def main() -> int:
         lines.append(f"| {name} | {statistics.median(xs):.2f} | {p95:.2f} | "
                      f"{statistics.median(xs) / base:.1f} |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(text)
+    publish(text)
     return 0
 
 

@@ -15,13 +15,11 @@ import sys
 import time
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
-from common import fresh_django
+from common import fresh_django, publish
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 INDICATORS, UNITS, YEARS = 200, 150, range(2016, 2026)
-RESULTS = Path(__file__).with_name("results.md")
 
 
 def setup():
@@ -94,9 +92,7 @@ def main() -> int:
             "| case | median ms | p95 ms | × baseline |\n|---|---|---|---|\n"
             f"| caching off (baseline) | {um:.1f} | {up:.1f} | 1.0 |\n"
             f"| cached (default) | {cm:.1f} | {cp:.1f} | {cm / um:.3f} |\n")
-    print(text)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(text)
+    publish(text)
     return 0
 
 

@@ -11,10 +11,10 @@ import sys
 import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
+
+from common import publish
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
-RESULTS = Path(__file__).with_name("results.md")
 
 
 def setup() -> None:
@@ -73,9 +73,7 @@ def main() -> int:
     header = f"\n## {datetime.now():%Y-%m-%d %H:%M} — {ROUNDS} rounds, SQLite, {sys.platform}\n\n"
     table = "| case | median ms | p95 ms | × baseline |\n|---|---|---|---|\n" + "".join(
         f"| {n} | {m:.1f} | {p:.1f} | {r:.1f} |\n" for n, m, p, r in rows)
-    print(header + table)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(header + table)
+    publish(header + table)
     return 0
 
 

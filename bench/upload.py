@@ -13,13 +13,11 @@ import statistics
 import sys
 import time
 from datetime import date, datetime
-from pathlib import Path
 
-from common import fresh_django
+from common import fresh_django, publish
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 ROWS = 2500
-RESULTS = Path(__file__).with_name("results.md")
 
 
 def setup():
@@ -86,9 +84,7 @@ def main() -> int:
             f"{connection.vendor}\n\n| case | median s | p95 s | × baseline |\n|---|---|---|---|\n"
             f"| check only: parse_upload (baseline) | {pm:.2f} | {pp:.2f} | 1.0 |\n"
             f"| check + save + audit: apply_upload | {fm:.2f} | {fp:.2f} | {fm / pm:.1f} |\n")
-    print(text)
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(text)
+    publish(text)
     return 0
 
 

@@ -6,6 +6,7 @@ from stiplan.core.api_views import AuditEntryViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
 from stiplan.reporting.api import ReportViewSet, RoundViewSet
+from stiplan.reports.api import DocumentViewSet
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="api-unit")
@@ -14,4 +15,5 @@ router.register("plans", PlanViewSet, basename="api-plan")
 router.register("audit", AuditEntryViewSet, basename="api-audit")
 router.register("rounds", RoundViewSet, basename="api-round")
 router.register("reports", ReportViewSet, basename="api-report")
+router.register("documents", DocumentViewSet, basename="api-document")
 urlpatterns = router.urls

@@ -22,11 +22,6 @@ from stiplan.reports.models import Document, DocumentKind, DocumentTemplate, For
 log = logging.getLogger(__name__)
 OPTION_LIMITS = {"number": 20, "date": 10, "signer_authority": 100, "signer_title": 100,
                  "signer_name": 100, "recipients": 2000, "directions": 8000, "summary": 500}
-RENDERERS = {
-    Format.DOCX: ("stiplan.reports.word", "render_docx"),
-    Format.PDF: ("stiplan.reports.pdf", "render_pdf"),
-    Format.XLSX: ("stiplan.reports.workbook", "render_xlsx"),
-}
 
 
 def clean_options(options: dict) -> dict:
@@ -110,8 +105,6 @@ def _progress(document: Document, percent: int, step: str, **fields) -> None:
 
 def generate(document_id: int) -> Document:
     """The job: assemble the content (unless archived), then write each format, with progress."""
-    import importlib
-
     document = Document.objects.select_related("round__plan", "template").get(pk=document_id)
     _progress(document, 5, "Bắt đầu / starting", state=JobState.RUNNING)
     try:
@@ -121,18 +114,13 @@ def generate(document_id: int) -> Document:
                                         layout=document.layout)
             document.content, document.inputs = content, content["inputs"]
             Document.objects.filter(pk=document.pk).update(content=content, inputs=content["inputs"])
-        template = None
+        template, raw = None, None
         for i, fmt in enumerate(document.formats):
             _progress(document, 30 + 60 * i // len(document.formats),
                       f"Tạo tệp {fmt.upper()} / making the {fmt.upper()} file")
-            module, name = RENDERERS[fmt]
-            render = getattr(importlib.import_module(module), name)
             if fmt == Format.DOCX:
-                uploaded, raw = _template_of(document)
-                template = uploaded
-                data = render(document.content, raw)
-            else:
-                data = render(document.content)
+                template, raw = _template_of(document)
+            data = _render(fmt, document.content, raw)
             getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data), save=False)
             Document.objects.filter(pk=document.pk).update(**{fmt: getattr(document, fmt).name})
     except TemplateProblem as exc:
@@ -149,6 +137,21 @@ def generate(document_id: int) -> Document:
         record("reports.generate_document", document, by=document.created_by,
                after={"formats": document.formats, "inputs": document.inputs})
     return document
+
+
+def _render(fmt: str, content: dict, template: bytes | None) -> bytes:
+    """One format; the renderers (WeasyPrint, matplotlib) are imported only when a job runs."""
+    if fmt == Format.DOCX:
+        from stiplan.reports.word import render_docx
+
+        return render_docx(content, template)
+    if fmt == Format.PDF:
+        from stiplan.reports.pdf import render_pdf
+
+        return render_pdf(content)
+    from stiplan.reports.workbook import render_xlsx
+
+    return render_xlsx(content)
 
 
 def _template_of(document: Document) -> tuple[DocumentTemplate | None, bytes]:

@@ -216,14 +216,19 @@ def _issues(doc, number: str, title: str, loop: str) -> None:
     _paragraphs(doc, loop, "- {{ item.text }} ({{ item.units }})")
 
 
-def _annexes(doc) -> None:
-    doc.add_page_break()
-    doc.add_paragraph("Phụ lục 1", style="VB Tên loại")
+def _units_annex(doc, title: str) -> None:
+    """Each unit's state, submission date and timeliness, with the completeness chart."""
+    doc.add_paragraph(title, style="VB Tên loại")
     doc.add_paragraph("TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ", style="VB Trích yếu")
     doc.add_paragraph("{{ chart_units }}", style="VB Chú thích")
     _table(doc, ["Mã", "Đơn vị", "Trạng thái", "Ngày gửi", "Đúng hạn"],
            ["{{ row.code }}", "{{ row.name }}", "{{ row.state }}", "{{ row.submitted }}",
             "{{ row.timeliness }}"], "annex_units", [2.4, 6.0, 3.0, 2.2, 2.2])
+
+
+def _annexes(doc) -> None:
+    doc.add_page_break()
+    _units_annex(doc, "Phụ lục 1")
     doc.add_paragraph("Phụ lục 2", style="VB Tên loại")
     doc.add_paragraph("SỐ LIỆU CÁC CHỈ TIÊU", style="VB Trích yếu")
     _table(doc, ["Chỉ tiêu", "Đơn vị", "Năm", "Giá trị", "Nguồn"],
@@ -298,11 +303,7 @@ def ad_hoc_default() -> Document:
     doc.add_paragraph("Trên đây là báo cáo của Sở Khoa học và Công nghệ./.", style="VB Nội dung")
     _closing(doc)
     doc.add_page_break()
-    doc.add_paragraph("Phụ lục", style="VB Tên loại")
-    doc.add_paragraph("TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ", style="VB Trích yếu")
-    _table(doc, ["Mã", "Đơn vị", "Trạng thái", "Ngày gửi", "Đúng hạn"],
-           ["{{ row.code }}", "{{ row.name }}", "{{ row.state }}", "{{ row.submitted }}",
-            "{{ row.timeliness }}"], "annex_units", [2.4, 6.0, 3.0, 2.2, 2.2])
+    _units_annex(doc, "Phụ lục")
     return doc
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,6 +164,5 @@ class TemplateFileView(DocumentsAccess, View):
         if (kind, layout) not in TEMPLATES:
             raise Http404
         _uploaded, raw = template_for(kind, layout)
-        response = FileResponse(iter([raw]), as_attachment=True, content_type=CONTENT_TYPES["docx"],
-                                filename=f"mau-{kind}-{layout}.docx")
-        return response
+        return FileResponse(io.BytesIO(raw), as_attachment=True, content_type=CONTENT_TYPES["docx"],
+                            filename=f"mau-{kind}-{layout}.docx")

@@ -79,3 +79,24 @@ def test_a_broken_upload_shows_the_tag_and_a_file_that_does_not_exist_is_404(use
     assert client.get(reverse("document-file", args=[made.pk, "pdf"])).status_code == 404
     assert client.get(reverse("document-file", args=[made.pk, "exe"])).status_code == 404
     assert client.get(reverse("document-detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_documents_api_for_every_role(role, users, made):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if role != "public":
+        client.force_authenticate(users[role])
+    listed = client.get("/api/v1/documents/")
+    expected = 200 if READ[role] == 200 else 403
+    assert listed.status_code == expected, role
+    asked = client.post("/api/v1/documents/", {"round": made.round_id, "formats": ["xlsx"]},
+                        format="json")
+    assert asked.status_code == (202 if role in ("admin", "plan_officer") else 403), role
+    if expected == 200:
+        body = listed.json()["results"]
+        assert body[0]["id"] in {made.pk, made.pk + 1}
+        got = client.get(f"/api/v1/documents/{made.pk}/file/xlsx/")
+        assert got.status_code == 200 and got["Content-Type"].endswith("spreadsheetml.sheet")
+        assert client.get(f"/api/v1/documents/{made.pk}/file/pdf/").status_code == 404

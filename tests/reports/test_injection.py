@@ -92,6 +92,7 @@ def test_xlsx_has_no_formula_anywhere(hostile):
     assert seen >= 6  # the hostile texts are there, as text
 
 
+@pytest.mark.django_db  # the module fixture reads the test database
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=60))
 def test_any_narrative_gives_a_well_formed_docx(annual_content, text):
