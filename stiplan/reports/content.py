@@ -175,10 +175,18 @@ def _groups(round_: Round) -> tuple[list[dict], dict]:
         g["actions"] = actions
         g["summary"] = f"{reported}/{len(actions)} nhiệm vụ có báo cáo kết quả của đơn vị."
         out.append(g)
-    gathered = {key: [{"text": text, "units": ", ".join(sorted(set(units)))}
+    gathered = {key: [{"text": text, "units": _few(sorted(set(units))),
+                       "all_units": ", ".join(sorted(set(units)))}
                       for text, units in sorted(found.items(), key=lambda kv: -len(kv[1]))]
                 for key, found in issues.items()}
     return out, gathered
+
+
+def _few(units: list[str], shown: int = 4) -> str:
+    """Who said it, short enough for the body: the full list is in the XLSX annex."""
+    if len(units) <= shown + 1:
+        return ", ".join(units)
+    return f"{len(units)} đơn vị: {', '.join(units[:shown])} và {len(units) - shown} đơn vị khác"
 
 
 def _action_summary(counts: Counter, reports: int) -> str:

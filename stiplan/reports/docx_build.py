@@ -201,12 +201,12 @@ def _targets(doc, number: str, ministry: bool) -> None:
     doc.add_paragraph("Hình 1. Số chỉ tiêu theo tình trạng thực hiện", style="VB Chú thích")
     if ministry:
         _table(doc, ["Mã", "Chỉ tiêu", "Năm mốc", "Thực hiện", "Đánh giá"],
-               ["{{ row.code }}", "{{ row.wording }}", "{{ row.year }}",
+               ["{{ row.code }}", "{{ row.name }}: {{ row.wording }}", "{{ row.year }}",
                 "{{ row.latest }} {{ row.unit }} ({{ row.latest_year }})", "{{ row.status_label }}"],
                "targets", [1.2, 7.0, 1.6, 3.2, 3.0])
     else:
         _table(doc, ["Mã", "Chỉ tiêu", "Giá trị mới nhất", "Tình trạng", "Giải thích"],
-               ["{{ row.code }}", "{{ row.wording }}",
+               ["{{ row.code }}", "{{ row.name }} — mục tiêu {{ row.year }}: {{ row.wording }}",
                 "{{ row.latest }} {{ row.unit }} ({{ row.latest_year }})", "{{ row.status_label }}",
                 "{{ row.explanation }}"], "targets", [1.2, 5.0, 2.6, 2.4, 4.8])
 

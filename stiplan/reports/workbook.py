@@ -34,7 +34,7 @@ COMMON_SHEETS = {
         ("Nhóm", "group", 8), ("Nhiệm vụ", "action", 10), ("Đơn vị", "unit", 40),
         ("Vai trò", "role", 12), ("Tình trạng", "status", 16), ("Kết quả", "text", 90)]),
     "Khó khăn - kiến nghị": ("issue_rows", [
-        ("Loại", "kind", 14), ("Nội dung", "text", 90), ("Đơn vị", "units", 60)]),
+        ("Loại", "kind", 14), ("Nội dung", "text", 90), ("Đơn vị", "all_units", 60)]),
     "Đơn vị báo cáo": ("annex_units", [
         ("Mã đơn vị", "code", 14), ("Đơn vị", "name", 45), ("Trạng thái", "state", 22),
         ("Phiên bản", "version", 10), ("Ngày gửi", "submitted", 12), ("Đúng hạn", "timeliness", 12),
