@@ -18,6 +18,7 @@ from stiplan.reporting.models import Round, RoundKind
 from stiplan.reports import content as assembly
 from stiplan.reports.layouts import TemplateProblem, check_template, layouts_of, template_for
 from stiplan.reports.models import Document, DocumentKind, DocumentTemplate, Format, JobState
+from stiplan.reports.problems import DocumentProblem
 
 log = logging.getLogger(__name__)
 OPTION_LIMITS = {"number": 20, "date": 10, "signer_authority": 100, "signer_title": 100,
@@ -123,7 +124,7 @@ def generate(document_id: int) -> Document:
             data = _render(fmt, document.content, raw)
             getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data), save=False)
             Document.objects.filter(pk=document.pk).update(**{fmt: getattr(document, fmt).name})
-    except TemplateProblem as exc:
+    except DocumentProblem as exc:
         return _failed(document, str(exc))
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
         log.exception("document %s failed", document.pk)

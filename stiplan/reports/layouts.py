@@ -16,6 +16,7 @@ from docxtpl import DocxTemplate
 
 from stiplan.reports.docx_build import SHIPPED, TEMPLATES
 from stiplan.reports.models import DocumentTemplate
+from stiplan.reports.problems import DocumentProblem
 
 COMMON = {"schema", "kind", "layout", "issuer", "number_line", "date", "date_line", "doc_type", "plan",
           "round", "recipients", "signature", "summary", "board", "annex_units", "groups",
@@ -29,7 +30,7 @@ KNOWN_NAMES = {
 _TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
 
 
-class TemplateProblem(ValueError):
+class TemplateProblem(DocumentProblem):
     """A template that cannot be used, with the tag at fault."""
 
     def __init__(self, vi: str, en: str):

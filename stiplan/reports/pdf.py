@@ -4,24 +4,51 @@ Times-metric Liberation Serif 2.x embedded (Vietnamese glyphs, no fallback font)
 from __future__ import annotations
 
 import base64
+from functools import cache
+from pathlib import Path
 
 import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher
 
 from stiplan.reports.charts import charts_of
+from stiplan.reports.problems import DocumentProblem
 
 FACES = [("Regular", "normal", "normal"), ("Bold", "bold", "normal"), ("Italic", "normal", "italic"),
          ("BoldItalic", "bold", "italic")]
 
 
-def fonts() -> list[dict]:
-    folder = settings.STIPLAN_FONT_DIR
-    return [{"url": (folder / f"LiberationSerif-{name}.ttf").as_uri(), "weight": weight,
-             "style": style} for name, weight, style in FACES
-            if (folder / f"LiberationSerif-{name}.ttf").exists()]
+#: Letters a Vietnamese document cannot do without; Liberation Serif 1.x lacks most of them.
+VIETNAMESE = "ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+
+
+class FontProblem(DocumentProblem):
+    """The PDF font is missing or cannot show Vietnamese: say so instead of printing boxes."""
+
+
+def fonts() -> tuple[dict, ...]:
+    """The four faces of Liberation Serif 2.x from STIPLAN_FONT_DIR, each checked for Vietnamese."""
+    return _faces(Path(settings.STIPLAN_FONT_DIR))
+
+
+@cache
+def _faces(folder: Path) -> tuple[dict, ...]:
+    faces = []
+    for name, weight, style in FACES:
+        path = folder / f"LiberationSerif-{name}.ttf"
+        if not path.exists():
+            raise FontProblem(f"Thiếu phông {path} (cài gói Debian fonts-liberation2) / "
+                              f"font {path} is missing (install Debian's fonts-liberation2)")
+        cmap = TTFont(path, lazy=True).getBestCmap()
+        missing = "".join(ch for ch in VIETNAMESE if ord(ch) not in cmap)
+        if missing:
+            raise FontProblem(f"Phông {path} thiếu chữ tiếng Việt «{missing[:12]}» (cần Liberation Serif "
+                              f"2.x) / font {path} lacks Vietnamese letters (Liberation Serif 2.x needed)")
+        faces.append({"url": path.as_uri(), "weight": weight, "style": style})
+    return tuple(faces)
 
 
 def render_html(content: dict) -> str:
@@ -42,7 +69,7 @@ class FontsOnly(URLFetcher):
         super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=False)
 
     def fetch(self, url, headers=None):
-        folder = settings.STIPLAN_FONT_DIR.as_uri() + "/"
+        folder = Path(settings.STIPLAN_FONT_DIR).as_uri() + "/"
         if not (url.startswith("data:") or url.startswith(folder)):
             raise ValueError(f"refused to fetch {url}")
         return super().fetch(url, headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -102,3 +103,26 @@ def test_the_ministry_layout_puts_targets_before_tasks(annual_content, tmp_path)
     assert "Kính gửi: Bộ Khoa học và Công nghệ" in text
     assert text.index("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU") < text.index(
         "III. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
+
+
+@pytest.mark.parametrize("folder,says", [
+    ("/usr/share/fonts/truetype/liberation", "thiếu chữ tiếng Việt"),  # Liberation 1.x
+    ("/nonexistent-fonts", "fonts-liberation2"),
+])
+def test_a_font_that_cannot_show_vietnamese_stops_the_pdf_with_a_reason(annual_content, settings,
+                                                                        folder, says):
+    from stiplan.reports.pdf import FontProblem
+
+    settings.STIPLAN_FONT_DIR = folder
+    if says == "thiếu chữ tiếng Việt" and not (Path(folder) / "LiberationSerif-Regular.ttf").exists():
+        pytest.skip("Liberation Serif 1.x is not installed here")
+    with pytest.raises(FontProblem, match=says):
+        render_pdf(annual_content)
+
+
+def test_the_job_reports_a_font_problem(demo, users, settings):
+    from stiplan.reports import actions as act
+
+    settings.STIPLAN_FONT_DIR = "/nonexistent-fonts"
+    document = act.request_document(demo, by=users["plan_officer"], formats=["pdf"], run_now=True)
+    assert document.state == "failed" and "fonts-liberation2" in document.error
