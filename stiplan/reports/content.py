@@ -278,7 +278,8 @@ def _directions(content: dict, year: int) -> list[str]:
            f"báo cáo đúng hạn (trước ngày 10 tháng 12)."]
     for t in content["targets"]:
         if t["status"] in (AT_RISK, OFF_TRACK):
-            out.append(f"Tập trung giải pháp cho chỉ tiêu {t['code']}: {t['wording']}")
+            out.append(f"Tập trung giải pháp cho chỉ tiêu «{t['name']}» (mục tiêu năm {t['year']}: "
+                       f"{t['wording']}).")
     if content["board"]["missing"]:
         out.append("Đôn đốc các đơn vị chưa gửi báo cáo; Sở Khoa học và Công nghệ kiểm tra, "
                    "tổng hợp báo cáo Ủy ban nhân dân tỉnh.")

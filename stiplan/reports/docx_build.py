@@ -98,12 +98,19 @@ def _widths(table, widths: list[float]) -> None:
 
 
 def _borderless(table) -> None:
-    borders = OxmlElement("w:tblBorders")
+    """No borders and no cell padding: the header blocks use the full text width."""
+    borders, margins = OxmlElement("w:tblBorders"), OxmlElement("w:tblCellMar")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
     table._tbl.tblPr.append(borders)
+    table._tbl.tblPr.append(margins)
 
 
 def _cell(cell, lines: list[tuple[str, str]]) -> None:
@@ -118,7 +125,7 @@ def _letterhead(doc) -> None:
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, [7.0, 9.5])
+    _widths(table, [7.2, 9.3])
     left, right = table.rows[0].cells
     _cell(left, [("VB Cơ quan chủ quản", "{{ issuer.parent }}"),
                  ("VB Cơ quan ban hành", "{{ issuer.name }}"), ("VB Cơ quan ban hành", "———"),
@@ -136,6 +143,7 @@ def _closing(doc) -> None:
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     _widths(table, [8.0, 8.5])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # one page, not two
     left, right = table.rows[0].cells
     _cell(left, [("VB Nơi nhận", "Nơi nhận:"),
                  ("VB Nơi nhận mục", "{%p for r in recipients %}"),
