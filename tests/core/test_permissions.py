@@ -1,10 +1,15 @@
 """Who may do what: the role × action matrix of stiplan, written as one table and tried for real
-(pages through the Django test client, the REST API, and the action functions)."""
+(pages through the Django test client, the REST API, and the action functions), and the policy
+table behind it: every model has a read policy, a model without one is for administrators only,
+memberships count only while they are in force, and a draft plan stays internal."""
+
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from stiplan.core.audit import record
 from stiplan.core.demo import PLAN_FILE
@@ -13,7 +18,7 @@ from stiplan.core.permissions import POLICIES, restriction
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.actions import do_add_assignment
 from stiplan.plans.io import load_plan, parse_plan
-from stiplan.plans.models import Action, Assignment
+from stiplan.plans.models import Action, Assignment, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +46,7 @@ MATRIX = {
     "open the history page": INTERNAL | {"reporter"},
     "see an audit entry of the own unit VL25.STC": INTERNAL | {"reporter"},
     "see an audit entry of another unit VL25.SGDDT": INTERNAL,
+    "read any entry through the audit API": INTERNAL | {"reporter"},
     "see every audit entry": INTERNAL,
     "open the admin index": STAFF,
     "change a unit through the admin": STAFF,
@@ -195,6 +201,11 @@ def see_other_unit_audit_entry(client, user) -> bool:
     return _sees_audit_entry(client, "ENTRY-OF-SGDDT")
 
 
+def read_any_entry_through_audit_api(client, user) -> bool:
+    """The audit API answers everyone (200); the question is whether it lists anything at all."""
+    return bool(_api_rows(client, "/api/v1/audit/?limit=1"))
+
+
 def see_every_audit_entry(client, user) -> bool:
     response = client.get("/api/v1/audit/?limit=1")
     assert response.status_code == 200
@@ -251,6 +262,7 @@ ATTEMPTS = {
     "open the history page": open_history,
     "see an audit entry of the own unit VL25.STC": see_own_unit_audit_entry,
     "see an audit entry of another unit VL25.SGDDT": see_other_unit_audit_entry,
+    "read any entry through the audit API": read_any_entry_through_audit_api,
     "see every audit entry": see_every_audit_entry,
     "open the admin index": open_admin_index,
     "change a unit through the admin": change_unit_through_admin,
@@ -319,7 +331,23 @@ def test_the_api_refuses_writes_to_plans_for_everyone(world, as_role):
         assert response.status_code in (401, 403, 405), (role, response.status_code)
 
 
-# --- A draft plan stays internal in the audit log too ----------------------------------------
+def test_a_reporting_officer_is_scoped_to_their_unit_in_time(world, users, as_role):
+    """Memberships are dated: once the reporter's membership has ended, so has their access to
+    their unit's audit entries (page and API)."""
+    client, reporter = as_role("reporter"), users["reporter"]
+    assert see_own_unit_audit_entry(client, reporter)
+    membership = reporter.memberships.get()
+    membership.valid_to = timezone.localdate() - timedelta(days=1)
+    membership.save()
+    assert not see_own_unit_audit_entry(client, reporter)
+
+
+# --- A draft plan stays internal, in the query set and in the audit log ----------------------
+
+def test_draft_plans_are_not_in_the_public_query_set(world):
+    assert Plan.objects.filter(code=DRAFT).exists()
+    assert not Plan.objects.restrict(AnonymousUser()).filter(code=DRAFT).exists()
+
 
 def test_a_reporter_does_not_see_changes_to_a_draft_plan_in_the_audit_log(world, users, as_role):
     """A draft is internal: the plan officer's work on it naming the reporter's unit must not
@@ -349,8 +377,10 @@ def test_a_reporter_does_not_read_a_draft_plan_through_its_load_entry(db, as_rol
 
 @pytest.mark.parametrize("model", [Group, Permission])
 @pytest.mark.parametrize("role", ROLES)
-def test_a_model_without_a_policy_is_denied_unless_admin(users, model, role):
+def test_a_model_without_a_policy_is_for_administrators_only(users, model, role):
+    """Whatever the action, the default one ("view") included."""
     assert model._meta.label_lower not in POLICIES
+    assert restriction(users[role], model) is (role == "admin"), (role, "default action")
     for action in ("view", "change"):
         assert restriction(users[role], model, action) is (role == "admin"), (role, action)
 
@@ -363,8 +393,9 @@ def test_an_anonymous_visitor_is_denied_a_model_without_a_policy():
     assert restriction(AnonymousUser(), Group) is False
 
 
-@pytest.mark.parametrize("app_label", ["core", "orgs", "plans"])
+@pytest.mark.parametrize("app_label", ["core", "orgs", "plans", "reporting", "metrics", "reports"])
 def test_every_model_of_the_app_has_a_read_policy(app_label):
+    """No model is admin-only by omission: each has an explicit row filter."""
     missing = [m._meta.label_lower for m in apps.get_app_config(app_label).get_models()
                if m._meta.label_lower not in POLICIES]
     assert missing == [], f"admin-only by omission: {missing}"
