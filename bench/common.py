@@ -22,6 +22,7 @@ def fresh_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     from stiplan.core.demo import create_accounts, load_reference_data
 
     load_reference_data()

@@ -160,3 +160,8 @@ Q_CLUSTER = {
     "catch_up": False,
 }
 STIPLAN_JOBS_SYNC = os.environ.get("STIPLAN_JOBS_SYNC", "0") == "1"
+
+# One cache shared by the web workers and the job cluster (the overview is computed ahead of
+# time by a job after each change): a table in the database, made by `stiplan createcachetable`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                      "LOCATION": "stiplan_cache", "OPTIONS": {"MAX_ENTRIES": 2000}}}

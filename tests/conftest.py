@@ -50,10 +50,18 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache (rolled-back data can reuse a cache key)."""
+def _fresh_cache(request, django_db_blocker):
+    """Each test that uses the database starts with an empty cache (rolled-back data can reuse a
+    cache key). The cache is a table of the database, so tests without one have no cache."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live_server", "site"} & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
     from django.core.cache import cache
 
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.utils import timezone
 
+from stiplan.core.jobs import background, run_later
 from stiplan.metrics.models import Revision
 from stiplan.metrics.status import TargetStatus, plan_status
 from stiplan.plans.models import Plan
@@ -20,8 +21,30 @@ def overview(plan: Plan, *, use_cache: bool = True) -> list[TargetStatus]:
     if use_cache and (found := cache.get(key)) is not None:
         return found
     statuses = plan_status(plan, today=timezone.localdate())
-    cache.set(key, statuses, 3600)
+    cache.set(key, statuses, CACHE_SECONDS)
     return statuses
+
+
+CACHE_SECONDS = 24 * 3600
+WARM_PENDING = "stiplan-overview-warm-pending"
+
+
+def schedule_warm() -> None:
+    """After values change, have the cluster compute the overviews before anyone asks: the
+    first visitor then gets the cached page. A burst of changes queues one job."""
+    if background() and cache.add(WARM_PENDING, 1, 600):
+        run_later("stiplan.metrics.dashboard.warm", name="warm-overview")
+
+
+def warm() -> int:
+    """Compute and cache the overview of every plan whose current one is not cached yet."""
+    cache.delete(WARM_PENDING)
+    done = 0
+    for plan in Plan.objects.all():
+        if cache.get(cache_key(plan)) is None:
+            overview(plan)
+            done += 1
+    return done
 
 
 def sparkline(points: list[float | None], width: int = 120, height: int = 32) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
@@ -99,6 +99,9 @@ class Revision(models.Model):
         updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+        from stiplan.metrics.dashboard import schedule_warm
+
+        transaction.on_commit(schedule_warm)
 
     @classmethod
     def current(cls) -> int:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stiplan.core.audit import record, snapshot
+from stiplan.core.jobs import run_later
 from stiplan.core.permissions import require
 from stiplan.reporting.models import Round, RoundKind
 from stiplan.reports import content as assembly
@@ -89,15 +90,8 @@ def regenerate(document: Document, *, formats=None, by, run_now: bool = False) -
 
 
 def enqueue(document_id: int) -> None:
-    """Hand the job to the django-q2 cluster, or run it here when jobs are synchronous."""
-    from django.conf import settings
-
-    if settings.STIPLAN_JOBS_SYNC:
-        generate(document_id)
-        return
-    from django_q.tasks import async_task
-
-    async_task("stiplan.reports.actions.generate", document_id, task_name=f"document-{document_id}")
+    """Hand the job to the background cluster (or run it here when jobs are synchronous)."""
+    run_later("stiplan.reports.actions.generate", document_id, name=f"document-{document_id}")
 
 
 def _progress(document: Document, percent: int, step: str, **fields) -> None:

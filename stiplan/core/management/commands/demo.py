@@ -22,6 +22,7 @@ class Command(BaseCommand):
     @clean_errors
     def handle(self, *args, port: int, no_serve: bool, **opts):
         call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
         load_reference_data()
         accounts = create_accounts()
         rounds = create_demo_rounds()

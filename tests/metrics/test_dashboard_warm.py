@@ -1,0 +1,39 @@
+"""After values change, a background job computes the overview before anyone asks for it; a burst
+of changes queues one job."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django_q.brokers import get_broker
+from django_q.signing import SignedPackage
+
+from stiplan.metrics.dashboard import WARM_PENDING, cache_key, warm
+from stiplan.metrics.models import Revision
+
+
+def test_a_burst_of_changes_queues_one_warm_up_that_fills_the_cache(plan, settings,
+                                                                    django_capture_on_commit_callbacks):
+    settings.STIPLAN_JOBS_SYNC = False
+    with django_capture_on_commit_callbacks(execute=True):
+        Revision.bump()
+    with django_capture_on_commit_callbacks(execute=True):
+        Revision.bump()
+    broker = get_broker()
+    queued = broker.dequeue()
+    assert len(queued) == 1
+    task = SignedPackage.loads(queued[0][1])
+    assert task["func"] == "stiplan.metrics.dashboard.warm"
+    assert cache.get(cache_key(plan)) is None
+    assert warm() == 1  # what the cluster's worker runs
+    statuses = cache.get(cache_key(plan))
+    assert statuses is not None and len(statuses) == plan.targets.count()
+    assert cache.get(WARM_PENDING) is None  # the next change queues a new warm-up
+    assert warm() == 0  # already warm: nothing recomputed
+
+
+def test_nothing_is_queued_when_jobs_run_inline(plan, settings, django_capture_on_commit_callbacks):
+    settings.STIPLAN_JOBS_SYNC = True
+    with django_capture_on_commit_callbacks(execute=True):
+        Revision.bump()
+    assert get_broker().queue_size() == 0
+    assert cache.get(cache_key(plan)) is None  # computed on the first request instead
