@@ -47,7 +47,7 @@ def main() -> int:
     create_demo_series()
     round_ = Round.objects.get(year=2025, kind="annual")
     content = assembly.annual(round_)
-    template = template_for("annual", "default")[1]
+    template = template_for("annual", "default")
     render_pdf(content)  # warm up: fonts, matplotlib, templates
 
     def whole_job():

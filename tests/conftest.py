@@ -12,6 +12,15 @@ from stiplan.core.demo import ACCOUNTS, DEMO_PASSWORD, create_accounts, load_ref
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_run_inline():
+    """Background jobs run at once in tests (a test that needs the queue turns this off), so no
+    stray task waits in the queue of the shared test database."""
+    from django.conf import settings
+
+    settings.STIPLAN_JOBS_SYNC = True
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data (units, plan, demo accounts) once into the test database."""

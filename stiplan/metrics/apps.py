@@ -8,3 +8,8 @@ class MetricsConfig(AppConfig):
     name = "stiplan.metrics"
     label = "metrics"
     verbose_name = "Chỉ tiêu"
+
+    def ready(self) -> None:
+        from stiplan.metrics import signals
+
+        signals.connect()

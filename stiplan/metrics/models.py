@@ -96,9 +96,8 @@ class Revision(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
-        if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+        cls.objects.get_or_create(pk=1)
+        cls.objects.filter(pk=1).update(number=models.F("number") + 1)
         from stiplan.metrics.dashboard import schedule_warm
 
         transaction.on_commit(schedule_warm)

@@ -17,7 +17,13 @@ from stiplan.core.jobs import run_later
 from stiplan.core.permissions import require
 from stiplan.reporting.models import Round, RoundKind
 from stiplan.reports import content as assembly
-from stiplan.reports.layouts import TemplateProblem, check_template, layouts_of, template_for
+from stiplan.reports.layouts import (
+    TemplateProblem,
+    active_template,
+    check_template,
+    layouts_of,
+    shipped_template,
+)
 from stiplan.reports.models import Document, DocumentKind, DocumentTemplate, Format, JobState
 from stiplan.reports.problems import DocumentProblem
 
@@ -62,6 +68,7 @@ def request_document(round_: Round, *, layout: str = "default", formats=("docx",
     with transaction.atomic():
         document = Document.objects.create(kind=kind, round=round_, layout=layout, formats=formats,
                                            options=clean_options(options or {}),
+                                           template=active_template(kind, layout),
                                            created_by=by if getattr(by, "pk", None) else None)
         record("reports.request_document", document, by=by, after=snapshot(document))
         if not run_now:
@@ -99,38 +106,50 @@ def _progress(document: Document, percent: int, step: str, **fields) -> None:
 
 
 def generate(document_id: int) -> Document:
-    """The job: assemble the content (unless archived), then write each format, with progress."""
+    """The job: assemble the content (unless archived), make every format in memory, then store
+    the files and mark the document done in one step; on any failure nothing is stored."""
     document = Document.objects.select_related("round__plan", "template").get(pk=document_id)
-    _progress(document, 5, "Bắt đầu / starting", state=JobState.RUNNING)
+    made: dict[str, bytes] = {}
     try:
+        _progress(document, 5, "Bắt đầu / starting", state=JobState.RUNNING)
         if document.content is None:
             _progress(document, 10, "Tổng hợp nội dung / assembling the content")
             content = assembly.assemble(document.round, document.kind, document.options,
                                         layout=document.layout)
             document.content, document.inputs = content, content["inputs"]
             Document.objects.filter(pk=document.pk).update(content=content, inputs=content["inputs"])
-        template, raw = None, None
         for i, fmt in enumerate(document.formats):
             _progress(document, 30 + 60 * i // len(document.formats),
                       f"Tạo tệp {fmt.upper()} / making the {fmt.upper()} file")
-            if fmt == Format.DOCX:
-                template, raw = _template_of(document)
-            data = _render(fmt, document.content, raw)
-            getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data), save=False)
-            Document.objects.filter(pk=document.pk).update(**{fmt: getattr(document, fmt).name})
+            made[fmt] = _render(fmt, document.content, _template_of(document) if fmt == Format.DOCX
+                                else None)
+        return _store(document, made)
     except DocumentProblem as exc:
         return _failed(document, str(exc))
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
         log.exception("document %s failed", document.pk)
         return _failed(document, _("Lỗi khi tạo văn bản / the document could not be made: %(e)s")
                        % {"e": exc.__class__.__name__})
-    with transaction.atomic():
-        Document.objects.filter(pk=document.pk).update(
-            state=JobState.DONE, progress=100, step="Hoàn thành / done", finished_at=timezone.now(),
-            template=template or document.template)
-        document.refresh_from_db()
-        record("reports.generate_document", document, by=document.created_by,
-               after={"formats": document.formats, "inputs": document.inputs})
+
+
+def _store(document: Document, made: dict[str, bytes]) -> Document:
+    names = []
+    try:
+        with transaction.atomic():
+            for fmt, data in made.items():
+                getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data),
+                                            save=False)
+                names.append(getattr(document, fmt).name)
+            Document.objects.filter(pk=document.pk).update(
+                state=JobState.DONE, progress=100, step="Hoàn thành / done",
+                finished_at=timezone.now(), **{fmt: getattr(document, fmt).name for fmt in made})
+            document.refresh_from_db()
+            record("reports.generate_document", document, by=document.created_by,
+                   after={"formats": document.formats, "inputs": document.inputs})
+    except Exception:
+        for name in names:  # the database kept nothing: neither may the storage
+            Document._meta.get_field("docx").storage.delete(name)
+        raise
     return document
 
 
@@ -149,11 +168,24 @@ def _render(fmt: str, content: dict, template: bytes | None) -> bytes:
     return render_xlsx(content)
 
 
-def _template_of(document: Document) -> tuple[DocumentTemplate | None, bytes]:
+def _template_of(document: Document) -> bytes:
+    """The template chosen when the document was asked for: the uploaded one then active (kept on
+    the document, so a regeneration uses it too), else the shipped one."""
     if document.template_id:
         with document.template.file.open("rb") as fh:
-            return document.template, fh.read()
-    return template_for(document.kind, document.layout)
+            return fh.read()
+    return shipped_template(document.kind, document.layout)
+
+
+def expire_stale(minutes: int = 20) -> int:
+    """Jobs queued or running for longer than a job may take (no worker, a killed worker) are
+    marked failed, so no page waits for them for ever."""
+    limit = timezone.now() - timezone.timedelta(minutes=minutes)
+    return Document.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING),
+                                   created_at__lt=limit).update(
+        state=JobState.FAILED, finished_at=timezone.now(), step="Lỗi / failed",
+        error="Quá thời gian: không có tiến trình chạy nền (stiplan qcluster) hoặc tiến trình bị "
+              "dừng / timed out: no job worker running, or the worker was stopped")
 
 
 def _failed(document: Document, message: str) -> Document:
@@ -177,11 +209,16 @@ def upload_template(*, kind: str, layout: str, name: str, raw: bytes, by) -> Doc
         check_template(raw, kind)
     except TemplateProblem as exc:
         raise ValidationError(str(exc)) from None
-    with transaction.atomic():
-        DocumentTemplate.objects.filter(kind=kind, layout=layout, active=True).update(active=False)
-        template = DocumentTemplate(kind=kind, layout=layout, name=assembly.plain(name)[:200] or layout,
-                                    uploaded_by=by if getattr(by, "pk", None) else None)
-        template.file.save(f"{kind}-{layout}.docx", ContentFile(raw), save=False)
-        template.save()
-        record("reports.upload_template", template, by=by, after=snapshot(template))
+    template = DocumentTemplate(kind=kind, layout=layout, name=assembly.plain(name)[:200] or layout,
+                                uploaded_by=by if getattr(by, "pk", None) else None)
+    template.file.save(f"{kind}-{layout}.docx", ContentFile(raw), save=False)
+    try:
+        with transaction.atomic():
+            DocumentTemplate.objects.filter(kind=kind, layout=layout, active=True).update(
+                active=False)
+            template.save()
+            record("reports.upload_template", template, by=by, after=snapshot(template))
+    except Exception:
+        template.file.storage.delete(template.file.name)  # nothing saved: no orphan file either
+        raise
     return template

@@ -4,7 +4,7 @@ rebuild one from the archive — through the same restricted query set and actio
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import Http404
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -15,8 +15,8 @@ from stiplan.core.api import ActionPermission
 from stiplan.core.permissions import restriction
 from stiplan.reporting.models import Round
 from stiplan.reports import actions as act
-from stiplan.reports.models import Document, Format
-from stiplan.reports.views import CONTENT_TYPES
+from stiplan.reports.models import Document, Format, JobState
+from stiplan.reports.views import file_response
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -29,8 +29,10 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     def get_files(self, document) -> dict[str, str]:
         request = self.context.get("request")
+        if request is None or document.state != JobState.DONE:
+            return {}
         return {fmt: request.build_absolute_uri(f"/api/v1/documents/{document.pk}/file/{fmt}/")
-                for fmt in Format.values if document.file_of(fmt)} if request else {}
+                for fmt in Format.values if document.file_of(fmt)}
 
 
 class RequestSerializer(serializers.Serializer):
@@ -77,12 +79,10 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, url_path=r"file/(?P<fmt>[a-z]+)")
     def file(self, request, pk=None, fmt=None):
-        document = self.get_object()
-        stored = document.file_of(fmt)
-        if not stored:
-            raise NotFound
-        return FileResponse(stored.open("rb"), as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                            filename=stored.name.rsplit("/", 1)[-1])
+        try:
+            return file_response(self.get_object(), fmt)
+        except Http404:
+            raise NotFound from None
 
     def _answer(self, make, code):
         try:

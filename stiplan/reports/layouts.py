@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from stiplan.reports.docx_build import SHIPPED, TEMPLATES
 from stiplan.reports.models import DocumentTemplate
@@ -42,29 +43,52 @@ def layouts_of(kind: str) -> list[tuple[str, str]]:
     return [(layout, label) for (k, layout), (_b, _f, label) in TEMPLATES.items() if k == kind]
 
 
-def template_for(kind: str, layout: str) -> tuple[DocumentTemplate | None, bytes]:
-    """The active uploaded template of this kind and layout, else the shipped one."""
-    uploaded = DocumentTemplate.objects.filter(kind=kind, layout=layout, active=True).first()
-    if uploaded is not None:
-        with uploaded.file.open("rb") as fh:
-            return uploaded, fh.read()
+def active_template(kind: str, layout: str) -> DocumentTemplate | None:
+    """The uploaded template in use for this kind and layout, if staff uploaded one."""
+    return DocumentTemplate.objects.filter(kind=kind, layout=layout, active=True).first()
+
+
+def shipped_template(kind: str, layout: str) -> bytes:
     if (kind, layout) not in TEMPLATES:
         raise TemplateProblem(f"Không có mẫu «{layout}» cho loại văn bản này.",
                               f"there is no '{layout}' layout for this kind of document")
-    return None, Path(SHIPPED / TEMPLATES[(kind, layout)][1]).read_bytes()
+    return Path(SHIPPED / TEMPLATES[(kind, layout)][1]).read_bytes()
+
+
+def template_for(kind: str, layout: str) -> bytes:
+    """The template in use: the active uploaded one, else the shipped one."""
+    uploaded = active_template(kind, layout)
+    if uploaded is None:
+        return shipped_template(kind, layout)
+    with uploaded.file.open("rb") as fh:
+        return fh.read()
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """Templates are uploaded by staff: they run sandboxed (no private attributes, no calls into
+    Python), escape every value, and fail on any name the document does not have."""
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+MAX_UNZIPPED = 50 * 1024 * 1024
 
 
 def open_template(raw: bytes) -> DocxTemplate:
+    not_word = TemplateProblem("Tệp mẫu không phải là tài liệu Word (.docx) hợp lệ.",
+                               "the template is not a valid Word document (.docx)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            unzipped = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise not_word from None
+    if unzipped > MAX_UNZIPPED:
+        raise TemplateProblem("Tệp mẫu giải nén lớn hơn 50 MB.",
+                              "the template is larger than 50 MB once unzipped")
     try:
         tpl = DocxTemplate(io.BytesIO(raw))
         tpl.init_docx()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TemplateProblem("Tệp mẫu không phải là tài liệu Word (.docx) hợp lệ.",
-                              f"the template is not a valid Word document (.docx): {exc}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, NotImplementedError):
+        raise not_word from None
     return tpl
 
 
@@ -117,6 +141,9 @@ def explain(tpl: DocxTemplate, exc: Exception) -> TemplateProblem:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return syntax_problem(tpl) or TemplateProblem(
             f"Mẫu văn bản lỗi cú pháp: {exc.message}", f"template syntax error: {exc.message}")
+    if isinstance(exc, SecurityError):
+        return TemplateProblem(f"Mẫu văn bản làm thao tác không được phép: {exc}",
+                               f"the template tried something not allowed: {exc}")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateProblem(f"Mẫu văn bản dùng tên không có trong dữ liệu: {exc.message}",
                                f"the template uses a name the document does not have: {exc.message}")
@@ -133,6 +160,10 @@ def check_template(raw: bytes, kind: str) -> None:
         names = tpl.get_undeclared_template_variables(environment())
     except jinja2.TemplateError as exc:
         raise explain(tpl, exc) from None
+    private = [tag for line in _located(tpl) if "__" in (tag := _tag_on(line))]
+    if private:
+        raise TemplateProblem(f"Mẫu văn bản dùng thuộc tính nội bộ ở thẻ «{private[0]}»",
+                              f"the template reaches a private attribute at tag '{private[0]}'")
     unknown = sorted(set(names) - KNOWN_NAMES[kind])
     if unknown:
         listed = ", ".join(f"{{{{ {n} }}}}" for n in unknown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import weasyprint
 from django.conf import settings
@@ -69,10 +70,18 @@ class FontsOnly(URLFetcher):
         super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=False)
 
     def fetch(self, url, headers=None):
-        folder = Path(settings.STIPLAN_FONT_DIR).as_uri() + "/"
-        if not (url.startswith("data:") or url.startswith(folder)):
+        if not (url.startswith("data:") or self._is_font(url)):
             raise ValueError(f"refused to fetch {url}")
         return super().fetch(url, headers)
+
+    @staticmethod
+    def _is_font(url: str) -> bool:
+        """A file: URL that resolves (no "..", no link out) inside the font folder."""
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            return False
+        folder = Path(settings.STIPLAN_FONT_DIR).resolve()
+        return Path(unquote(parsed.path)).resolve().is_relative_to(folder)
 
 
 def render_pdf(content: dict) -> bytes:

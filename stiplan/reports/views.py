@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,8 +20,9 @@ from stiplan.reports import actions as act
 from stiplan.reports.docx_build import TEMPLATES
 from stiplan.reports.forms import DocumentForm, TemplateUploadForm
 from stiplan.reports.layouts import template_for
-from stiplan.reports.models import Document, DocumentTemplate, Format
+from stiplan.reports.models import Document, DocumentTemplate, Format, JobState
 
+log = logging.getLogger(__name__)
 CONTENT_TYPES = {
     Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     Format.PDF: "application/pdf",
@@ -84,6 +86,7 @@ class DocumentDetailView(DocumentsAccess, DetailView):
     context_object_name = "document"
 
     def get_queryset(self):
+        act.expire_stale()
         return Document.objects.restrict(self.request.user).select_related(
             "round", "template", "regenerated_from", "created_by")
 
@@ -106,14 +109,23 @@ class DocumentDetailView(DocumentsAccess, DetailView):
         return ctx
 
 
+def file_response(document: Document, fmt: str) -> FileResponse:
+    """A finished document's file, or 404 (unknown format, job not done, file gone)."""
+    stored = document.file_of(fmt) if document.state == JobState.DONE else None
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except OSError:
+        log.error("document %s: stored file %s is missing", document.pk, stored.name)
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, content_type=CONTENT_TYPES[fmt],
+                        filename=stored.name.rsplit("/", 1)[-1])
+
+
 class DocumentFileView(DocumentsAccess, View):
     def get(self, request, pk: int, fmt: str):
-        document = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
-        file = document.file_of(fmt)
-        if not file:
-            raise Http404
-        return FileResponse(file.open("rb"), as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                            filename=file.name.rsplit("/", 1)[-1])
+        return file_response(get_object_or_404(Document.objects.restrict(request.user), pk=pk), fmt)
 
 
 class RegenerateView(DocumentsAccess, View):
@@ -163,6 +175,9 @@ class TemplateFileView(DocumentsAccess, View):
     def get(self, request, kind: str, layout: str):
         if (kind, layout) not in TEMPLATES:
             raise Http404
-        _uploaded, raw = template_for(kind, layout)
+        try:
+            raw = template_for(kind, layout)
+        except OSError:
+            raise Http404 from None
         return FileResponse(io.BytesIO(raw), as_attachment=True, content_type=CONTENT_TYPES["docx"],
                             filename=f"mau-{kind}-{layout}.docx")

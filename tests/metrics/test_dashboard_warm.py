@@ -37,3 +37,21 @@ def test_nothing_is_queued_when_jobs_run_inline(plan, settings, django_capture_o
         Revision.bump()
     assert get_broker().queue_size() == 0
     assert cache.get(cache_key(plan)) is None  # computed on the first request instead
+
+
+def test_an_admin_edit_of_a_value_moves_the_revision(plan, users, django_capture_on_commit_callbacks):
+    """Caches are keyed on the Revision: a change made in the admin must move it too."""
+    from decimal import Decimal
+
+    from stiplan.core.actions import do_save
+    from stiplan.metrics.models import DataValue
+    from stiplan.orgs.models import OrgUnit
+    from stiplan.plans.models import Indicator
+
+    value = DataValue.objects.create(indicator=Indicator.objects.first(), year=2024, value=1,
+                                     unit=OrgUnit.objects.get(code="VL25.UBND"), source="department")
+    before = Revision.current()
+    value.value = Decimal("2")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_save(value, by=users["plan_officer"])
+    assert Revision.current() > before
