@@ -60,10 +60,15 @@ def is_internal(obj: models.Model) -> bool:
     return plan is not None and plan.status not in PUBLIC_PLAN_STATUSES
 
 
+def acting_user(by):
+    """The signed-in user behind a write, or None when the system (CLI, loaders, jobs) acts."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
 def entry(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
           reason: str = "", repr_: str | None = None) -> AuditEntry:
     """An unsaved audit entry (for bulk writes); `record` saves one at once."""
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = acting_user(by)
     return AuditEntry(
         internal=is_internal(obj),
         actor=actor,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stiplan.analytics.targets import ORDER
-from stiplan.core.audit import record, snapshot
+from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.permissions import require
 from stiplan.metrics.models import DataValue, Revision, Source, StatusOverride
 from stiplan.plans.models import Target
@@ -65,7 +65,7 @@ def override_status(target: Target, status: str, reason: str, *, by) -> StatusOv
         raise ValidationError(_("Cần nêu lý do điều chỉnh trạng thái."))
     target.overrides.filter(active=True).update(active=False)
     override = StatusOverride.objects.create(target=target, status=status, reason=reason.strip(),
-                                             by=by if getattr(by, "is_authenticated", False) else None)
+                                             by=acting_user(by))
     record("metrics.override_status", override, by=by, after=snapshot(override),
            unit=target.plan.issuing_unit, reason=reason.strip())
     Revision.bump()

@@ -4,7 +4,7 @@ archived document, upload a template. Each checks permission and writes the audi
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stiplan.core.audit import record, snapshot
+from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.jobs import run_later
 from stiplan.core.permissions import require
 from stiplan.reporting.models import Round, RoundKind
 from stiplan.reports import content as assembly
+from stiplan.reports.charts import charts_of
 from stiplan.reports.layouts import (
     TemplateProblem,
     active_template,
@@ -65,15 +66,9 @@ def request_document(round_: Round, *, layout: str = "default", formats=("docx",
     formats = [f for f in Format.values if f in set(formats)]
     if not formats:
         raise ValidationError(_("Chọn ít nhất một định dạng: docx, pdf, xlsx."))
-    with transaction.atomic():
-        document = Document.objects.create(kind=kind, round=round_, layout=layout, formats=formats,
-                                           options=clean_options(options or {}),
-                                           template=active_template(kind, layout),
-                                           created_by=by if getattr(by, "pk", None) else None)
-        record("reports.request_document", document, by=by, after=snapshot(document))
-        if not run_now:
-            transaction.on_commit(lambda: enqueue(document.pk))
-    return generate(document.pk) if run_now else document
+    return _queue("reports.request_document", by=by, run_now=run_now, kind=kind, round=round_,
+                  layout=layout, formats=formats, options=clean_options(options or {}),
+                  template=active_template(kind, layout))
 
 
 def regenerate(document: Document, *, formats=None, by, run_now: bool = False) -> Document:
@@ -84,16 +79,20 @@ def regenerate(document: Document, *, formats=None, by, run_now: bool = False) -
         raise ValidationError(_("Văn bản #%(id)s chưa có nội dung lưu trữ để tạo lại.")
                               % {"id": document.pk})
     formats = [f for f in Format.values if f in set(formats or document.formats)]
+    return _queue("reports.regenerate_document", by=by, run_now=run_now, kind=document.kind,
+                  round=document.round, layout=document.layout, template=document.template,
+                  formats=formats, options=document.options, content=document.content,
+                  inputs=document.inputs, regenerated_from=document)
+
+
+def _queue(action: str, *, by, run_now: bool, **fields) -> Document:
+    """Create the document with its audit record, then make it now or queue it on commit."""
     with transaction.atomic():
-        copy = Document.objects.create(
-            kind=document.kind, round=document.round, layout=document.layout,
-            template=document.template, formats=formats, options=document.options,
-            content=document.content, inputs=document.inputs, regenerated_from=document,
-            created_by=by if getattr(by, "pk", None) else None)
-        record("reports.regenerate_document", copy, by=by, after=snapshot(copy))
+        document = Document.objects.create(**fields, created_by=acting_user(by))
+        record(action, document, by=by, after=snapshot(document))
         if not run_now:
-            transaction.on_commit(lambda: enqueue(copy.pk))
-    return generate(copy.pk) if run_now else copy
+            transaction.on_commit(lambda: enqueue(document.pk))
+    return generate(document.pk) if run_now else document
 
 
 def enqueue(document_id: int) -> None:
@@ -118,11 +117,13 @@ def generate(document_id: int) -> Document:
                                         layout=document.layout)
             document.content, document.inputs = content, content["inputs"]
             Document.objects.filter(pk=document.pk).update(content=content, inputs=content["inputs"])
+        charts = None
         for i, fmt in enumerate(document.formats):
             _progress(document, 30 + 60 * i // len(document.formats),
                       f"Tạo tệp {fmt.upper()} / making the {fmt.upper()} file")
-            made[fmt] = _render(fmt, document.content, _template_of(document) if fmt == Format.DOCX
-                                else None)
+            if fmt in (Format.DOCX, Format.PDF) and charts is None:
+                charts = charts_of(document.content)  # drawn once for both formats
+            made[fmt] = _render(fmt, document, charts)
         return _store(document, made)
     except DocumentProblem as exc:
         return _failed(document, str(exc))
@@ -133,13 +134,13 @@ def generate(document_id: int) -> Document:
 
 
 def _store(document: Document, made: dict[str, bytes]) -> Document:
-    names = []
+    stored = []
     try:
         with transaction.atomic():
             for fmt, data in made.items():
                 getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data),
                                             save=False)
-                names.append(getattr(document, fmt).name)
+                stored.append(getattr(document, fmt))
             Document.objects.filter(pk=document.pk).update(
                 state=JobState.DONE, progress=100, step="Hoàn thành / done",
                 finished_at=timezone.now(), **{fmt: getattr(document, fmt).name for fmt in made})
@@ -147,45 +148,46 @@ def _store(document: Document, made: dict[str, bytes]) -> Document:
             record("reports.generate_document", document, by=document.created_by,
                    after={"formats": document.formats, "inputs": document.inputs})
     except Exception:
-        for name in names:  # the database kept nothing: neither may the storage
-            Document._meta.get_field("docx").storage.delete(name)
+        for file in stored:  # the database kept nothing: neither may the storage
+            file.storage.delete(file.name)
         raise
     return document
 
 
-def _render(fmt: str, content: dict, template: bytes | None) -> bytes:
-    """One format; the renderers (WeasyPrint, matplotlib) are imported only when a job runs."""
+def _render(fmt: str, document: Document, charts: dict | None) -> bytes:
+    """One format; WeasyPrint is imported only when a job runs."""
     if fmt == Format.DOCX:
         from stiplan.reports.word import render_docx
 
-        return render_docx(content, template)
+        return render_docx(document.content, _template_of(document), charts)
     if fmt == Format.PDF:
         from stiplan.reports.pdf import render_pdf
 
-        return render_pdf(content)
+        return render_pdf(document.content, charts)
     from stiplan.reports.workbook import render_xlsx
 
-    return render_xlsx(content)
+    return render_xlsx(document.content)
 
 
 def _template_of(document: Document) -> bytes:
     """The template chosen when the document was asked for: the uploaded one then active (kept on
     the document, so a regeneration uses it too), else the shipped one."""
     if document.template_id:
-        with document.template.file.open("rb") as fh:
-            return fh.read()
+        return document.template.read()
     return shipped_template(document.kind, document.layout)
 
 
-def expire_stale(minutes: int = 20) -> int:
-    """Jobs queued or running for longer than a job may take (no worker, a killed worker) are
-    marked failed, so no page waits for them for ever."""
-    limit = timezone.now() - timezone.timedelta(minutes=minutes)
-    return Document.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING),
-                                   created_at__lt=limit).update(
-        state=JobState.FAILED, finished_at=timezone.now(), step="Lỗi / failed",
-        error="Quá thời gian: không có tiến trình chạy nền (stiplan qcluster) hoặc tiến trình bị "
-              "dừng / timed out: no job worker running, or the worker was stopped")
+STALE_AFTER = timedelta(minutes=20)
+
+
+def expire_if_stale(document: Document) -> Document:
+    """A job queued or running for longer than a job may take (no worker, a killed worker) is
+    marked failed, so no page waits for it for ever."""
+    if document.finished or timezone.now() - document.created_at < STALE_AFTER:
+        return document
+    return _failed(document, "Quá thời gian: không có tiến trình chạy nền (stiplan qcluster) hoặc "
+                             "tiến trình bị dừng / timed out: no job worker running, or the worker "
+                             "was stopped")
 
 
 def _failed(document: Document, message: str) -> Document:
@@ -210,7 +212,7 @@ def upload_template(*, kind: str, layout: str, name: str, raw: bytes, by) -> Doc
     except TemplateProblem as exc:
         raise ValidationError(str(exc)) from None
     template = DocumentTemplate(kind=kind, layout=layout, name=assembly.plain(name)[:200] or layout,
-                                uploaded_by=by if getattr(by, "pk", None) else None)
+                                uploaded_by=acting_user(by))
     template.file.save(f"{kind}-{layout}.docx", ContentFile(raw), save=False)
     try:
         with transaction.atomic():

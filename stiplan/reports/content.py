@@ -64,6 +64,17 @@ def _header(round_: Round, kind: str, options: dict) -> dict:
     }
 
 
+def _opening(round_: Round, kind: str, options: dict, layout: str) -> tuple[dict, list[dict]]:
+    """What both kinds of document start with: the header blocks, the board, the units'
+    difficulties and proposals; and the results per task group, for the caller to shape."""
+    content = _header(round_, kind, options)
+    content["layout"] = layout
+    content["board"], content["annex_units"] = _board(round_)
+    groups, issues = _groups(round_)
+    content["difficulties"], content["proposals"] = issues["difficulties"], issues["proposals"]
+    return content, groups
+
+
 def _issued(plan) -> str:
     issued = plan.legal_basis.get("date")
     if not issued:
@@ -108,14 +119,10 @@ def _inputs(round_: Round) -> dict:
 
 def annual(round_: Round, options: dict | None = None, *, layout: str = "default") -> dict:
     options = options or {}
-    content = _header(round_, "annual", options)
+    content, groups = _opening(round_, "annual", options, layout)
     year, plan = round_.year, round_.plan
-    content["layout"] = layout
     content["summary"] = (f"Kết quả thực hiện năm {year} {_lower_first(content['plan']['title'])}")
-    content["board"], content["annex_units"] = _board(round_)
-    groups, issues = _groups(round_)
     content["groups"] = groups
-    content["difficulties"], content["proposals"] = issues["difficulties"], issues["proposals"]
     engine = Engine(plan)
     today = date(year + 1, 1, 1)  # the status as of the end of the reported year
     statuses = plan_status(plan, today=today, engine=engine)
@@ -294,16 +301,12 @@ def ad_hoc(round_: Round, options: dict | None = None, *, layout: str = "default
     from stiplan.reporting.models import IndicatorItem, QuestionItem
 
     options = options or {}
-    content = _header(round_, "ad_hoc", options)
-    content["layout"] = layout
+    content, groups = _opening(round_, "ad_hoc", options, layout)
     content["summary"] = plain(options.get("summary")) or _subject(round_.title)
-    content["board"], content["annex_units"] = _board(round_)
-    groups, issues = _groups(round_)
     for g in groups:  # only what the request asked about
         g["actions"] = [a for a in g["actions"] if a["entries"]]
         g["summary"] = f"{len(g['actions'])} nhiệm vụ có báo cáo kết quả của đơn vị."
     content["groups"] = [g for g in groups if g["actions"]]
-    content["difficulties"], content["proposals"] = issues["difficulties"], issues["proposals"]
     accepted = _accepted(round_)
     answers: dict[str, dict] = {}
     for q in (QuestionItem.objects.filter(report__in=accepted).select_related("report__unit")

@@ -58,10 +58,7 @@ def shipped_template(kind: str, layout: str) -> bytes:
 def template_for(kind: str, layout: str) -> bytes:
     """The template in use: the active uploaded one, else the shipped one."""
     uploaded = active_template(kind, layout)
-    if uploaded is None:
-        return shipped_template(kind, layout)
-    with uploaded.file.open("rb") as fh:
-        return fh.read()
+    return shipped_template(kind, layout) if uploaded is None else uploaded.read()
 
 
 def environment() -> jinja2.Environment:

@@ -51,6 +51,10 @@ class DocumentTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def read(self) -> bytes:
+        with self.file.open("rb") as fh:
+            return fh.read()
+
 
 def _document_path(instance: Document, filename: str) -> str:
     return f"documents/{instance.pk}/{filename}"

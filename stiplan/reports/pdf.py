@@ -52,9 +52,9 @@ def _faces(folder: Path) -> tuple[dict, ...]:
     return tuple(faces)
 
 
-def render_html(content: dict) -> str:
+def render_html(content: dict, charts: dict[str, bytes] | None = None) -> str:
     charts = {name: "data:image/png;base64," + base64.b64encode(png).decode()
-              for name, png in charts_of(content).items()}
+              for name, png in (charts or charts_of(content)).items()}
     with translation.override("vi"):
         return render_to_string(f"reports/pdf/{content['kind']}.html", {
             "c": content, "charts": charts, "fonts": fonts(),
@@ -84,6 +84,7 @@ class FontsOnly(URLFetcher):
         return Path(unquote(parsed.path)).resolve().is_relative_to(folder)
 
 
-def render_pdf(content: dict) -> bytes:
-    html = weasyprint.HTML(string=render_html(content), url_fetcher=FontsOnly(), base_url=None)
+def render_pdf(content: dict, charts: dict[str, bytes] | None = None) -> bytes:
+    html = weasyprint.HTML(string=render_html(content, charts), url_fetcher=FontsOnly(),
+                           base_url=None)
     return html.write_pdf(pdf_variant=None)

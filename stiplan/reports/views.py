@@ -86,9 +86,11 @@ class DocumentDetailView(DocumentsAccess, DetailView):
     context_object_name = "document"
 
     def get_queryset(self):
-        act.expire_stale()
         return Document.objects.restrict(self.request.user).select_related(
             "round", "template", "regenerated_from", "created_by")
+
+    def get_object(self, queryset=None):
+        return act.expire_if_stale(super().get_object(queryset))
 
     def get_template_names(self):
         if self.request.htmx:

@@ -12,10 +12,10 @@ from stiplan.reports.charts import charts_of
 from stiplan.reports.layouts import environment, explain, open_template
 
 
-def render_docx(content: dict, template: bytes) -> bytes:
+def render_docx(content: dict, template: bytes, charts: dict[str, bytes] | None = None) -> bytes:
     tpl = open_template(template)
     context = dict(content)
-    for name, png in charts_of(content).items():
+    for name, png in (charts or charts_of(content)).items():
         context[name] = InlineImage(tpl, io.BytesIO(png), width=Cm(14))
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
