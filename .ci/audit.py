@@ -17,11 +17,11 @@ import urllib.request
 from pathlib import Path
 
 PROJECT_JSON = "https://pypi.org/pypi/{name}/json"
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
+
+
 class Unreachable(Exception):
     """The registry could not be reached: asking again for the next package would only wait again."""
-
-
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
 
 def locked_pins(lock: Path) -> dict[str, str]:
