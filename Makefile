@@ -2,7 +2,11 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The whole dependency tree, pinned with the sha256 of every file PyPI serves for each version:
+# requirements.lock (runtime + the test extra: make, CI) and requirements-runtime.lock (production).
+LOCK := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST := $(BIN)/python -m pytest
 # Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
@@ -10,14 +14,36 @@ PYTEST := $(BIN)/python -m pytest
 RUNTIME_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium gettext libreoffice-writer-nogui poppler-utils
 
-.PHONY: demo test lint messages system-deps runtime-deps bench clean vendor
+.PHONY: demo test lint messages system-deps runtime-deps bench clean vendor install lock audit
 VENDOR := stiplan/static/vendor/echarts.min.js
 
+# Install from the lock only, every file checked against its hashes (pip itself is upgraded from it
+# too). The lock holds the hash of every file PyPI serves for a pinned version, so a byte-identical copy
+# in this machine's local indexes or find-links (pip config) passes. A local file with another hash is
+# never taken while PyPI's file is there: in hash-checking mode pip drops index links whose hash is not
+# allowed and ranks allowed hashes first; if it were the only file, the install stops, as it should.
+# The project goes in last without its dependencies and without build isolation, so its build backend
+# (setuptools, locked too) is the locked one as well. The stamp's name follows pyproject and the lock.
+install: $(STAMP)
 $(STAMP):
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+# Re-resolve after a pin in pyproject.toml changes (keeps the other pins; LOCK_FLAGS=--upgrade moves
+# them all to the newest). setuptools>=68 is pyproject's build requirement, locked for the step above.
+# The runtime lock is solved under the whole lock, so both give a package the same version.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml - --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" --quiet $(LOCK_FLAGS)
+lock:
+	test -x $(BIN)/uv || $(MAKE) --no-print-directory install
+	echo 'setuptools>=68' | $(UV_COMPILE) --extra test -o $(LOCK)
+	echo 'setuptools>=68' | $(UV_COMPILE) -c $(LOCK) -o $(RUNTIME_LOCK)
+
+# Known vulnerabilities of the locked set, per package, from the registry's advisory data.
+audit: $(STAMP)
+	$(BIN)/python .ci/audit.py $(LOCK)
 
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null; then cd stiplan && ../$(BIN)/django-admin compilemessages --settings=stiplan.settings -v0; fi
