@@ -12,13 +12,14 @@ from django.db import transaction
 
 from stiplan.core.audit import record
 from stiplan.core.permissions import Role
-from stiplan.orgs.io import apply_orgs, parse_orgs
+from stiplan.orgs.io import apply_orgs, parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
 from stiplan.plans.io import load_plan, parse_plan
 from stiplan.plans.models import Plan
 from stiplan.reporting.config import apply_config, parse_config
 
 ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"
+COMMUNES_DIR = settings.BASE_DIR / "data" / "orgs" / "communes-2025"
 PLAN_FILE = settings.BASE_DIR / "plans" / "vinh-long-1925-2023.yaml"
 REPORTING_FILE = settings.BASE_DIR / "data" / "reporting" / "vinh-long-1925-2023.yaml"
 DEMO_PASSWORD = "stiplan-demo"
@@ -49,6 +50,7 @@ ACCOUNTS = [
 def load_reference_data(orgs_file: Path = ORGS_FILE, plan_file: Path = PLAN_FILE) -> None:
     """Units and the plan, loaded once (a second run changes nothing)."""
     apply_orgs(parse_orgs(orgs_file.read_bytes()))
+    apply_orgs(read_communes(COMMUNES_DIR))
     data = parse_plan(plan_file.read_bytes())
     if not Plan.objects.filter(code=data["code"]).exists():
         load_plan(data)

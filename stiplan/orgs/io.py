@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import transaction
 
 from stiplan.core import yamlio as y
 from stiplan.core.audit import record, snapshot
 from stiplan.core.permissions import require
+from stiplan.orgs import communes
 from stiplan.orgs.models import EventKind, OrgUnit, ReorgEvent, ReorgLink, UnitType
 
 UNIT_SPEC = {
@@ -131,16 +134,24 @@ def apply_orgs(data: dict, *, by=None) -> dict:
     for event in data["events"]:
         fields = {k: v for k, v in event.items() if k not in ("code", "links")}
         obj, created = ReorgEvent.objects.update_or_create(code=event["code"], defaults=fields)
-        before = [f"{k.source.code}>{k.target.code}:{k.function}" for k in obj.links.all()]
+        before = sorted(f"{k.source.code}>{k.target.code}:{k.function}" for k in obj.links.all())
         obj.links.all().delete()
         ReorgLink.objects.bulk_create(
             ReorgLink(event=obj, source=units_by_code[k["source"]],
                       target=units_by_code[k["target"]], function=k["function"])
             for k in event["links"]
         )
-        after = [f"{k['source']}>{k['target']}:{k['function']}" for k in event["links"]]
+        after = sorted(f"{k['source']}>{k['target']}:{k['function']}" for k in event["links"])
         if created or before != after:
             counts["events"] += 1
             record("orgs.load_event", obj, by=by, before=None if created else {"links": before},
                    after={**snapshot(obj), "links": after})
     return counts
+
+
+def read_communes(directory: Path) -> dict:
+    """The 2025 commune reorganisation from `communes.csv` and `communes_old_to_new.csv` in
+    `directory`, joined to the district units already loaded; raises CommuneDataError."""
+    districts = dict(OrgUnit.objects.filter(type=UnitType.DISTRICT).values_list("code", "name"))
+    return communes.build((directory / "communes.csv").read_text(encoding="utf-8"),
+                          (directory / "communes_old_to_new.csv").read_text(encoding="utf-8"), districts)

@@ -1,4 +1,5 @@
-"""`stiplan units at DATE`, `stiplan units successors CODE --on DATE`, `stiplan units load FILE`."""
+"""`stiplan units at DATE`, `stiplan units successors CODE --on DATE`, `stiplan units load FILE`,
+`stiplan units communes DIR` (the 2025 commune reorganisation from its two CSV tables)."""
 
 from datetime import date
 from pathlib import Path
@@ -6,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors, print_json
-from stiplan.orgs.io import apply_orgs, parse_orgs
+from stiplan.orgs.communes import CommuneDataError
+from stiplan.orgs.io import apply_orgs, parse_orgs, read_communes
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 
@@ -44,11 +46,21 @@ class Command(BaseCommand):
         succ.add_argument("--format", choices=["json", "text"], default="text")
         load = sub.add_parser("load", help="nạp đơn vị và sự kiện từ YAML / load units")
         load.add_argument("file")
+        communes = sub.add_parser("communes", help="nạp xã, phường năm 2025 từ CSV / load the 2025 communes")
+        communes.add_argument("directory", help="thư mục có communes.csv và communes_old_to_new.csv")
 
     @clean_errors
     def handle(self, *args, verb, **opts):
         if verb == "load":
             counts = apply_orgs(parse_orgs(Path(opts["file"]).read_bytes()))
+            self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
+            return
+        if verb == "communes":
+            try:
+                data = read_communes(Path(opts["directory"]))
+            except (CommuneDataError, OSError) as exc:
+                raise CommandError(str(exc)) from None
+            counts = apply_orgs(data)
             self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
             return
         if verb == "at":
