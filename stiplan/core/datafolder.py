@@ -35,6 +35,8 @@ def secret_key(folder: Path) -> str:
         return _read(path)
     except FileNotFoundError:
         pass
+    except UnicodeDecodeError:
+        raise refusal(f"{path} không phải khóa dạng văn bản / does not hold a text key") from None
     except OSError as exc:
         raise refusal(f"không đọc được / cannot read {path}: {exc.strerror}{KEY_HINT}") from None
     try:
@@ -45,7 +47,7 @@ def secret_key(folder: Path) -> str:
 
 
 def _read(path: Path) -> str:
-    with open(path, encoding="ascii") as handle:
+    with open(path, encoding="utf-8") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             raise refusal(f"{path} không phải tệp của người dùng này / is not a file owned by "
@@ -61,7 +63,7 @@ def _read(path: Path) -> str:
 
 
 def _write_once(path: Path, key: str) -> None:
-    temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
