@@ -56,7 +56,6 @@ $(VENDOR): package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)
 
 demo: $(STAMP) runtime-deps messages $(VENDOR)
-	mkdir -p var
 	$(BIN)/stiplan demo --port $(PORT)
 
 runtime-deps:

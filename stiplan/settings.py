@@ -1,17 +1,55 @@
-"""Django settings: SQLite under var/ by default, any database through DATABASE_URL."""
+"""Django settings: SQLite under var/ by default, any database through DATABASE_URL.
+
+Closed by default: no DEBUG, HTTPS only behind the reverse proxy, a secret key of this
+installation's own. docs/deployment.md lists every STIPLAN_* variable."""
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("STIPLAN_VAR_DIR", BASE_DIR / "var"))
+from stiplan.core import datafolder
 
-DEBUG = os.environ.get("STIPLAN_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("STIPLAN_SECRET_KEY", "dev-only-not-secret-change-me-in-production")
-ALLOWED_HOSTS = os.environ.get("STIPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+BASE_DIR = Path(__file__).resolve().parent.parent
+# The data folder (database, uploads, the generated key): every entry point creates it.
+VAR_DIR = Path(os.environ.get("STIPLAN_VAR_DIR", BASE_DIR / "var"))
+datafolder.prepare(VAR_DIR, "private", "static")
+
+DEBUG = os.environ.get("STIPLAN_DEBUG") == "1"
+# No public default: without STIPLAN_SECRET_KEY, a key generated once into the data folder.
+SECRET_KEY = os.environ.get("STIPLAN_SECRET_KEY") or datafolder.secret_key(VAR_DIR)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "STIPLAN_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+
+# HTTPS only. The reverse proxy of docs/deployment.md ends TLS and sets X-Forwarded-Proto (it
+# must overwrite any value the client sent); the app itself is reachable only through it.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("STIPLAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Origins allowed to post forms: STIPLAN_CSRF_TRUSTED_ORIGINS, else https:// on each allowed host.
+_origins = os.environ.get("STIPLAN_CSRF_TRUSTED_ORIGINS", "")
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in _origins.split(",") if o.strip()] or [
+    f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS if h != "*"]
+# `stiplan demo` and the tests serve plain http on 127.0.0.1 and turn these off themselves
+# (stiplan.core.demo.serve_plain_http); STIPLAN_INSECURE_HTTP=1 does the same for another
+# local run. Never on a server.
+PLAIN_HTTP = {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False,
+              "CSRF_COOKIE_SECURE": False, "SECURE_HSTS_SECONDS": 0}
+if os.environ.get("STIPLAN_INSECURE_HTTP") == "1":
+    globals().update(PLAIN_HTTP)
+
+# Scripts, styles, images and requests from this site only; nothing inline, no frames.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": [SELF], "script-src": [SELF], "style-src": [SELF], "img-src": [SELF],
+    "font-src": [SELF], "connect-src": [SELF], "object-src": [NONE], "base-uri": [NONE],
+    "form-action": [SELF], "frame-ancestors": [NONE],
+}}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -84,9 +123,18 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{name}"} for name in (
+    "UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+    "NumericPasswordValidator")]
+# Failed logins lock one account from one client address, not the whole office behind a proxy.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hours
 AXES_ENABLED = os.environ.get("STIPLAN_AXES", "1") == "1"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "stiplan.core.middleware.client_ip"
+# How many reverse proxies stand before the app, each appending to X-Forwarded-For; 0 (a direct
+# connection) trusts no header and uses the connection's address.
+STIPLAN_TRUSTED_PROXIES = int(os.environ.get("STIPLAN_TRUSTED_PROXIES", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

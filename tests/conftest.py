@@ -5,11 +5,20 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 
-from stiplan.core.demo import ACCOUNTS, DEMO_PASSWORD, create_accounts, load_reference_data
+from stiplan.core.demo import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    create_accounts,
+    load_reference_data,
+    serve_plain_http,
+)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The test client and the live server speak plain http, as `stiplan demo` does: the same switch,
+# not weaker defaults (tests/core/test_deploy.py checks the defaults in a fresh process).
+serve_plain_http()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,14 +1,16 @@
-"""Demo data: the Vĩnh Long units and plan, and one account per role (synthetic people)."""
+"""Demo data: the Vĩnh Long units and plan, and one account per role (synthetic people); the
+demo's plain-http switch, and the guard that keeps demo accounts out of a real database."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from stiplan.core.audit import record
 from stiplan.core.permissions import Role
@@ -45,6 +47,25 @@ ACCOUNTS = [
                 "VL25.SGDDT"),
     DemoAccount("lanhdao", "Võ Minh Đạo (lãnh đạo UBND tỉnh)", Role.LEADER, "VL25.UBND"),
 ]
+
+
+def serve_plain_http() -> None:
+    """The demo and the tests serve plain http on 127.0.0.1: turn the HTTPS-only settings off in
+    this process (settings.PLAIN_HTTP) and in the processes it starts (the job worker)."""
+    os.environ["STIPLAN_INSECURE_HTTP"] = "1"
+    for name, value in settings.PLAIN_HTTP.items():
+        setattr(settings, name, value)
+
+
+def other_users() -> list[str]:
+    """Usernames in the database that are not demo accounts (demo passwords are public, so the
+    demo must never add its accounts beside real ones)."""
+    User = get_user_model()
+    if User._meta.db_table not in connection.introspection.table_names():
+        return []
+    demo = [acc.username for acc in ACCOUNTS]
+    return list(User.objects.exclude(username__in=demo).order_by("username")
+                .values_list("username", flat=True))
 
 
 def load_reference_data(orgs_file: Path = ORGS_FILE, plan_file: Path = PLAN_FILE) -> None:

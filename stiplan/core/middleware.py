@@ -1,4 +1,5 @@
-"""Request middleware: the page language (Vietnamese first), and refusing NUL characters.
+"""Request middleware: the page language (Vietnamese first), refusing NUL characters, and the
+client's address behind the reverse proxy.
 
 Vietnamese first: the page language is the user's choice (cookie), else Vietnamese.
 
@@ -35,3 +36,14 @@ class RefuseNulMiddleware:
         if any("\x00" in v for v in values):
             return HttpResponseBadRequest("Ký tự NUL không hợp lệ / NUL character refused")
         return self.get_response(request)
+
+
+def client_ip(request) -> str:
+    """The address the request came from: with STIPLAN_TRUSTED_PROXIES = n, the n-th entry from
+    the right of X-Forwarded-For (each trusted proxy appends the address it was reached from, so
+    anything further left was written by the client and is not believed); with 0, the connection."""
+    trusted = settings.STIPLAN_TRUSTED_PROXIES
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if trusted and len(forwarded) >= trusted and forwarded[-trusted]:
+        return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR", "")

@@ -20,3 +20,27 @@ def site(live_server, transactional_db):
     load_reference_data()
     create_accounts()
     return live_server
+
+# Every Content-Security-Policy violation a page meets is written to its console.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+  + ` at ${e.sourceFile}:${e.lineNumber}`));"""
+
+
+def watch_csp(page) -> list[str]:
+    """The violations `page` reports from now on (a list that fills as the page runs)."""
+    found: list[str] = []
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda m: m.text.startswith("CSP violation") and found.append(m.text))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation(request):
+    """A browser test that drives `page` fails if the policy blocked anything on its pages."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    found = watch_csp(request.getfixturevalue("page"))
+    yield
+    assert not found, "\n".join(sorted(set(found)))

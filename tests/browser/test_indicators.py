@@ -37,7 +37,7 @@ def test_indicator_page_marks_the_restated_years(site, page: Page):
     expect(restated.first).to_contain_text("2015")
     assert restated.count() == 10  # 2015–2024, before the July 2025 merger
     expect(page.locator("[data-testid=series] thead")).to_contain_text("Bến Tre")
-    expect(page.locator("#chart svg")).to_be_visible()
+    expect(page.locator("#chart canvas").first).to_be_visible()  # canvas: see indicator-chart.js
     page.screenshot(path=str(SHOTS / "indicator.png"), full_page=True)
 
 

@@ -35,9 +35,11 @@
     series.push({ name: lang === "vi" ? "Khoảng dự báo" : "Forecast range", type: "line", data: width, stack: "cone", lineStyle: { opacity: 0 }, symbol: "none", areaStyle: { color: "rgba(11,92,173,0.15)" } });
     series.push({ name: lang === "vi" ? "Dự báo" : "Forecast", type: "line", data: line, lineStyle: { type: "dotted" }, symbol: "none" });
   }
-  var chart = echarts.init(el, null, { renderer: "svg" });
+  // Canvas, and a tooltip drawn inside it: the SVG renderer and the HTML tooltip write style
+  // attributes, which the Content-Security-Policy (style-src 'self') refuses.
+  var chart = echarts.init(el, null, { renderer: "canvas" });
   chart.setOption({
-    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : fmt.format(v); } },
+    tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v === null || v === undefined ? "—" : fmt.format(v); } },
     legend: { type: "scroll", bottom: 0, data: series.map(function (s) { return s.name; }).filter(function (n) { return n !== "cone-low"; }) },
     grid: { left: 60, right: 20, top: 20, bottom: 60 },
     xAxis: { type: "category", data: years.map(String) },

@@ -4,10 +4,16 @@ import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors
-from stiplan.core.demo import DEMO_PASSWORD, create_accounts, load_reference_data
+from stiplan.core.demo import (
+    DEMO_PASSWORD,
+    create_accounts,
+    load_reference_data,
+    other_users,
+    serve_plain_http,
+)
 from stiplan.metrics.demo import create_demo_series
 from stiplan.reporting.demo import create_demo_rounds
 
@@ -21,6 +27,16 @@ class Command(BaseCommand):
 
     @clean_errors
     def handle(self, *args, port: int, no_serve: bool, **opts):
+        if others := other_users():
+            shown = ", ".join(others[:5]) + (", …" if len(others) > 5 else "")
+            raise CommandError(
+                f"Cơ sở dữ liệu đã có {len(others)} người dùng không phải tài khoản minh họa "
+                f"({shown}); không tạo tài khoản minh họa (mật khẩu công khai) trong đó. Hãy dùng "
+                f"thư mục dữ liệu (STIPLAN_VAR_DIR) hoặc DATABASE_URL mới. / The database holds "
+                f"{len(others)} users who are not demo accounts ({shown}); demo accounts, whose "
+                "password is public, are not created in it. Use a new data folder "
+                "(STIPLAN_VAR_DIR) or DATABASE_URL.")
+        serve_plain_http()
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
         load_reference_data()
