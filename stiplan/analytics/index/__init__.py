@@ -1,4 +1,5 @@
-"""A composite innovation index computed exactly as COINr does, with vectorised uncertainty and sensitivity analysis."""
+"""A composite innovation index computed exactly as COINr does, with vectorised
+uncertainty and sensitivity analysis."""
 
 from .coin import Coin, Results, Spec
 from .framework import Framework, FrameworkError, Node, load, load_imeta, load_yaml

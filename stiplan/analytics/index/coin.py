@@ -45,7 +45,9 @@ def tree_weights(fw: Framework) -> dict[int, np.ndarray]:
     return {lev: fw.weights(lev) for lev in range(1, fw.depth)}
 
 
-def aggregate_tree(x: np.ndarray, fw: Framework, weights: dict[int, np.ndarray], method: str, skip_missing: bool = True) -> list[np.ndarray]:
+def aggregate_tree(
+    x: np.ndarray, fw: Framework, weights: dict[int, np.ndarray], method: str, skip_missing: bool = True
+) -> list[np.ndarray]:
     """Aggregate normalised indicators (..., units, indicators) level by level; one array per level ≥ 2."""
     out, cur = [], x
     for lev in range(1, fw.depth):
@@ -99,8 +101,14 @@ class Coin:
 
     def screen(self, dat_thresh: float | None = None) -> Coin:
         t = self.last
-        keep = np.ones(len(t.units), dtype=bool) if dat_thresh is None else steps.data_availability(t.values) >= dat_thresh
-        return self._put("screened", t.values[keep].copy(), [u for u, k in zip(t.units, keep, strict=True) if k])
+        keep = (
+            np.ones(len(t.units), dtype=bool)
+            if dat_thresh is None
+            else steps.data_availability(t.values) >= dat_thresh
+        )
+        return self._put(
+            "screened", t.values[keep].copy(), [u for u, k in zip(t.units, keep, strict=True) if k]
+        )
 
     def treat(self, method: str = "winsorise", winmax: int = 5, skew: float = 2.0, kurt: float = 3.5) -> Coin:
         t = self.last
@@ -110,7 +118,13 @@ class Coin:
         if method != "winsorise":
             raise ValueError(f"Phương pháp xử lý ngoại lai không hợp lệ: {method}")
         x, high, low, logged = steps.treat(t.values, winmax, skew, kurt)
-        self.treatment = {"low": low.sum(axis=0), "high": high.sum(axis=0), "log": logged, "high_points": high, "low_points": low}
+        self.treatment = {
+            "low": low.sum(axis=0),
+            "high": high.sum(axis=0),
+            "log": logged,
+            "high_points": high,
+            "low_points": low,
+        }
         return self._put("treated", x)
 
     def normalise(self, method: str = "minmax", params: tuple[float, float] = (0.0, 100.0)) -> Coin:
@@ -139,7 +153,7 @@ class Coin:
         return self
 
     def compute_results(self, top: int = 5) -> Results:
-        """Scores and ranks (ties min) of every aggregate, efficiency output/input, strengths and weaknesses."""
+        """Scores and ranks (ties min) of every aggregate, output/input efficiency, strengths, weaknesses."""
         fw, agg = self.framework, self.tables["aggregated"]
         codes = [c for lev in range(fw.depth, 1, -1) for c in fw.level(lev)]
         scores = agg.select(codes)
@@ -172,7 +186,14 @@ class Coin:
                 w = csv.writer(fh)
                 w.writerow(["iCode", "Low", "High", "Log"])
                 for j, code in enumerate(self.framework.indicators):
-                    w.writerow([code, int(self.treatment["low"][j]), int(self.treatment["high"][j]), int(self.treatment["log"][j])])
+                    w.writerow(
+                        [
+                            code,
+                            int(self.treatment["low"][j]),
+                            int(self.treatment["high"][j]),
+                            int(self.treatment["log"][j]),
+                        ]
+                    )
             written.append(path)
         if self.results:
             written.append(self._write_results(out / "results.csv"))
@@ -185,16 +206,28 @@ class Coin:
         others = [c for c in r.scores.columns if c != root]
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["uCode", "Score", "Rank", *(["Efficiency"] if r.efficiency is not None else []), *others, "Strengths", "Weaknesses"])
+            w.writerow(
+                [
+                    "uCode",
+                    "Score",
+                    "Rank",
+                    *(["Efficiency"] if r.efficiency is not None else []),
+                    *others,
+                    "Strengths",
+                    "Weaknesses",
+                ]
+            )
             for i, u in enumerate(r.scores.units):
                 eff = [format_number(r.efficiency[i])] if r.efficiency is not None else []
-                w.writerow([
-                    u,
-                    format_number(r.scores.column(root)[i]),
-                    format_number(r.ranks.column(root)[i]),
-                    *eff,
-                    *(format_number(r.scores.column(c)[i]) for c in others),
-                    ";".join(r.strengths[u]),
-                    ";".join(r.weaknesses[u]),
-                ])
+                w.writerow(
+                    [
+                        u,
+                        format_number(r.scores.column(root)[i]),
+                        format_number(r.ranks.column(root)[i]),
+                        *eff,
+                        *(format_number(r.scores.column(c)[i]) for c in others),
+                        ";".join(r.strengths[u]),
+                        ";".join(r.weaknesses[u]),
+                    ]
+                )
         return path

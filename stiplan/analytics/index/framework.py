@@ -1,4 +1,5 @@
-"""A composite index's framework as data: the tree indicators → … → index, loaded from YAML or COINr's iMeta CSV."""
+"""A composite index's framework as data: the tree indicators → … → index,
+loaded from YAML or from COINr's iMeta CSV."""
 
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ class Framework:
             if parent is None:
                 raise FrameworkError(f"«{n.code}»: không có nút cha «{n.parent}»")
             if parent.level != n.level + 1:
-                raise FrameworkError(f"«{n.code}» (cấp {n.level}): nút cha «{n.parent}» phải ở cấp {n.level + 1}")
+                raise FrameworkError(
+                    f"«{n.code}» (cấp {n.level}): nút cha «{n.parent}» phải ở cấp {n.level + 1}"
+                )
             if n.direction not in (1, -1):
                 raise FrameworkError(f"«{n.code}»: chiều phải là 1 hoặc -1")
         for n in self.nodes:
@@ -175,7 +178,7 @@ def load_yaml(path: str | Path) -> Framework:
 
 
 def load_imeta(path: str | Path) -> Framework:
-    """Read COINr's iMeta table: Level, iCode, iName, Direction, Weight, Unit, Target, Denominator, Parent, Type."""
+    """Read COINr's iMeta table (Level, iCode, iName, Direction, Weight, Unit, Denominator, Parent, Type)."""
     with Path(path).open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     nodes, dens = [], {}

@@ -163,7 +163,13 @@ def normalise(
 # --- aggregation ----------------------------------------------------------------------------
 
 
-def aggregate(x: np.ndarray, weights: np.ndarray, membership: np.ndarray, method: str = "arithmetic", skip_missing: bool = True) -> np.ndarray:
+def aggregate(
+    x: np.ndarray,
+    weights: np.ndarray,
+    membership: np.ndarray,
+    method: str = "arithmetic",
+    skip_missing: bool = True,
+) -> np.ndarray:
     """Weighted means of children into parents: x (..., units, children), weights (..., children).
 
     Missing children are skipped and the weights re-normalised over the available ones (COINr's

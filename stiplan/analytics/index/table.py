@@ -1,4 +1,5 @@
-"""Labelled tables (units × columns numpy arrays) and the unit data read from a CSV in COINr's iData layout."""
+"""Labelled tables (units × columns numpy arrays) and unit data read from a CSV
+in COINr's iData layout."""
 
 from __future__ import annotations
 
@@ -96,11 +97,16 @@ def read_data_csv(path: str | Path, indicators: list[str], denominators: list[st
     if len(set(units)) != len(units):
         raise DataError(f"{path}: mã đơn vị trùng nhau")
     values = np.array(
-        [[parse_number(r[pos[c]], f"{path}, dòng {i}, cột {c}") for c in indicators] for i, r in enumerate(rows, start=2)],
+        [
+            [parse_number(r[pos[c]], f"{path}, dòng {i}, cột {c}") for c in indicators]
+            for i, r in enumerate(rows, start=2)
+        ],
         dtype=float,
     ).reshape(len(rows), len(indicators))
     dens = {
-        d: np.array([parse_number(r[pos[d]], f"{path}, dòng {i}, cột {d}") for i, r in enumerate(rows, start=2)])
+        d: np.array(
+            [parse_number(r[pos[d]], f"{path}, dòng {i}, cột {d}") for i, r in enumerate(rows, start=2)]
+        )
         for d in denominators
         if d in pos
     }
