@@ -44,13 +44,15 @@ def write(tmp_path, text):
 
 
 def test_yaml_with_uneven_depth_is_refused(tmp_path):
-    path = write(tmp_path, "schema: stiplan.index/1\ntree:\n  code: X\n  children:\n  - code: A\n  - code: B\n    children:\n    - code: C\n")
+    text = "schema: stiplan.index/1\ntree:\n  code: X\n  children:\n  - code: A\n"
+    path = write(tmp_path, text + "  - code: B\n    children:\n    - code: C\n")
     with pytest.raises(FrameworkError, match="cùng độ sâu"):
         load_yaml(path)
 
 
 def test_yaml_bad_direction_names_the_node(tmp_path):
-    path = write(tmp_path, "schema: stiplan.index/1\ntree:\n  code: X\n  children:\n  - code: A\n    direction: 2\n")
+    text = "schema: stiplan.index/1\ntree:\n  code: X\n  children:\n  - code: A\n    direction: 2\n"
+    path = write(tmp_path, text)
     with pytest.raises(FrameworkError, match="«A»"):
         load_yaml(path)
 
