@@ -59,6 +59,8 @@ def test_yaml_bad_direction_names_the_node(tmp_path):
 
 def test_imeta_unknown_parent_is_refused(tmp_path):
     path = tmp_path / "m.csv"
-    path.write_text("Level,iCode,iName,Direction,Weight,Parent,Type\n1,A,A,1,1,P,Indicator\n2,Q,Q,,1,,Aggregate\n")
+    path.write_text(
+        "Level,iCode,iName,Direction,Weight,Parent,Type\n1,A,A,1,1,P,Indicator\n2,Q,Q,,1,,Aggregate\n"
+    )
     with pytest.raises(FrameworkError, match="«P»"):
         load_imeta(path)

@@ -163,11 +163,14 @@ class Coin:
             with np.errstate(invalid="ignore", divide="ignore"):
                 eff = scores.column(fw.efficiency[0]) / scores.column(fw.efficiency[1])
         ind_ranks = steps.rank_desc(self.tables["normalised"].values, axis=0)
+        order = np.argsort(ind_ranks, axis=1, kind="stable")  # NaN ranks last
+        present = np.take_along_axis(~np.isnan(ind_ranks), order, axis=1)
+        codes_ind = np.array(fw.indicators, dtype=object)
         strengths, weaknesses = {}, {}
-        for u, row in zip(scores.units, ind_ranks, strict=True):
-            order = [j for j in np.argsort(row, kind="stable") if not np.isnan(row[j])]
-            strengths[u] = [fw.indicators[j] for j in order[:top]]
-            weaknesses[u] = [fw.indicators[j] for j in order[::-1][:top]]
+        for u, row, ok in zip(scores.units, order, present, strict=True):
+            best = codes_ind[row[ok]]
+            strengths[u] = list(best[:top])
+            weaknesses[u] = list(best[::-1][:top])
         self.results = Results(scores, ranks, eff, strengths, weaknesses)
         return self.results
 

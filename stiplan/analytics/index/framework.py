@@ -45,6 +45,10 @@ class Framework:
 
     def __post_init__(self) -> None:
         self.by_code = {n.code: n for n in self.nodes}
+        self._levels: dict[int, list[str]] = {}
+        for n in self.nodes:
+            self._levels.setdefault(n.level, []).append(n.code)
+        self._membership: dict[int, np.ndarray] = {}
         if len(self.by_code) != len(self.nodes):
             seen: set[str] = set()
             dup = next(n.code for n in self.nodes if n.code in seen or seen.add(n.code))
@@ -72,7 +76,7 @@ class Framework:
 
     @property
     def depth(self) -> int:
-        return max(n.level for n in self.nodes)
+        return max(self._levels)
 
     @property
     def indicators(self) -> list[str]:
@@ -83,13 +87,18 @@ class Framework:
         return next(n.code for n in self.nodes if n.parent is None)
 
     def level(self, lev: int) -> list[str]:
-        return [n.code for n in self.nodes if n.level == lev]
+        return self._levels.get(lev, [])
 
     def children(self, code: str) -> list[str]:
         return [n.code for n in self.nodes if n.parent == code]
 
     def membership(self, lev: int) -> np.ndarray:
         """0/1 matrix (nodes of level lev) × (nodes of level lev + 1)."""
+        if lev not in self._membership:
+            self._membership[lev] = self._make_membership(lev)
+        return self._membership[lev]
+
+    def _make_membership(self, lev: int) -> np.ndarray:
         rows, cols = self.level(lev), self.level(lev + 1)
         index = {c: j for j, c in enumerate(cols)}
         m = np.zeros((len(rows), len(cols)))

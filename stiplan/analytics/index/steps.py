@@ -45,11 +45,12 @@ def skew_kurt(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mask = ~np.isnan(x)
     n = mask.sum(axis=-2).astype(float)
     d = np.where(mask, x - _nanmean(x, -2)[..., None, :], 0.0)
-    m2 = np.sum(d * d, axis=-2)
+    d2 = d * d
+    m2 = np.sum(d2, axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sk = np.sqrt(n) * np.sum(d**3, axis=-2) / m2**1.5
+        sk = np.sqrt(n) * np.sum(d2 * d, axis=-2) / m2**1.5
         sk = sk * np.sqrt(n * (n - 1)) / (n - 2)
-        r = n * np.sum(d**4, axis=-2) / m2**2
+        r = n * np.sum(d2 * d2, axis=-2) / m2**2
         ku = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
     sk = np.where(n >= 3, sk, np.nan)
     ku = np.where(n >= 4, ku, np.nan)
