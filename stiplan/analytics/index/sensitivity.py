@@ -121,7 +121,11 @@ def sa_sample(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _choice(u: np.ndarray | None, k: int, runs: int) -> np.ndarray:
-    """Uniform u ∈ [0, 1) → one of k equally likely alternatives (COINr sample_2_para, discrete)."""
+    """Uniform u ∈ [0, 1) → one of k equally likely alternatives, floor(u·k).
+
+    COINr (sample_2_para) cuts the sample's own range into k intervals instead of [0, 1]: the two
+    differ only for draws within a hair of an interval edge.
+    """
     if u is None:
         return np.zeros(runs, dtype=int)
     return np.minimum((u * k).astype(int), k - 1)
