@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "stiplan.reporting",
     "stiplan.metrics",
     "stiplan.reports",
+    "stiplan.index",
     "django_q",
 ]
 
