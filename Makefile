@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/upload.py
 	$(BIN)/python bench/overview.py
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/index.py
 
 clean:
 	rm -rf $(VENV) var
