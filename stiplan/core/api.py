@@ -53,7 +53,7 @@ class BoundedPagination(LimitOffsetPagination):
         if raw is None:
             return default
         text = raw.strip()
-        if text.isascii() and text.isdigit() and len(text) <= 10 and low <= int(text) <= high:
+        if text.isascii() and text.isdigit() and len(text.lstrip("0")) <= 10 and low <= int(text) <= high:
             return int(text)
         raise exceptions.ValidationError({name: [
             _("Phải là số nguyên từ %(low)s đến %(high)s.") % {"low": low, "high": high}]})
