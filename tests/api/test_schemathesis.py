@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -45,17 +47,32 @@ def schema(wsgi_app):
     return schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
 
 
-@pytest.fixture
-def real_ids(wsgi_app, plan, settings) -> dict[str, str]:
-    """The demo rounds, one queued document, and ids of real objects for path parameters."""
-    settings.STIPLAN_JOBS_SYNC = False
-    create_demo_rounds()
-    annual = Round.objects.get(year=2025, kind="annual")
-    document = request_document(annual, formats=["xlsx"], by=None)
-    return {"id": str(annual.reports.get(unit__code="VL25.STC").pk), "code": "VL25.STC",
-            "round": str(annual.pk), "document": str(document.pk), "plan": plan.code,
-            "membership": str(Membership.objects.filter(unit__code="VL25.STC").first().pk),
-            "audit": str(AuditEntry.objects.filter(unit__code="VL25.STC").first().pk), "fmt": "xlsx"}
+@pytest.fixture(scope="module")
+def real_ids(django_db_setup, django_db_blocker) -> dict[str, str]:
+    """The demo rounds and one queued document, made once for the module inside a transaction
+    that is rolled back after its last test; ids of real objects for path parameters."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(STIPLAN_JOBS_SYNC=False):
+                create_demo_rounds()
+                annual = Round.objects.get(year=2025, kind="annual")
+                document = request_document(annual, formats=["xlsx"], by=None)
+            ids = {"id": str(annual.reports.get(unit__code="VL25.STC").pk), "code": "VL25.STC",
+                   "round": str(annual.pk), "document": str(document.pk),
+                   "plan": annual.plan.code,
+                   "membership": str(Membership.objects.filter(unit__code="VL25.STC").first().pk),
+                   "audit": str(AuditEntry.objects.filter(unit__code="VL25.STC").first().pk),
+                   "fmt": "xlsx"}
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield ids
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 #: Which real id fills the path parameter of an operation, by the resource it serves.
@@ -102,7 +119,8 @@ def _run(operation, mode: GenerationMode, headers: dict, known: dict) -> list[st
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_operation_answers_as_documented(role, schema, real_ids, tokens, capsys):
+def test_every_operation_answers_as_documented(role, real_ids, schema, tokens, settings, capsys):
+    settings.STIPLAN_JOBS_SYNC = False  # a document asked for stays queued
     headers = auth_headers(role, tokens)
     failures, operations = [], 0
     for result in schema.get_all_operations():
