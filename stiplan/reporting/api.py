@@ -3,6 +3,7 @@ through the same restricted query sets and action functions as the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -120,12 +121,29 @@ class WorkflowSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False)
 
 
+class UnlockSerializer(serializers.Serializer):
+    reason = serializers.RegexField(r"\S", max_length=2000,
+                                    help_text="Lý do mở khóa (bắt buộc) / why (required)")
+
+
+class RoundFilter(filters.FilterSet):
+    """By the round's id: an id without a round gives an empty list, not a 400."""
+
+    round = filters.NumberFilter(field_name="round_id")
+
+
+class ReportFilter(RoundFilter):
+    class Meta:
+        model = UnitReport
+        fields = ["round", "state"]
+
+
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """GET reports; POST …/submit/, …/return/, …/accept/, …/unlock/, …/upload/; GET …/template/."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
     serializer_class = ReportSerializer
-    filterset_fields = ["round", "state"]
+    filterset_class = ReportFilter
     allows_writes = True
 
     def get_queryset(self):
@@ -134,7 +152,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _run(self, request, verb):
         report = self.get_object()
-        data = WorkflowSerializer(data=request.data)
+        data = (UnlockSerializer if verb == "unlock" else WorkflowSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
         try:
@@ -178,9 +196,9 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     def accept(self, request, pk=None):
         return self._run(request, "accept")
 
-    @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
-    @refusals("409", "422")
-    @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
+    @extend_schema(request=UnlockSerializer, responses=ReportSerializer)
+    @refusals("409")
+    @action(detail=True, methods=["post"], serializer_class=UnlockSerializer)
     def unlock(self, request, pk=None):
         return self._run(request, "unlock")
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from stiplan.core.api import ActionPermission
 from stiplan.core.api_schema import refusals
 from stiplan.core.permissions import restriction
+from stiplan.reporting.api import RoundFilter
 from stiplan.reporting.models import Round
 from stiplan.reports import actions as act
 from stiplan.reports.models import Document, Format, JobState
@@ -46,13 +47,19 @@ class RequestSerializer(serializers.Serializer):
     options = serializers.DictField(child=serializers.CharField(allow_blank=True), default=dict)
 
 
+class DocumentFilter(RoundFilter):
+    class Meta:
+        model = Document
+        fields = ["kind", "round", "state"]
+
+
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """GET documents (Department only); POST to ask for one (queued); GET …/file/{fmt}/;
     POST …/regenerate/. Reporting officers and the public get 403."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
     serializer_class = DocumentSerializer
-    filterset_fields = ["kind", "round", "state"]
+    filterset_class = DocumentFilter
     allows_writes = True
 
     def get_queryset(self):
@@ -77,11 +84,13 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             by=request.user), status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={202: DocumentSerializer})
+    @refusals("409")
     @action(detail=True, methods=["post"], filter_backends=[])
     def regenerate(self, request, pk=None):
+        """409 when the document has no archived content to rebuild from (still queued, failed)."""
         document = self.get_object()
         return self._answer(lambda: act.regenerate(document, by=request.user),
-                            status.HTTP_202_ACCEPTED)
+                            status.HTTP_202_ACCEPTED, invalid=status.HTTP_409_CONFLICT)
 
     @extend_schema(
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(Format.values))],
@@ -95,12 +104,12 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         except Http404:
             raise NotFound from None
 
-    def _answer(self, make, code):
+    def _answer(self, make, code, invalid=status.HTTP_400_BAD_REQUEST):
         try:
             document = make()
         except PermissionDenied as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
-            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"detail": exc.messages}, status=invalid)
         document.refresh_from_db()
         return Response(self.get_serializer(document).data, status=code)
