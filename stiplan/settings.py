@@ -125,7 +125,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["stiplan.core.api.ActionPermission"],
     "DEFAULT_PAGINATION_CLASS": "stiplan.core.api.BoundedPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["stiplan.core.api.StrictFilterBackend"],
     "EXCEPTION_HANDLER": "stiplan.core.api_schema.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -4,6 +4,7 @@ may reach, and bounded pages. (Kept free of rest_framework.views: settings impor
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import LimitOffsetPagination
@@ -65,3 +66,17 @@ class BoundedPagination(LimitOffsetPagination):
             low, high = bounds[parameter["name"]]
             parameter["schema"].update(minimum=low, maximum=high)
         return parameters
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, except that a declared filter given an empty value is refused (400) rather
+    than ignored: the schema's enums and integers do not include "", so neither does the API."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            blank = [name for name in filterset_class.base_filters
+                     if name in request.query_params and not request.query_params[name].strip()]
+            if blank:
+                raise exceptions.ValidationError({name: [_("Không được để trống.")] for name in blank})
+        return super().filter_queryset(request, queryset, view)

@@ -20,7 +20,7 @@ from stiplan.plans.models import Action, Indicator
 from stiplan.reporting.actions import open_round
 from stiplan.reporting.evidence import add_evidence
 from stiplan.reports.actions import request_document
-from tests.routes import OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES
+from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
 pytestmark = pytest.mark.django_db
 
@@ -123,15 +123,14 @@ def _served(response) -> bool:
     return False
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_role_route_matrix(role, world, client, capsys):
+def matrix_problems(role: str, client, world: dict, routes: dict, rules: dict) -> tuple[int, list]:
+    """Try each route × method × unit as `role`; the problems found, and how many requests."""
     user = None if role == "visitor" else get_user_model().objects.get(username=ACCOUNTS[role])
-    routes = resolver_routes()
     problems, tried = [], 0
     for name, (pattern, params) in sorted(routes.items()):
         urls = {side: url_of(name, pattern, params, world[side]) for side in ("own", "other")}
         sides = ["own"] if urls["own"] == urls["other"] else ["own", "other"]
-        for method, rule in RULES[name].items():
+        for method, rule in rules[name].items():
             for side in sides:
                 client.logout()
                 if user is not None:
@@ -150,7 +149,25 @@ def test_role_route_matrix(role, world, client, capsys):
                     problems.append(f"unexpected refusal: {where}")
                 if not allowed and AuditEntry.objects.count() != entries:
                     problems.append(f"a refused request changed data: {where}")
+    return tried, problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_route_matrix(role, world, client, capsys):
+    routes = resolver_routes()
+    tried, problems = matrix_problems(role, client, world, routes, RULES)
     with capsys.disabled():
         print(f"\nroute matrix {role}: {len(routes)} routes, {tried} requests (route × method × unit), "
               f"{len(problems)} problems")
     assert problems == [], "\n".join(problems)
+
+
+def test_an_unexpected_allow_is_caught(world, client):
+    """The matrix can fail: were the plan list and the own report for nobody, both are reported."""
+    routes = {name: route for name, route in resolver_routes().items()
+              if name in ("plan-list", "report-detail")}
+    rules = {"plan-list": {"GET": same(NOBODY)}, "report-detail": {"GET": unit_scoped(NOBODY, NOBODY)}}
+    _tried, problems = matrix_problems("reporter", client, world, routes, rules)
+    assert [p.split(" as ")[0] for p in problems] == [
+        "unexpected allow: GET /plans/ (plan-list, own unit)",
+        f"unexpected allow: GET /reporting/reports/{world['own']['report']}/ (report-detail, own unit)"]
