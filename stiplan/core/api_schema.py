@@ -25,12 +25,12 @@ ERROR_BODY = {"type": "object", "additionalProperties": True,
                                                   {"type": "array", "items": {"type": "string"}}]}}}
 ERRORS = {
     "400": "Tham số hoặc nội dung không hợp lệ / invalid parameter or body",
-    "409": "Xung đột: đã đổi trạng thái hoặc phiên bản / conflict: state or version changed",
-    "413": "Tệp quá lớn / file too large",
-    "422": "Chưa đủ điều kiện (kèm danh sách lỗi) / not ready (with the findings)",
     "403": "Chưa đăng nhập hoặc không có quyền / not signed in or not allowed",
     "404": "Không có hoặc không được xem / not found or not visible",
+    "409": "Xung đột: đã đổi trạng thái hoặc phiên bản / conflict: state or version changed",
+    "413": "Tệp quá lớn / file too large",
     "415": "Kiểu nội dung không được hỗ trợ / unsupported media type",
+    "422": "Chưa đủ điều kiện (kèm danh sách lỗi) / not ready (with the findings)",
 }
 
 
