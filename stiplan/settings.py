@@ -163,17 +163,25 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# The API signs in by session (the pages' cookie, with CSRF) or by token (`stiplan token create`);
+# never by Basic auth, whose failed passwords django-axes would count against the web login.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "stiplan.core.api.ApiTokenAuthentication",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "stiplan.core.api_schema.StiplanAutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["stiplan.core.api.ActionPermission"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "stiplan.core.api.BoundedPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["stiplan.core.api.StrictFilterBackend"],
+    "EXCEPTION_HANDLER": "stiplan.core.api_schema.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "stiplan API",
     "DESCRIPTION": "Open API of stiplan: plans, organisation units, reports.",
     "VERSION": "1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 EMAIL_BACKEND = os.environ.get(

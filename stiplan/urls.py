@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from stiplan.core import views as core_views
 
+handler404 = "stiplan.core.api_views.not_found"
+
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("plans/", include("stiplan.plans.urls")),

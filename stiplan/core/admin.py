@@ -1,9 +1,11 @@
-"""Admin for reference data: saves and deletes go through the audited actions."""
+"""Admin for reference data and API tokens: every write goes through the audited actions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from stiplan.core.actions import do_delete, do_save
+from stiplan.core.actions import do_create_token, do_delete, do_revoke_token, do_save
 from stiplan.core.models import AuditEntry
+from stiplan.core.tokens import ApiToken
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -44,3 +46,36 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators make tokens here (the key is shown once) and revoke them; every change
+    goes through the audited actions, and a token is never edited or deleted."""
+
+    list_display = ["user", "name", "prefix", "created_at", "revoked_at"]
+    fields = ["user", "name", "prefix", "created_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "user", "name"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, key = do_create_token(obj.user, by=request.user, name=obj.name)
+        obj.pk = token.pk
+        messages.warning(request, _("Khóa API (chỉ hiện một lần, hãy sao chép ngay): %(key)s")
+                         % {"key": key})
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Thu hồi các khóa đã chọn"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            do_revoke_token(token, by=request.user)

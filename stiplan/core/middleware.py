@@ -8,7 +8,7 @@ English-language browser show English pages; here English is only ever chosen on
 """
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -34,7 +34,10 @@ class RefuseNulMiddleware:
                 "application/x-www-form-urlencoded", "multipart/form-data"):
             values += [v for _key, vs in request.POST.lists() for v in vs]
         if any("\x00" in v for v in values):
-            return HttpResponseBadRequest("Ký tự NUL không hợp lệ / NUL character refused")
+            message = "Ký tự NUL không hợp lệ / NUL character refused"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 

@@ -48,3 +48,6 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+from stiplan.core.tokens import ApiToken  # noqa: E402, F401  (registered with the core app)

@@ -128,12 +128,17 @@ def _internal_only(access: Access, action: str):
     return access.internal if action == "view" else access.is_admin
 
 
+def _admin_only(access: Access, action: str):
+    return access.is_admin
+
+
 POLICIES = {
     "orgs.orgunit": _reference,
     "orgs.reorgevent": _reference,
     "orgs.reorglink": _reference,
     "orgs.membership": _unit_scoped,
     "core.auditentry": _audit,
+    "core.apitoken": _admin_only,
     "plans.indicator": _reference,
     "plans.plan": _public_plan(""),
     "plans.relateddocument": _public_plan("plan__"),
@@ -219,6 +224,8 @@ rules.add_perm("reporting.unlock_report", is_reviewer | is_plan_officer)
 rules.add_perm("orgs.view_membership", is_admin)
 rules.add_perm("orgs.change_membership", is_admin)
 rules.add_perm("core.view_auditentry", is_internal)
+for _verb in ("view", "add", "change"):
+    rules.add_perm(f"core.{_verb}_apitoken", is_admin)
 rules.add_perm("reports.generate_document", is_plan_officer)
 rules.add_perm("reports.upload_template", is_plan_officer)
 

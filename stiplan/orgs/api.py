@@ -11,7 +11,7 @@ from stiplan.orgs.models import Membership, OrgUnit
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = OrgUnit
@@ -48,7 +48,7 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(parameters=[ON], responses=OrgUnitSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def successors(self, request, code=None):
         unit = self.get_object()
         day = parse_day(request.query_params.get("on"))

@@ -1,5 +1,7 @@
 """Read API for plans: the list, and each plan in the same normal form as the YAML export."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -24,5 +26,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Plan.objects.restrict(self.request.user).select_related("issuing_unit")
 
+    @extend_schema(responses=OpenApiResponse(
+        OpenApiTypes.OBJECT, description="Kế hoạch ở dạng chuẩn, như tệp YAML xuất ra / "
+                                         "the plan in the normal form of the YAML export"))
     def retrieve(self, request, *args, **kwargs):
         return Response(to_json_ready(export_plan(self.get_object())))

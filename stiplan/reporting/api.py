@@ -3,6 +3,9 @@ through the same restricted query sets and action functions as the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -10,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from stiplan.core.api import ActionPermission
+from stiplan.core.api_schema import refusals
 from stiplan.core.permissions import can
 from stiplan.core.yamlio import InputError
 from stiplan.reporting import actions as act
@@ -28,7 +32,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    inherited_from = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    inherited_from = serializers.SlugRelatedField(slug_field="code", read_only=True,
+                                                  allow_null=True)
     on_time = serializers.BooleanField(read_only=True, allow_null=True)
     actions = serializers.SerializerMethodField()
     indicators = serializers.SerializerMethodField()
@@ -51,6 +56,49 @@ class ReportSerializer(serializers.ModelSerializer):
                 for i in report.indicator_items.select_related("indicator")]
 
 
+class BoardRoundSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.IntegerField()
+    kind = serializers.CharField()
+    deadline = serializers.DateField()
+
+
+class BoardUnitSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    name = serializers.CharField()
+    state = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    on_time = serializers.BooleanField(allow_null=True)
+    inherited_from = serializers.CharField(allow_null=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    """The shape of `Board.as_json()` (documentation of the board answer)."""
+
+    round = BoardRoundSerializer()
+    expected = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    completeness_pct = serializers.FloatField()
+    timeliness_pct = serializers.FloatField()
+    units = BoardUnitSerializer(many=True)
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Tệp Excel của báo cáo / the report's Excel file")
+
+
+class UploadAnswerSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Reporting is for signed-in users: anonymous callers get 403, not an empty list."""
 
@@ -61,7 +109,8 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return Round.objects.restrict(self.request.user).select_related("plan")
 
-    @action(detail=True)
+    @extend_schema(responses=BoardSerializer)
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def board(self, request, pk=None):
         return Response(visible_board(self.get_object(), request.user).as_json())
 
@@ -72,12 +121,29 @@ class WorkflowSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False)
 
 
+class UnlockSerializer(serializers.Serializer):
+    reason = serializers.RegexField(r"\S", max_length=2000,
+                                    help_text="Lý do mở khóa (bắt buộc) / why (required)")
+
+
+class RoundFilter(filters.FilterSet):
+    """By the round's id: an id without a round gives an empty list, not a 400."""
+
+    round = filters.NumberFilter(field_name="round_id")
+
+
+class ReportFilter(RoundFilter):
+    class Meta:
+        model = UnitReport
+        fields = ["round", "state"]
+
+
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """GET reports; POST …/submit/, …/return/, …/accept/, …/unlock/, …/upload/; GET …/template/."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
     serializer_class = ReportSerializer
-    filterset_fields = ["round", "state"]
+    filterset_class = ReportFilter
     allows_writes = True
 
     def get_queryset(self):
@@ -86,7 +152,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _run(self, request, verb):
         report = self.get_object()
-        data = WorkflowSerializer(data=request.data)
+        data = (UnlockSerializer if verb == "unlock" else WorkflowSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
         try:
@@ -112,23 +178,32 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         report.refresh_from_db()
         return Response(ReportSerializer(report).data)
 
+    @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
+    @refusals("409", "422")
     @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
     def submit(self, request, pk=None):
         return self._run(request, "submit")
 
+    @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
+    @refusals("409", "422")
     @action(detail=True, methods=["post"], url_path="return", serializer_class=WorkflowSerializer)
     def return_(self, request, pk=None):
         return self._run(request, "return")
 
+    @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
+    @refusals("409", "422")
     @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
     def accept(self, request, pk=None):
         return self._run(request, "accept")
 
-    @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
+    @extend_schema(request=UnlockSerializer, responses=ReportSerializer)
+    @refusals("409")
+    @action(detail=True, methods=["post"], serializer_class=UnlockSerializer)
     def unlock(self, request, pk=None):
         return self._run(request, "unlock")
 
-    @action(detail=True)
+    @extend_schema(responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY)})
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def template(self, request, pk=None):
         report = self.get_object()
         if not can(request.user, "reporting.edit_report", report):
@@ -136,7 +211,10 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         return HttpResponse(build_template(report), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 
-    @action(detail=True, methods=["post"])
+    @extend_schema(request={"multipart/form-data": UploadSerializer},
+                   responses=UploadAnswerSerializer)
+    @refusals("409", "413")
+    @action(detail=True, methods=["post"], filter_backends=[])
     def upload(self, request, pk=None):
         report = self.get_object()
         upload = request.FILES.get("file")

@@ -1,0 +1,150 @@
+"""schemathesis against the live API schema (/api/v1/schema/), through the WSGI application, as a
+visitor and as each staff role signed in by token: no server error, every response (status code,
+content type, body) as the schema documents it.
+
+Examples are bounded (EXAMPLES per operation and generation mode, derandomized, no shrinking) so a
+run stays within a few minutes per database. Path parameters come from generation and, half the
+time, from the demo world's real ids (own unit's report, a round, a document …), so the bodies of
+real objects are checked too. Jobs are not run (a queued document stays queued)."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.db import transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from stiplan.core.models import AuditEntry
+from stiplan.orgs.models import Membership
+from stiplan.reporting.demo import create_demo_rounds
+from stiplan.reporting.models import Round
+from stiplan.reports.actions import request_document
+from tests.api.conftest import ROLES, auth_headers
+
+EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 4}
+#: Invalid input is tried as the roles that get past permission to validation: the administrator
+#: (everything) and the reporter (the own unit's report); the others would mostly meet a 403.
+NEGATIVE_ROLES = {"admin", "reporter"}
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, negative_data_rejection, positive_data_acceptance]
+#: Operations where a schema-valid request can still be refused for what a schema cannot say,
+#: so positive_data_acceptance is not asked of them (their refusals are tested elsewhere).
+POSITIVE_EXEMPT = {
+    "POST /api/v1/reports/{id}/upload/": "any bytes match 'binary', few are a valid workbook (400)",
+    "POST /api/v1/reports/{id}/submit/": "an incomplete report is refused with its findings (422)",
+}
+
+
+def _settings(mode: GenerationMode) -> settings:
+    return settings(max_examples=EXAMPLES[mode], deadline=None, derandomize=True, database=None,
+                    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture
+def schema(wsgi_app):
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
+
+
+@pytest.fixture(scope="module")
+def real_ids(django_db_setup, django_db_blocker) -> dict[str, str]:
+    """The demo rounds and one queued document, made once for the module inside a transaction
+    that is rolled back after its last test; ids of real objects for path parameters."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(STIPLAN_JOBS_SYNC=False):
+                create_demo_rounds()
+                annual = Round.objects.get(year=2025, kind="annual")
+                document = request_document(annual, formats=["xlsx"], by=None)
+            ids = {"id": str(annual.reports.get(unit__code="VL25.STC").pk), "code": "VL25.STC",
+                   "round": str(annual.pk), "document": str(document.pk),
+                   "plan": annual.plan.code,
+                   "membership": str(Membership.objects.filter(unit__code="VL25.STC").first().pk),
+                   "audit": str(AuditEntry.objects.filter(unit__code="VL25.STC").first().pk),
+                   "fmt": "xlsx"}
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield ids
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+#: Which real id fills the path parameter of an operation, by the resource it serves.
+RESOURCES = {"/rounds/": "round", "/documents/": "document", "/plans/": "plan",
+             "/memberships/": "membership", "/units/": "code", "/audit/": "audit", "/reports/": "id"}
+
+
+def _known(operation, ids: dict[str, str]) -> dict[str, str]:
+    resource = next((key for prefix, key in RESOURCES.items() if prefix in operation.path), "id")
+    return {p.name: ids["fmt"] if p.name == "fmt" else ids[resource]
+            for p in operation.path_parameters}
+
+
+def _gist(exc: BaseException) -> str:
+    """The failure's code and first explaining line (schemathesis' report is long)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    heads = [i for i, line in enumerate(lines) if line.startswith("- ST")]
+    if not heads:
+        return " ".join(lines[:2])[:300]
+    return "; ".join(f"{lines[i][2:]}: {lines[i + 1][:160]}" for i in heads if i + 1 < len(lines))
+
+
+def _run(operation, mode: GenerationMode, headers: dict, known: dict) -> list[str]:
+    strategy = operation.as_strategy(generation_mode=mode)
+    if known and mode is GenerationMode.POSITIVE:
+        strategy = st.one_of(strategy, operation.as_strategy(generation_mode=mode,
+                                                              path_parameters=known))
+    failures: list[str] = []
+    checks = [c for c in CHECKS
+              if not (c is positive_data_acceptance and operation.label in POSITIVE_EXEMPT)]
+
+    @_settings(mode)
+    @given(case=strategy)
+    def check(case):
+        try:
+            case.call_and_validate(headers=headers, checks=checks)
+        except (Exception, FailureGroup) as exc:  # one check's error, or several
+            failures.append(f"{operation.label} [{mode.value}] {_gist(exc)} — e.g. "
+                            f"{case.formatted_path} query={case.query} body={case.body!r:.120}")
+
+    try:
+        check()
+    except Unsatisfiable:  # nothing in this operation can be made invalid (negative mode)
+        assert mode is GenerationMode.NEGATIVE, operation.label
+    return failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_as_documented(role, real_ids, schema, tokens, settings, capsys):
+    settings.STIPLAN_JOBS_SYNC = False  # a document asked for stays queued
+    headers = auth_headers(role, tokens)
+    failures, operations = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        modes = [GenerationMode.POSITIVE, *([GenerationMode.NEGATIVE] if role in NEGATIVE_ROLES else [])]
+        for mode in modes:
+            failures += _run(operation, mode, headers, _known(operation, real_ids))
+    with capsys.disabled():
+        print(f"\nschemathesis {role}: {operations} operations × {[m.value for m in modes]}, "
+              f"≤{sum(EXAMPLES[m] for m in modes)} examples each, {len(failures)} failures")
+    assert operations >= 15
+    distinct = {f.split(" — e.g. ")[0]: f for f in failures}
+    assert failures == [], "\n".join(sorted(distinct.values()))

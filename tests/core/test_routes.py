@@ -1,0 +1,173 @@
+"""The role × route matrix, generated from the URL configuration: every page, API endpoint and
+the admin, × every role (the visitor and the five staff roles), × an object of the reporter's own
+unit and of another unit. The rules are tests/routes.py; a route without a rule fails.
+
+GET is tried for every route, POST (with an empty body) for the write routes: a role outside the
+rule must be refused (4xx or a redirect to the login page) and leave no audit entry; a role inside
+it must be served (except for the few REFUSAL_ONLY routes)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from stiplan.core.models import AuditEntry
+from stiplan.orgs.models import Membership
+from stiplan.plans.models import Action, Indicator
+from stiplan.reporting.actions import open_round
+from stiplan.reporting.evidence import add_evidence
+from stiplan.reports.actions import request_document
+from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = {"admin": "quantri", "plan_officer": "kehoach", "reviewer": "thamdinh",
+            "reporter": "baocao.stc", "leader": "lanhdao"}
+OWN, OTHER = "VL25.STC", "VL25.SGDDT"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def resolver_routes() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every route name of the URL configuration → its pattern and parameters (the admin, as
+    one prefix, is 'admin'). Format-suffix twins of the API routes share their name and rule."""
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            pattern = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if pattern == "admin/":
+                    found["admin"] = (pattern, ())
+                else:
+                    walk(entry.url_patterns, pattern)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"a route without a name: {pattern}"
+                if "format" not in entry.pattern.regex.groupindex:
+                    found.setdefault(entry.name, (pattern, tuple(entry.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_route_has_a_rule():
+    """A new route without a rule in tests/routes.py fails here."""
+    missing = sorted(set(resolver_routes()) - set(RULES))
+    assert missing == [], f"routes without a rule in tests/routes.py: {missing}"
+
+
+def test_every_rule_names_a_route():
+    stale = sorted(set(RULES) - set(resolver_routes()))
+    assert stale == [], f"rules for routes that no longer exist: {stale}"
+
+
+def test_an_unlisted_route_is_caught(monkeypatch):
+    """The completeness check can fail: a route removed from the rules is reported."""
+    trimmed = {k: v for k, v in RULES.items() if k != "api-report-submit"}
+    monkeypatch.setattr("tests.core.test_routes.RULES", trimmed)
+    assert sorted(set(resolver_routes()) - set(trimmed)) == ["api-report-submit"]
+
+
+@pytest.fixture
+def world(plan, settings, tmp_path) -> dict[str, dict[str, str]]:
+    """The 2025 round (every report a draft), one evidence file and one membership and one audit
+    entry per unit, a queued document: the values of each URL parameter, own and other."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STIPLAN_JOBS_SYNC = False
+    round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
+                        opened_on=date(2025, 11, 1), by=None)
+    reports = {side: round_.reports.get(unit__code=code) for side, code in (("own", OWN), ("other", OTHER))}
+    evidence = {side: add_evidence(r, "bien-ban.pdf", PDF, by=None) for side, r in reports.items()}
+    members = {side: Membership.objects.filter(unit__code=code).first()
+               for side, code in (("own", OWN), ("other", OTHER))}
+    audit = {side: AuditEntry.objects.filter(unit__code=code).first()
+             for side, code in (("own", OWN), ("other", OTHER))}
+    document = request_document(round_, formats=["xlsx"], by=None)
+    action = Action.objects.filter(group__plan=plan).first()
+    values = {}
+    for side in ("own", "other"):
+        values[side] = {
+            "report": reports[side].pk, "evidence": evidence[side].pk, "membership": members[side].pk,
+            "audit": audit[side].pk, "unit": OWN if side == "own" else OTHER,
+            "round": round_.pk, "document": document.pk, "plan": plan.code, "action": action.code,
+            "indicator": Indicator.objects.order_by("code").first().code,
+        }
+    return values
+
+
+def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
+    """The route's address, its parameters filled from the world by what the route serves."""
+    if name == "admin":
+        return "/admin/"
+    kinds = [("evidence/", "evidence"), ("reports/", "report"), ("rounds/", "round"),
+             ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),
+             ("units/", "unit"), ("plans/", "plan"), ("indicators/", "indicator")]
+    serves = next((kind for prefix, kind in kinds if prefix in pattern), None)
+    fill = {"fmt": {"plan-export": "json", "indicator-download": "csv", "document-file": "docx",
+                    "api-document-file": "xlsx"}.get(name),
+            "action_code": ids["action"], "kind": "annual", "layout": "default",
+            "object_type": "reporting.unitreport", "object_id": ids["report"],
+            "uidb64": "MQ", "token": "set-password"}
+    kwargs = {p: fill[p] if p in fill else ids[serves] for p in params}
+    return reverse(name, kwargs=kwargs)
+
+
+def _served(response) -> bool:
+    """Served: a 2xx, or a redirect anywhere but a login page."""
+    if response.status_code < 300:
+        return True
+    if response.status_code < 400:
+        return "login" not in response.get("Location", "")
+    return False
+
+
+def matrix_problems(role: str, client, world: dict, routes: dict, rules: dict) -> tuple[int, list]:
+    """Try each route × method × unit as `role`; the problems found, and how many requests."""
+    user = None if role == "visitor" else get_user_model().objects.get(username=ACCOUNTS[role])
+    problems, tried = [], 0
+    for name, (pattern, params) in sorted(routes.items()):
+        urls = {side: url_of(name, pattern, params, world[side]) for side in ("own", "other")}
+        sides = ["own"] if urls["own"] == urls["other"] else ["own", "other"]
+        for method, rule in rules[name].items():
+            for side in sides:
+                client.logout()
+                if user is not None:
+                    client.force_login(user)
+                allowed = role in rule[side]
+                entries = AuditEntry.objects.count()
+                response = getattr(client, method.lower())(urls[side])
+                tried += 1
+                served, code = _served(response), response.status_code
+                where = f"{method} {urls[side]} ({name}, {side} unit) as {role}: {code}"
+                if code >= 500:
+                    problems.append(f"server error: {where}")
+                elif served and not allowed and (method, name, role) not in OPEN_FINDINGS:
+                    problems.append(f"unexpected allow: {where}")
+                elif not served and allowed and method == "GET" and name not in REFUSAL_ONLY:
+                    problems.append(f"unexpected refusal: {where}")
+                if not allowed and AuditEntry.objects.count() != entries:
+                    problems.append(f"a refused request changed data: {where}")
+    return tried, problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_route_matrix(role, world, client, capsys):
+    routes = resolver_routes()
+    tried, problems = matrix_problems(role, client, world, routes, RULES)
+    with capsys.disabled():
+        print(f"\nroute matrix {role}: {len(routes)} routes, {tried} requests (route × method × unit), "
+              f"{len(problems)} problems")
+    assert problems == [], "\n".join(problems)
+
+
+def test_an_unexpected_allow_is_caught(world, client):
+    """The matrix can fail: were the plan list and the own report for nobody, both are reported."""
+    routes = {name: route for name, route in resolver_routes().items()
+              if name in ("plan-list", "report-detail")}
+    rules = {"plan-list": {"GET": same(NOBODY)}, "report-detail": {"GET": unit_scoped(NOBODY, NOBODY)}}
+    _tried, problems = matrix_problems("reporter", client, world, routes, rules)
+    assert [p.split(" as ")[0] for p in problems] == [
+        "unexpected allow: GET /plans/ (plan-list, own unit)",
+        f"unexpected allow: GET /reporting/reports/{world['own']['report']}/ (report-detail, own unit)"]
