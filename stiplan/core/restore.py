@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import signals
 
@@ -56,9 +56,16 @@ def read_manifest(archive: ZipFile) -> dict:
     except (KeyError, ValueError) as exc:
         raise _refuse("Tệp không phải bản sao lưu stiplan (thiếu hoặc hỏng manifest.json)",
                       f"not a stiplan backup (manifest.json missing or damaged): {exc}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    shape = {"format": int, "members": dict, "rows": dict, "migrations": dict}
+    if not isinstance(manifest, dict) or any(not isinstance(manifest.get(key), kind)
+                                             for key, kind in shape.items()):
+        raise _refuse("manifest.json không đúng cấu trúc", "manifest.json is malformed")
+    if manifest["format"] != FORMAT:
         raise _refuse("Bản sao lưu có định dạng không hỗ trợ",
-                      f"unsupported backup format {manifest.get('format')!r}")
+                      f"unsupported backup format {manifest['format']!r}")
+    if not all(isinstance(m, dict) for m in manifest["members"].values()) or not all(
+            isinstance(names, list) for names in manifest["migrations"].values()):
+        raise _refuse("manifest.json không đúng cấu trúc", "manifest.json is malformed")
     return manifest
 
 
@@ -73,7 +80,7 @@ def _digest(archive: ZipFile, name: str) -> tuple[str, int]:
 
 def verify_members(archive: ZipFile, manifest: dict) -> None:
     """Every member listed is present, safe to place and matches its checksum; nothing else."""
-    listed = manifest.get("members") or {}
+    listed = manifest["members"]
     present = set(archive.namelist()) - {MANIFEST}
     problems = [f"{n}: tên không an toàn / unsafe name" for n in sorted(set(listed) | present)
                 if not _safe(n)]
@@ -94,24 +101,45 @@ def verify_members(archive: ZipFile, manifest: dict) -> None:
                       "the backup is damaged or was altered, nothing was restored", problems)
 
 
-def verify_schema(manifest: dict, alias: str = DEFAULT_DB_ALIAS) -> None:
-    """Refuse a backup whose migrations this code does not know (made by a newer stiplan)."""
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    known = set(loader.disk_migrations)
-    known |= {old for m in loader.disk_migrations.values() for old in m.replaces}
-    unknown = [f"{app}.{name}" for app, names in sorted(manifest.get("migrations", {}).items())
-               for name in names if (app, name) not in known]
-    if unknown:
+def verify_schema(manifest: dict) -> None:
+    """The backup's schema must be this code's: a newer one (migrations unknown here) or an older
+    one (migrations it lacks) is refused. An older backup is restored with the stiplan version
+    that made it, then upgraded by `stiplan migrate`, whose data migrations see real rows."""
+    disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    archived = {(app, name) for app, names in manifest["migrations"].items()
+                for name in names}
+    replaced = {(key[0], old): key for key, m in disk.items() for old in m.replaces}
+    newer = sorted(n for n in archived if n not in disk and n not in replaced)
+
+    def present(key) -> bool:  # a squashed migration stands for the ones it replaces
+        squash = disk[key].replaces
+        return (key in archived or replaced.get(key) in archived
+                or bool(squash) and all((key[0], old) in archived for old in squash))
+
+    older = sorted(key for key in disk if not present(key))
+    if newer:
         raise _refuse(
             "Bản sao lưu có lược đồ mới hơn phiên bản stiplan này; hãy cập nhật stiplan trước",
-            "the backup's schema is newer than this stiplan knows; upgrade stiplan first", unknown)
+            "the backup's schema is newer than this stiplan knows; upgrade stiplan first",
+            [f"{app}.{name}" for app, name in newer])
+    if older:
+        raise _refuse(
+            f"Bản sao lưu có lược đồ cũ hơn; hãy khôi phục bằng stiplan "
+            f"{manifest.get('stiplan_version')} rồi chạy `stiplan migrate`",
+            f"the backup's schema is older; restore it with stiplan "
+            f"{manifest.get('stiplan_version')}, then run `stiplan migrate`",
+            [f"{app}.{name}" for app, name in older])
+
+
+def _all_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
 
 
 def check_empty(alias: str = DEFAULT_DB_ALIAS) -> None:
     """Refuse a target holding any rows (beyond MADE_BY_MIGRATE) or any stored file."""
     connection = connections[alias]
     tables = set(connection.introspection.table_names())
-    held = [f"{m._meta.label_lower}: {n}" for m in apps_models() if m._meta.db_table in tables
+    held = [f"{m._meta.label_lower}: {n}" for m in _all_models() if m._meta.db_table in tables
             and m._meta.label_lower not in MADE_BY_MIGRATE
             and (n := m._base_manager.using(alias).count())]
     for key, root in file_roots().items():
@@ -120,24 +148,6 @@ def check_empty(alias: str = DEFAULT_DB_ALIAS) -> None:
         raise _refuse("Nơi khôi phục không trống (cơ sở dữ liệu hoặc thư mục tệp đã có dữ liệu); "
                       "chỉ khôi phục vào nơi trống", "the target is not empty (rows in the "
                       "database or files in the folders); restore only into an empty one", held)
-
-
-def apps_models() -> list[type[models.Model]]:
-    return [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
-
-
-def migrate_to(manifest: dict, alias: str = DEFAULT_DB_ALIAS) -> None:
-    """Bring the target's schema to the backup's: per app, its last applied migration."""
-    executor = MigrationExecutor(connections[alias])
-    graph = executor.loader.graph
-    wanted = {(app, name) for app, names in manifest["migrations"].items() for name in names}
-    wanted &= set(graph.nodes)
-    targets = []
-    for app in sorted(executor.loader.migrated_apps):
-        mine = {n for n in wanted if n[0] == app}
-        leaves = [n for n in sorted(mine) if not (graph.node_map[n].children & mine)]
-        targets += leaves or [(app, None)]
-    executor.migrate(targets, plan=executor.migration_plan(targets))
 
 
 @contextmanager
@@ -189,11 +199,15 @@ def _load_rows(archive: ZipFile, manifest: dict, alias: str) -> int:
                 if hashlib.sha256(raw).hexdigest() != manifest["members"][name]["sha256"]:
                     raise _refuse("Tệp lưu trữ đã thay đổi khi đang khôi phục",
                                   "the archive changed during the restore", [name])
-                for item in serializers.deserialize("json", raw, using=alias):
-                    problems += _unfit(item.object, connection.vendor)
-                    if not problems:
-                        item.save(using=alias)
-                        loaded += 1
+                try:
+                    for item in serializers.deserialize("json", raw, using=alias):
+                        problems += _unfit(item.object, connection.vendor)
+                        if not problems:
+                            item.save(using=alias)
+                            loaded += 1
+                except DeserializationError as exc:
+                    raise _refuse("Không đọc được dữ liệu trong bản sao lưu",
+                                  "cannot read the backup's rows", [f"{name}: {exc}"]) from None
         if problems:
             raise _refuse(f"Dữ liệu không hợp với cơ sở dữ liệu {connection.vendor}, không khôi "
                           "phục gì", f"values {connection.vendor} cannot store, nothing was "
@@ -247,19 +261,18 @@ def restore(path: Path, alias: str = DEFAULT_DB_ALIAS) -> dict:
     with archive:
         manifest = read_manifest(archive)
         verify_members(archive, manifest)
-        verify_schema(manifest, alias)
+        verify_schema(manifest)
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)  # the SQLite file's folder
         check_empty(alias)
         for root in file_roots().values():
             root.mkdir(parents=True, exist_ok=True)
-        migrate_to(manifest, alias)
+        call_command("migrate", database=alias, verbosity=0, interactive=False)
         written = _place_files(archive, manifest)
         try:
             rows = _load_rows(archive, manifest, alias)
         except BaseException:
             _remove(written)
             raise
-    call_command("migrate", database=alias, verbosity=0, interactive=False)
     call_command("createcachetable", database=alias, verbosity=0)
     return {
         "path": str(path), "seconds": round(time.monotonic() - started, 2),

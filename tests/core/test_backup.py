@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -302,18 +303,34 @@ def test_restore_refuses_a_target_with_only_a_stored_file(sqlite_source, tmp_pat
     assert [p.name for p in (var / "private").rglob("*") if p.is_file()] == ["mau.docx"]
 
 
-def test_restore_refuses_a_newer_schema(sqlite_source, tmp_path):
-    def newer(name, raw):
+def with_migrations(source: Path, target: Path, change) -> Path:
+    """A copy of the archive whose manifest lists reporting's migrations as `change` says."""
+    def edit(name, raw):
         if name != "manifest.json":
             return raw
         manifest = json.loads(raw)
-        manifest["migrations"]["reporting"].append("0999_from_a_newer_stiplan")
+        manifest["migrations"]["reporting"] = change(manifest["migrations"]["reporting"])
         return json.dumps(manifest)
+    return rewritten(source, target, edit)
 
-    archive = rewritten(sqlite_source.archive, tmp_path / "newer.zip", newer)
+
+def test_restore_refuses_a_newer_schema(sqlite_source, tmp_path):
+    archive = with_migrations(sqlite_source.archive, tmp_path / "newer.zip",
+                              lambda names: [*names, "0999_from_a_newer_stiplan"])
     var = tmp_path / "var"
     refused(archive, var, "lược đồ mới hơn", "newer than this stiplan knows",
             "reporting.0999_from_a_newer_stiplan")
+    untouched(var)
+
+
+def test_restore_refuses_an_older_schema_and_says_how_to_restore_it(sqlite_source, tmp_path):
+    manifest = json.loads(zipfile.ZipFile(sqlite_source.archive).read("manifest.json"))
+    last = sorted(manifest["migrations"]["reporting"])[-1]
+    archive = with_migrations(sqlite_source.archive, tmp_path / "older.zip",
+                              lambda names: [n for n in names if n != last])
+    var = tmp_path / "var"
+    refused(archive, var, "lược đồ cũ hơn", f"older; restore it with stiplan "
+            f"{manifest['stiplan_version']}, then run `stiplan migrate`", f"reporting.{last}")
     untouched(var)
 
 
@@ -357,3 +374,15 @@ def test_backup_never_overwrites_and_a_failed_backup_leaves_nothing(sqlite_sourc
     done = stiplan(env, "backup", str(folder / "b.zip"), ok=False)
     assert done.returncode != 0 and "Traceback" not in done.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_backup_lists_a_referenced_file_that_is_gone(sqlite_source, tmp_path):
+    var = tmp_path / "var"
+    shutil.copytree(sqlite_source.var, var)
+    gone = next(p for p in sorted((var / "private" / "evidence").rglob("*")) if p.is_file())
+    gone.unlink()
+    done = stiplan(environment(var), "backup", str(tmp_path / "b.zip"), "--format", "json")
+    missing = json.loads(done.stdout)["missing_files"]
+    assert len(missing) == 1 and missing[0].startswith("reporting.attachment #")
+    assert missing[0].endswith(gone.relative_to(var / "private").as_posix())
+    assert "file referenced but absent" in done.stderr
