@@ -1,0 +1,32 @@
+"""`stiplan restore PATH [--format json]`: fill an empty database and data folder from a backup."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from stiplan.core.backup import ArchiveError
+from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.restore import restore
+
+
+class Command(BaseCommand):
+    help = ("Khôi phục bản sao lưu vào cơ sở dữ liệu và thư mục dữ liệu trống / "
+            "restore a backup into an empty database and data folder")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="tệp .zip do `stiplan backup` tạo / a `stiplan backup` archive")
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    @clean_errors
+    def handle(self, *args, path: str, format: str, **opts):
+        try:
+            summary = restore(Path(path))
+        except ArchiveError as exc:
+            raise CommandError(str(exc)) from None
+        if format == "json":
+            print_json(summary, self.stdout)
+            return
+        self.stdout.write(
+            f"Đã khôi phục / restored: {summary['path']} (sao lưu lúc / made {summary['created_at']} "
+            f"on {summary['source_vendor']}; {summary['rows']:,} dòng / rows, "
+            f"{summary['files']} tệp / files, {summary['seconds']} s)")
