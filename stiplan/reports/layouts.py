@@ -201,7 +201,7 @@ def check_template(raw: bytes, kind: str) -> None:
     tpl = open_template(raw)
     if (problem := syntax_problem(tpl)) is not None:
         raise problem
-    env, names = environment(), set()
+    env = environment()
     for text in _sources(tpl):
         lines = _located(text)
         private = [tag for line in lines if "__" in (tag := _tag_on(line))]
@@ -213,9 +213,11 @@ def check_template(raw: bytes, kind: str) -> None:
             tag = _tag_on(lines[node.lineno - 1]) if 0 < node.lineno <= len(lines) else "?"
             raise TemplateProblem(f"Mẫu văn bản dùng {vi} không được phép ở thẻ «{tag}»",
                                   f"the template uses {en}, which is not allowed, at tag '{tag}'")
-        names |= meta.find_undeclared_variables(tree)
-    unknown = sorted(names - KNOWN_NAMES[kind])
-    if unknown:
-        listed = ", ".join(f"{{{{ {n} }}}}" for n in unknown)
-        raise TemplateProblem(f"Mẫu văn bản dùng tên không có trong dữ liệu: {listed}",
-                              f"the template uses names the document does not have: {listed}")
+        unknown = sorted(meta.find_undeclared_variables(tree) - KNOWN_NAMES[kind])
+        if unknown:
+            first = next(n for n in tree.find_all(nodes.Name) if n.name in unknown)
+            tag = _tag_on(lines[first.lineno - 1]) if 0 < first.lineno <= len(lines) else "?"
+            listed = ", ".join(f"{{{{ {n} }}}}" for n in unknown)
+            raise TemplateProblem(
+                f"Mẫu văn bản dùng tên không có trong dữ liệu: {listed} (ở thẻ «{tag}»)",
+                f"the template uses names the document does not have: {listed} (at tag '{tag}')")
