@@ -184,14 +184,16 @@ def _forbidden(tree: nodes.Template, env: jinja2.Environment):
             name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(name, str) and name not in READABLE and not name.isdigit():
                 yield node, f"thuộc tính «{name}»", f"attribute '{name}'"
-        elif isinstance(node, nodes.Filter) and node.name not in env.filters:
-            yield node, f"bộ lọc «{node.name}»", f"filter '{node.name}'"
-        elif isinstance(node, nodes.Test) and node.name not in env.tests:
-            yield node, f"phép thử «{node.name}»", f"test '{node.name}'"
+        elif isinstance(node, nodes.Filter):
+            if node.name not in env.filters:
+                yield node, f"bộ lọc «{node.name}»", f"filter '{node.name}'"
+        elif isinstance(node, nodes.Test):
+            if node.name not in env.tests:
+                yield node, f"phép thử «{node.name}»", f"test '{node.name}'"
         elif isinstance(node, nodes.Name):
             if node.name == "self":
                 yield node, "«self»", "'self'"
-        else:
+        else:  # extends, include, import, from … import
             yield node, "lệnh nạp mẫu khác", "loading another template"
 
 

@@ -123,3 +123,24 @@ def test_the_shipped_files_are_what_the_builder_makes(tmp_path):
         built, committed = docx_xml(path.read_bytes()), docx_xml(shipped(*next(
             k for k, v in TEMPLATES.items() if v[1] == path.name)))
         assert built == committed, path.name
+
+
+def test_a_template_using_filters_loops_macros_and_string_methods_is_accepted(annual_content):
+    """The sandbox keeps what templates staff write need: filters, tests, `loop`, macros,
+    `str.upper()`, `dict.get()`."""
+    text = ("{% macro item(x) %}- {{ x|upper }}{% endmacro %}"
+            "{% for g in groups %}{% if loop.first %}{{ loop.index }}. {{ item(g.title) }} "
+            "({{ groups|length }} nhóm){% endif %}{% endfor %}"
+            " | {{ summary.upper() }} | {{ board.get('expected') }}"
+            " | {{ targets|map(attribute='code')|join(', ') }}"
+            " | {{ 'có' if round.year is number else 'không' }}")
+    raw = template_with(text)
+    check_template(raw, "annual")
+    from stiplan.reports.word import render_docx
+
+    paragraphs = [p.text for p in WordDocument(io.BytesIO(render_docx(annual_content, raw))).paragraphs]
+    c = annual_content
+    expected = (f"1. - {c['groups'][0]['title'].upper()} ({len(c['groups'])} nhóm)"
+                f" | {c['summary'].upper()} | {c['board']['expected']}"
+                f" | {', '.join(t['code'] for t in c['targets'])} | có")
+    assert expected in paragraphs
