@@ -1,7 +1,9 @@
 """Which Word template a document uses, and checking a template staff uploaded.
 
-A template is broken when Jinja cannot parse it or when it names data a document does not have;
-the message names the tag, in Vietnamese and English.
+A template is refused when Jinja cannot parse it, when it names data a document does not have, or
+when it reaches for anything but the document's plain data (an attribute that is not a content
+field, a filter the sandbox lacks, `self`, another template); the message names the tag, in
+Vietnamese and English.
 """
 
 from __future__ import annotations
