@@ -178,16 +178,31 @@ def _template_of(document: Document) -> bytes:
 
 
 STALE_AFTER = timedelta(minutes=20)
+#: The django-q2 schedule (made by migration reports 0002) that runs `expire_stale_jobs`.
+STALE_SCHEDULE = "stiplan-expire-stale-documents"
+STALE_MESSAGE = ("Quá thời gian: không có tiến trình chạy nền (stiplan qcluster) hoặc tiến trình bị "
+                 "dừng / timed out: no job worker running, or the worker was stopped")
 
 
-def expire_if_stale(document: Document) -> Document:
-    """A job queued or running for longer than a job may take (no worker, a killed worker) is
-    marked failed, so no page waits for it for ever."""
-    if document.finished or timezone.now() - document.created_at < STALE_AFTER:
-        return document
-    return _failed(document, "Quá thời gian: không có tiến trình chạy nền (stiplan qcluster) hoặc "
-                             "tiến trình bị dừng / timed out: no job worker running, or the worker "
-                             "was stopped")
+def expire_stale_jobs(*, by=None) -> list[int]:
+    """Mark failed every document job queued or running for longer than a job may take (no worker,
+    a killed worker), so no page waits for it for ever. Run every few minutes by the schedule, or
+    by `stiplan report expire-stale`; reading a document's page never changes it."""
+    if by is not None:
+        require(by, "reports.generate_document")
+    cutoff = timezone.now() - STALE_AFTER
+    expired = []
+    with transaction.atomic(durable=True):
+        stale = (Document.objects.select_for_update(skip_locked=True)
+                 .filter(state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=cutoff)
+                 .order_by("pk"))
+        for document in stale:
+            before = {"state": document.state, "progress": document.progress, "step": document.step}
+            _failed(document, STALE_MESSAGE)
+            record("reports.expire_stale_job", document, by=by, before=before,
+                   after={"state": document.state, "error": document.error})
+            expired.append(document.pk)
+    return expired
 
 
 def _failed(document: Document, message: str) -> Document:

@@ -89,9 +89,6 @@ class DocumentDetailView(DocumentsAccess, DetailView):
         return Document.objects.restrict(self.request.user).select_related(
             "round", "template", "regenerated_from", "created_by")
 
-    def get_object(self, queryset=None):
-        return act.expire_if_stale(super().get_object(queryset))
-
     def get_template_names(self):
         if self.request.htmx:
             return ["reports/_progress.html"]

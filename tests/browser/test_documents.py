@@ -72,6 +72,7 @@ def test_officer_makes_the_yearly_report_and_downloads_it(site, page: Page, back
     text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
         c.text for t in word.tables for r in t.rows for c in r.cells)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nguyễn Văn Ký" in text
+    assert len(word.inline_shapes) == 2 and "[[chart:" not in text  # both charts placed as pictures
     expect(page.get_by_test_id("download-pdf")).to_be_visible()
     expect(page.get_by_test_id("download-xlsx")).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)

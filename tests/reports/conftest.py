@@ -15,6 +15,7 @@ from stiplan.metrics.demo import create_demo_series
 from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round
 from stiplan.reports import content as assembly
+from stiplan.reports.charts import charts_of
 
 needs = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdffonts")),
                            reason="poppler-utils (pdftotext, pdffonts) are not installed")
@@ -47,6 +48,19 @@ def annual_content(django_db_setup, django_db_blocker) -> dict:
     return content
 
 
+@pytest.fixture(scope="module")
+def contexts(django_db_setup, django_db_blocker) -> dict:
+    """The content and charts of the demo 2025 yearly report and of the demo ad hoc round's
+    answer, assembled once per module in a rolled-back transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        create_demo_rounds()
+        create_demo_series()
+        contents = {"annual": assembly.annual(Round.objects.get(year=2025, kind="annual")),
+                    "ad_hoc": assembly.ad_hoc(Round.objects.get(kind="ad_hoc"))}
+        transaction.set_rollback(True)
+    return {kind: (content, charts_of(content)) for kind, content in contents.items()}
+
+
 def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
@@ -76,6 +90,20 @@ def shipped(kind: str, layout: str) -> bytes:
     from stiplan.reports.docx_build import SHIPPED, TEMPLATES
 
     return (SHIPPED / TEMPLATES[(kind, layout)][1]).read_bytes()
+
+
+def word_file(body: str = "", *, header: str = "", title: str = "") -> bytes:
+    """A small Word file staff might make: one paragraph, a page header, a document title."""
+    from docx import Document as WordDocument
+
+    doc = WordDocument()
+    doc.add_paragraph(body)
+    if header:
+        doc.sections[0].header.paragraphs[0].text = header
+    doc.core_properties.title = title
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 def template_with(text: str) -> bytes:

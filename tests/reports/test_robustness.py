@@ -35,9 +35,13 @@ def test_a_template_reaching_python_internals_is_refused_at_upload():
 
 
 def test_a_template_is_rendered_in_a_sandbox(demo, users):
-    """Past the static check, the sandbox still refuses: the job fails with the reason."""
+    """A method that changes data is refused at upload; past the static check (a computed name),
+    the sandbox still refuses: the job fails with the reason."""
+    with pytest.raises(TemplateProblem, match=r"groups\.append"):
+        check_template(template_with("{{ groups.append(1) }}"), "annual")
     act.upload_template(kind="annual", layout="default", name="Sửa dữ liệu",
-                        raw=template_with("{{ groups.append(1) }}"), by=users["plan_officer"])
+                        raw=template_with("{{ groups['app' ~ 'end'](1) }}"),
+                        by=users["plan_officer"])
     document = act.request_document(demo, by=users["plan_officer"], formats=["docx"], run_now=True)
     assert document.state == JobState.FAILED and "không được phép" in document.error
     assert not document.docx
@@ -71,10 +75,15 @@ def test_a_file_missing_from_storage_is_a_404_not_a_500(demo, users):
 
 
 def test_a_job_that_never_ends_is_marked_failed(demo, users):
+    """By the scheduled action, not by reading its page (see test_stale_jobs)."""
     stuck = Document.objects.create(kind="annual", round=demo, formats=["pdf"],
                                     state=JobState.RUNNING)
     Document.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    page = officer_client(users).get(reverse("document-detail", args=[stuck.pk]))
+    client = officer_client(users)
+    page = client.get(reverse("document-detail", args=[stuck.pk]))
+    assert page.status_code == 200 and 'data-state="running"' in page.content.decode()
+    assert act.expire_stale_jobs() == [stuck.pk]
+    page = client.get(reverse("document-detail", args=[stuck.pk]))
     assert page.status_code == 200 and 'data-state="failed"' in page.content.decode()
     stuck.refresh_from_db()
     assert stuck.state == JobState.FAILED and "qcluster" in stuck.error

@@ -52,6 +52,7 @@ def test_the_known_names_of_an_ad_hoc_document(demo, plan):
     ("{% if general %}không đóng", "{% if general %}"),
     ("{{ tieu_de_bao_cao }}", "tieu_de_bao_cao"),
     ("{{ summary | khong_co_bo_loc }}", "khong_co_bo_loc"),
+    ("{{ round.khong_co }}", "{{ round.khong_co }}"),  # not a field of the document's data
 ])
 def test_a_broken_template_is_refused_naming_the_tag(tag, named):
     with pytest.raises(TemplateProblem) as caught:
@@ -99,11 +100,11 @@ def test_a_broken_upload_is_refused_and_nothing_changes(users, private_media):
 
 def test_a_template_that_fails_while_filling_in_fails_the_job_with_the_reason(demo, users):
     officer = users["plan_officer"]
-    raw = template_with("{{ round.khong_co }}")  # parses; the attribute is missing at render time
+    raw = template_with("{{ groups[999].code }}")  # passes the checks; there is no 1000th group
     act.upload_template(kind="annual", layout="default", name="Thiếu", raw=raw, by=officer)
     document = act.request_document(demo, by=officer, formats=["docx"], run_now=True)
     assert document.state == JobState.FAILED
-    assert "khong_co" in document.error and re.search("Mẫu văn bản", document.error)
+    assert "999" in document.error and re.search("Mẫu văn bản", document.error)
 
 
 def test_only_plan_officers_upload_templates(users):
@@ -122,3 +123,24 @@ def test_the_shipped_files_are_what_the_builder_makes(tmp_path):
         built, committed = docx_xml(path.read_bytes()), docx_xml(shipped(*next(
             k for k, v in TEMPLATES.items() if v[1] == path.name)))
         assert built == committed, path.name
+
+
+def test_a_template_using_filters_loops_macros_and_string_methods_is_accepted(annual_content):
+    """The sandbox keeps what templates staff write need: filters, tests, `loop`, macros,
+    `str.upper()`, `dict.get()`."""
+    text = ("{% macro item(x) %}- {{ x|upper }}{% endmacro %}"
+            "{% for g in groups %}{% if loop.first %}{{ loop.index }}. {{ item(g.title) }} "
+            "({{ groups|length }} nhóm){% endif %}{% endfor %}"
+            " | {{ summary.upper() }} | {{ board.get('expected') }}"
+            " | {{ targets|map(attribute='code')|join(', ') }}"
+            " | {{ 'có' if round.year is number else 'không' }}")
+    raw = template_with(text)
+    check_template(raw, "annual")
+    from stiplan.reports.word import render_docx
+
+    paragraphs = [p.text for p in WordDocument(io.BytesIO(render_docx(annual_content, raw))).paragraphs]
+    c = annual_content
+    expected = (f"1. - {c['groups'][0]['title'].upper()} ({len(c['groups'])} nhóm)"
+                f" | {c['summary'].upper()} | {c['board']['expected']}"
+                f" | {', '.join(t['code'] for t in c['targets'])} | có")
+    assert expected in paragraphs

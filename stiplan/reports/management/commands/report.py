@@ -1,10 +1,12 @@
-"""`stiplan report annual|ad-hoc|regenerate|list|templates`: official documents from the command line.
+"""`stiplan report annual|ad-hoc|regenerate|list|templates|expire-stale`: official documents from the
+command line.
 
     stiplan report annual --year 2025 --format docx --out bao-cao-2025.docx [--layout ministry]
     stiplan report ad-hoc --round 7 --format pdf --out tra-loi.pdf
     stiplan report regenerate 12 --format pdf --out ban-luu.pdf
     stiplan report list --format json
     stiplan report templates [--out FOLDER]
+    stiplan report expire-stale      (what the django-q2 schedule runs every 5 minutes)
 """
 
 import shutil
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         listing.add_argument("--format", choices=["json", "text"], default="text", dest="fmt")
         templates = sub.add_parser("templates", help="tạo lại các mẫu Word / rebuild the Word templates")
         templates.add_argument("--out", type=Path, default=SHIPPED)
+        sub.add_parser("expire-stale", help="đánh dấu lỗi các việc tạo văn bản quá 20 phút / "
+                                            "fail document jobs stuck past 20 minutes")
 
     @clean_errors
     def handle(self, *args, verb, **opts):
@@ -53,6 +57,11 @@ class Command(BaseCommand):
             return
         if verb == "list":
             return self._list(opts["fmt"])
+        if verb == "expire-stale":
+            expired = act.expire_stale_jobs(by=None)
+            self.stdout.write(f"{len(expired)} việc quá hạn đã đánh dấu lỗi / stale jobs failed: "
+                              f"{', '.join(f'#{pk}' for pk in expired) or '-'}")
+            return
         if verb == "regenerate":
             source = Document.objects.filter(pk=opts["document"]).first()
             if source is None:
