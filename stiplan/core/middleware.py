@@ -1,4 +1,5 @@
-"""Request middleware: the page language (Vietnamese first), and refusing NUL characters.
+"""Request middleware: the page language (Vietnamese first), refusing NUL characters, and a plain
+page when the database or the disk fails.
 
 Vietnamese first: the page language is the user's choice (cookie), else Vietnamese.
 
@@ -6,10 +7,16 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, which make
 English-language browser show English pages; here English is only ever chosen on purpose.
 """
 
+import sys
+
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.core.signals import got_request_exception
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+
+from stiplan.core import faults
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -35,3 +42,39 @@ class RefuseNulMiddleware:
         if any("\x00" in v for v in values):
             return HttpResponseBadRequest("Ký tự NUL không hợp lệ / NUL character refused")
         return self.get_response(request)
+
+
+class FaultPageMiddleware:
+    """A database out of reach (503, with Retry-After) or a full disk (507) gives a plain page in
+    both languages instead of a server error, whichever layer met it: session, login or view.
+
+    Django turns an exception into a 500 response at the layer that raised it; the
+    got_request_exception signal names the fault on the request, and this middleware, placed
+    before every layer that reads the database, answers with the fault's page. The page is drawn
+    without the request's context processors, so it needs no database."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        fault = getattr(request, "stiplan_fault", None)
+        if fault is None or response.status_code < 500:
+            return response
+        status = 503 if fault == "database" else 507
+        page = HttpResponse(render_to_string("503.html", {"fault": fault, "status": status}),
+                            status=status)
+        if fault == "database":
+            page["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return page
+
+
+def _note_fault(sender, request=None, **kwargs) -> None:
+    fault = faults.kind_of(sys.exc_info()[1])
+    if request is not None and fault is not None:
+        request.stiplan_fault = fault
+
+
+got_request_exception.connect(_note_fault, dispatch_uid="stiplan-fault-page")
