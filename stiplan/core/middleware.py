@@ -48,10 +48,11 @@ class FaultPageMiddleware:
     """A database out of reach (503, with Retry-After) or a full disk (507) gives a plain page in
     both languages instead of a server error, whichever layer met it: session, login or view.
 
-    Django turns an exception into a 500 response at the layer that raised it; the
-    got_request_exception signal names the fault on the request, and this middleware, placed
-    before every layer that reads the database, answers with the fault's page. The page is drawn
-    without the request's context processors, so it needs no database."""
+    A view's fault is answered at once (process_exception). Elsewhere Django turns the exception
+    into a 500 response at the layer that raised it; the got_request_exception signal names the
+    fault on the request, and this middleware, placed before every layer that reads the database,
+    answers with the fault's page instead. The page is drawn without the request's context
+    processors, so it needs no database."""
 
     RETRY_AFTER_SECONDS = 30
 
@@ -63,6 +64,13 @@ class FaultPageMiddleware:
         fault = getattr(request, "stiplan_fault", None)
         if fault is None or response.status_code < 500:
             return response
+        return self.page(fault)
+
+    def process_exception(self, request, exception):
+        fault = faults.kind_of(exception)
+        return self.page(fault) if fault else None
+
+    def page(self, fault: str) -> HttpResponse:
         status = 503 if fault == "database" else 507
         page = HttpResponse(render_to_string("503.html", {"fault": fault, "status": status}),
                             status=status)

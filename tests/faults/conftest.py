@@ -44,7 +44,9 @@ class Stack:
     def __init__(self, var: Path, database_url: str | None):
         self.var = var
         self.database_url = database_url
-        self.env = {**os.environ, "STIPLAN_VAR_DIR": str(var), "STIPLAN_DEBUG": "0",
+        # DEBUG on: the fault page must hold even where Django would show a traceback.
+        self.env = {**os.environ, "STIPLAN_VAR_DIR": str(var), "STIPLAN_DEBUG": "1",
+                    "STIPLAN_SECRET_KEY": "faults-test-key-not-secret-" + "x" * 30,
                     "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
         for name in ("DATABASE_URL", "STIPLAN_JOBS_SYNC", "DJANGO_SETTINGS_MODULE"):
             self.env.pop(name, None)
@@ -152,23 +154,54 @@ def get(url: str, timeout: float = 30) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
+def make_stack(var: Path, url: str | None) -> Stack:
+    made = Stack(var, url)
+    subprocess.run(made.command("demo", "--no-serve"), env=made.env, cwd=ROOT, check=True,
+                   capture_output=True, timeout=600)
+    return made
+
+
+@pytest.fixture(scope="module")
+def sqlite_stack(tmp_path_factory) -> Stack:
+    """A data folder with the demo data on SQLite, whatever database the run uses."""
+    return make_stack(tmp_path_factory.mktemp("faults-sqlite"), None)
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, worker_id):
     """A data folder with the demo data, on SQLite, or on PostgreSQL when the run uses it."""
     var = tmp_path_factory.mktemp("faults-var")
     url = postgres_url()
-    name = None
-    if url:
-        base = urlsplit(url).path.lstrip("/") or "stiplan"
-        name = f"{base}_faults_{worker_id}"
-        with _admin_connection(url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    made = Stack(var, url)
-    subprocess.run(made.command("demo", "--no-serve"), env=made.env, cwd=ROOT, check=True,
-                   capture_output=True, timeout=600)
-    yield made
-    if name:
-        with _admin_connection(url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if not url:
+        yield make_stack(var, None)
+        return
+    base = urlsplit(url).path.lstrip("/") or "stiplan"
+    name = f"{base}_faults_{worker_id}"
+    with _admin_connection(url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield make_stack(var, urlunsplit(urlsplit(url)._replace(path=f"/{name}")))
+    with _admin_connection(url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def serve(stack: Stack, *, env: dict | None = None, log: str = "server.log"):
+    """`stiplan runserver` on a free port; (process, base URL) once it answers."""
+    port = free_port()
+    saved = stack.env
+    stack.env = {**stack.env, **(env or {})}
+    try:
+        server = stack.start("runserver", "--noreload", f"127.0.0.1:{port}", log=log)
+    finally:
+        stack.env = saved
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        assert server.poll() is None, (stack.var / log).read_text()[-3000:]
+        try:
+            return get(base + "/static/css/stiplan.css", timeout=5)[0] == 200  # no database
+        except OSError:
+            return False
+
+    wait_until(answers, timeout=120, what="the web server")
+    return server, base
