@@ -7,6 +7,7 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, which make
 English-language browser show English pages; here English is only ever chosen on purpose.
 """
 
+import logging
 import sys
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from stiplan.core import faults
+
+log = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -68,7 +71,10 @@ class FaultPageMiddleware:
 
     def process_exception(self, request, exception):
         fault = faults.kind_of(exception)
-        return self.page(fault) if fault else None
+        if fault is None:
+            return None
+        log.error("%s fault on %s", fault, request.path, exc_info=exception)  # for the operator
+        return self.page(fault)
 
     def page(self, fault: str) -> HttpResponse:
         status = 503 if fault == "database" else 507

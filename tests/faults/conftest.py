@@ -78,7 +78,8 @@ class Stack:
             import psycopg
 
             with psycopg.connect(self.database_url, autocommit=True) as conn:
-                return conn.execute(sql, params).fetchall()
+                cursor = conn.execute(sql, params)
+                return cursor.fetchall() if cursor.description else []
         import sqlite3
 
         conn = sqlite3.connect(self.var / "stiplan.sqlite3", timeout=30)
