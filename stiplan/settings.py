@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "stiplan.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stiplan.core.middleware.FaultPageMiddleware",  # before every layer that reads the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "stiplan.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

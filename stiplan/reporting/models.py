@@ -6,11 +6,11 @@ import os
 from datetime import date
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
+from stiplan.core.storage import WholeFileStorage
 from stiplan.orgs.models import OrgUnit, UnitType
 from stiplan.plans.models import Action, AssignmentRole, Indicator, Plan
 
@@ -196,7 +196,7 @@ class QuestionItem(ReviewedItem):
         return f"{self.report_id}: {self.code}"
 
 
-class PrivateStorage(FileSystemStorage):
+class PrivateStorage(WholeFileStorage):  # no part-written file under a real name
     """Evidence files live outside the web root; they are served only through a checked view.
 
     The folder is read from settings at each use, so a deployment (or a test) can move it."""

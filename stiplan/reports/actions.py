@@ -4,6 +4,7 @@ archived document, upload a template. Each checks permission and writes the audi
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -12,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stiplan.core import faults
 from stiplan.core.audit import acting_user, record, snapshot
-from stiplan.core.jobs import run_later
+from stiplan.core.jobs import JobStopped, run_later
 from stiplan.core.permissions import require
 from stiplan.reporting.models import Round, RoundKind
 from stiplan.reports import content as assembly
@@ -125,33 +127,45 @@ def generate(document_id: int) -> Document:
                 charts = charts_of(document.content)  # drawn once for both formats
             made[fmt] = _render(fmt, document, charts)
         return _store(document, made)
-    except DocumentProblem as exc:
+    except (DocumentProblem, JobStopped) as exc:
         return _failed(document, str(exc))
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
+        if faults.kind_of(exc) == "disk":
+            return _failed(document, faults.DISK_FULL)
         log.exception("document %s failed", document.pk)
         return _failed(document, _("Lỗi khi tạo văn bản / the document could not be made: %(e)s")
                        % {"e": exc.__class__.__name__})
 
 
 def _store(document: Document, made: dict[str, bytes]) -> Document:
-    stored = []
+    _remove_files(document)  # what an earlier, killed attempt left
     try:
         with transaction.atomic():
             for fmt, data in made.items():
                 getattr(document, fmt).save(f"{_file_stem(document)}.{fmt}", ContentFile(data),
                                             save=False)
-                stored.append(getattr(document, fmt))
             Document.objects.filter(pk=document.pk).update(
-                state=JobState.DONE, progress=100, step="Hoàn thành / done",
+                state=JobState.DONE, progress=100, step="Hoàn thành / done", error="",
                 finished_at=timezone.now(), **{fmt: getattr(document, fmt).name for fmt in made})
             document.refresh_from_db()
             record("reports.generate_document", document, by=document.created_by,
                    after={"formats": document.formats, "inputs": document.inputs})
     except Exception:
-        for file in stored:  # the database kept nothing: neither may the storage
-            file.storage.delete(file.name)
+        _remove_files(document)  # the database kept nothing: neither may the storage
         raise
     return document
+
+
+def _remove_files(document: Document) -> None:
+    """Every file in the document's folder, a part-written one too (a full disk, a killed job)."""
+    field = Document._meta.get_field("docx")
+    folder = os.path.dirname(field.generate_filename(document, "x"))
+    try:
+        _dirs, files = field.storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        field.storage.delete(f"{folder}/{name}")
 
 
 def _render(fmt: str, document: Document, charts: dict | None) -> bytes:

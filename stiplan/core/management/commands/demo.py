@@ -56,6 +56,9 @@ class Command(BaseCommand):
         jobs = subprocess.Popen([sys.executable, "-m", "stiplan", "qcluster"])
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
-        finally:
+        finally:  # the cluster stops its running job and exits within seconds (qcluster.py)
             jobs.terminate()
-            jobs.wait(timeout=30)
+            try:
+                jobs.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                jobs.kill()
