@@ -71,6 +71,11 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
     inlines = [MembershipInline]
     change_password_form = AuditedPasswordChangeForm
 
+    def get_inline_instances(self, request, obj=None):
+        """Memberships are added on the account's page, once the account exists (the add page
+        asks only for a name and a password, as Django's does)."""
+        return super().get_inline_instances(request, obj) if obj else []
+
     def save_related(self, request, form, formsets, change):
         if "groups" in form.cleaned_data or "user_permissions" in form.cleaned_data:
             user = form.instance

@@ -357,36 +357,51 @@ def server(tmp_path_factory):
         process.wait(timeout=30)
 
 
+CSRF = "a" * 32  # a CSRF secret sent as cookie and header, as a signed-in browser would
+
+
 def stream_post(port: int, path: str, session: str, total: int, *, chunked: bool = False):
-    """POST `total` bytes in 64 KB chunks, stopping as soon as the server answers; returns the
-    status, the bytes sent before the answer, and the seconds it took."""
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: sessionid={session}\r\n"
-            f"X-Forwarded-Proto: https\r\n"
-            f"Content-Type: multipart/form-data; boundary=xyz\r\n"
+    """POST a well-formed multipart body of `total` bytes (a PDF under "file") in 64 KB pieces,
+    stopping as soon as the server answers; returns the status, the bytes sent before the
+    answer and the seconds it took."""
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://127.0.0.1\r\n"
+            f"Cookie: sessionid={session}; csrftoken={CSRF}\r\nX-CSRFToken: {CSRF}\r\n"
+            f"X-Forwarded-Proto: https\r\nContent-Type: multipart/form-data; boundary=xyz\r\n"
             + ("Transfer-Encoding: chunked\r\n" if chunked else f"Content-Length: {total}\r\n")
             + "\r\n").encode()
-    chunk = b"0" * 65536
+    opening = (b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+               b"Content-Type: application/pdf\r\n\r\n%PDF-1.4\n")
+    closing = b"\r\n--xyz--\r\n"
+    filler = total - len(opening) - len(closing)
+    pieces = [opening, *[b"0" * 65536] * (filler // 65536), b"0" * (filler % 65536), closing]
     if chunked:
-        chunk = b"10000\r\n" + chunk + b"\r\n"
+        pieces = [b"%x\r\n%s\r\n" % (len(p), p) for p in pieces if p] + [b"0\r\n\r\n"]
     started = time.perf_counter()
     sent = 0
     with socket.create_connection(("127.0.0.1", port)) as s:
         s.sendall(head)
         s.setblocking(False)
-        answer = b""
-        while sent < total and not answer:
-            try:
-                answer = s.recv(4096)
-            except BlockingIOError:
-                pass
-            try:
-                sent += s.send(chunk)
-            except BlockingIOError:
-                time.sleep(0.001)
-            except (BrokenPipeError, ConnectionResetError):
+        answer, closed = b"", False
+        for piece in pieces:
+            pending = memoryview(piece)
+            while pending and not answer:
+                try:
+                    answer = s.recv(4096)
+                except BlockingIOError:
+                    pass
+                try:
+                    n = s.send(pending)
+                    sent += n
+                    pending = pending[n:]
+                except BlockingIOError:
+                    time.sleep(0.001)
+                except (BrokenPipeError, ConnectionResetError):
+                    closed = True
+                    break
+            if answer or closed:
                 break
         s.setblocking(True)
-        s.settimeout(30)
+        s.settimeout(60)
         while b"\r\n" not in answer:
             answer += s.recv(4096)
     return int(answer.split()[1]), sent, time.perf_counter() - started
