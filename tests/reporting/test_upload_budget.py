@@ -254,6 +254,8 @@ def test_the_api_refuses_a_leader_unread_by_session_and_by_credentials_header(st
     basic = "Basic " + base64.b64encode(f"lanhdao:{DEMO_PASSWORD}".encode()).decode()
     by_header = post_unread(client, url, 9 * MB, HTTP_AUTHORIZATION=basic)
     assert by_header.status_code == 403 and by_header.json()["detail"]
+    anonymous = post_unread(client, url, 9 * MB)
+    assert anonymous.status_code == 403  # DRF refuses before its action reads the body
     too_big = post_unread(client, url, 700 * MB)
     assert too_big.status_code == 413 and "request body too large" in too_big.json()["detail"]
 
