@@ -14,6 +14,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 from hypothesis import given, settings
@@ -100,21 +101,49 @@ def test_the_issues_shared_strings_bomb_is_refused_in_under_2_s_and_100_mb(tmp_p
 
 
 def test_shared_strings_over_the_cap_are_refused_even_when_small_and_declared_few(tmp_path):
-    """1.2 million strings unpack to 20 MB, under every size cap, and claim to be one string."""
-    bomb = shared_strings_bomb(tmp_path / "few.xlsx", 1_200_000, declared=1)
+    """100,000 strings unpack to 1.6 MB, under every size cap, and claim to be one string."""
+    bomb = shared_strings_bomb(tmp_path / "few.xlsx", 100_000, declared=1)
 
     got = measure_parse(bomb)
 
-    print(f"\n1.2 M shared strings, 20 MB unpacked: refused in {got['seconds']:.3f} s, "
+    print(f"\n100,000 shared strings, 1.6 MB unpacked: refused in {got['seconds']:.3f} s, "
           f"tracemalloc peak {got['traced_mb']:.1f} MB")
-    assert "too many shared strings (over 200,000)" in got["refusal"]
+    assert "too many shared strings (over 20,000)" in got["refusal"]
     assert "unpacks to" not in got["refusal"]
+
+
+def styles_bomb(path: Path, formats: int) -> Path:
+    """A real workbook whose styles part declares `formats` cell formats."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    plain = io.BytesIO()
+    book.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/styles.xml":
+                xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+                data = data.replace(b'<cellXfs count="1">',
+                                    b'<cellXfs count="%d">' % formats + xf * (formats - 1), 1)
+            z.writestr(item, data)
+    return path
+
+
+def test_a_styles_bomb_is_refused_naming_the_styles(tmp_path):
+    """400,000 cell formats in 75 KB took openpyxl 650 MB before the budget counted them."""
+    bomb = styles_bomb(tmp_path / "styles.xlsx", 400_000)
+
+    got = measure_parse(bomb)
+
+    print(f"\nstyles bomb, {bomb.stat().st_size / 1024:.0f} KB: refused in {got['seconds']:.3f} s, "
+          f"tracemalloc peak {got['traced_mb']:.1f} MB")
+    assert "too many styles, names and sheets (over 10,000)" in got["refusal"]
 
 
 def cells_workbook(cells_per_row: int, rows: int, prefix: str = "") -> bytes:
     out = io.BytesIO()
     tag = f"{prefix}:" if prefix else ""
-    row = "".join(f'<{tag}c t="n"><{tag}v>1</{tag}v></{tag}c>' for _ in range(cells_per_row))
+    row = f"<{tag}c/>" * cells_per_row  # empty cells: a few bytes each, under the size caps
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
         z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + "".join(
@@ -126,8 +155,8 @@ def cells_workbook(cells_per_row: int, rows: int, prefix: str = "") -> bytes:
 @pytest.mark.parametrize("prefix", ["", "x"])
 def test_a_workbook_of_too_many_cells_is_refused_naming_the_cells(stc, reporter, prefix):
     with pytest.raises(InputError) as refused:
-        apply_upload(stc, cells_workbook(1000, 1001, prefix), by=reporter)
-    assert "quá nhiều ô (trên 1,000,000)" in str(refused.value)
+        apply_upload(stc, cells_workbook(1000, 51, prefix), by=reporter)
+    assert "quá nhiều ô (trên 50,000)" in str(refused.value)
     assert "too many cells" in str(refused.value)
 
 
@@ -139,7 +168,7 @@ def test_a_part_over_its_cap_is_refused_naming_the_part(stc, reporter):
         z.writestr("xl/styles.xml", b" " * (xlsx_budget.MAX_PART + 1))
     with pytest.raises(InputError) as refused:
         apply_upload(stc, out.getvalue(), by=reporter)
-    assert "phần «xl/styles.xml» giải nén ra 25 MB" in str(refused.value)
+    assert "phần «xl/styles.xml» giải nén ra 15 MB" in str(refused.value)
     assert "unpacks to" not in str(refused.value).split("part 'xl/styles.xml'")[0]
 
 
@@ -156,9 +185,9 @@ def test_a_real_template_is_well_inside_every_cap(stc, reporter):
     with zipfile.ZipFile(io.BytesIO(raw)) as z:
         budget = xlsx_budget.Budget()
         budget.check_archive(z)
-        strings, cells = budget._count(z, z.infolist())
+        counts = budget.count(z, z.infolist())
         unpacked = sum(i.file_size for i in z.infolist())
-    assert strings < xlsx_budget.MAX_SHARED_STRINGS / 100 and cells < xlsx_budget.MAX_CELLS / 100
+    assert all(counts[kind] < kind.cap / 50 for kind in xlsx_budget.COUNTED), counts
     assert unpacked < xlsx_budget.MAX_UNPACKED / 10
     assert apply_upload(stc, raw, by=reporter) == 0
 
@@ -166,7 +195,7 @@ def test_a_real_template_is_well_inside_every_cap(stc, reporter):
 @pytest.mark.django_db
 def test_the_bomb_through_the_page_is_refused_with_its_message(stc, login, tmp_path):
     client = login("baocao.stc")
-    upload = io.BytesIO(shared_strings_bomb(tmp_path / "b.xlsx", 300_000).read_bytes())
+    upload = io.BytesIO(shared_strings_bomb(tmp_path / "b.xlsx", 100_000).read_bytes())
     upload.name = "bao-cao.xlsx"
     response = client.post(f"/reporting/reports/{stc.pk}/upload/", {"file": upload})
     assert response.status_code == 302
@@ -188,10 +217,11 @@ def test_the_streaming_count_matches_a_whole_count_at_any_chunk_size(pieces, chu
         original = xlsx_budget._CHUNK
         xlsx_budget._CHUNK = chunk
         try:
-            got = xlsx_budget.Budget()._count(z, z.infolist())
+            counts = xlsx_budget.Budget().count(z, z.infolist())
         finally:
             xlsx_budget._CHUNK = original
-    assert got == expected
+    strings, cells, _records = xlsx_budget.COUNTED
+    assert (counts[strings], counts[cells]) == expected
 
 
 # --- bodies judged before they are read ---------------------------------------------------------
