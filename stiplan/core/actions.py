@@ -1,5 +1,6 @@
-"""Audited writes of the core app: generic save and delete for reference data edited in the
-admin, and API tokens (create, revoke)."""
+"""Audited writes of the core app: generic save and delete for what is edited in the admin
+(reference data, accounts: a password hash never enters the log, only the fact that it changed),
+and API tokens (create, revoke)."""
 
 from __future__ import annotations
 
@@ -15,23 +16,69 @@ def _perm(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.app_label}.{verb}_{obj._meta.model_name}"
 
 
+def _logged(data: dict | None) -> dict | None:
+    """A snapshot fit for the log: a password hash is replaced by a mark."""
+    if data and data.get("password"):
+        data = {**data, "password": "(ẩn / hidden)"}
+    return data
+
+
+def _password_changed(before: dict | None, after: dict) -> bool:
+    return "password" in after and (before or {}).get("password") != after["password"]
+
+
 @transaction.atomic
 def do_save(obj: models.Model, *, by, perm: str | None = None, reason: str = "") -> models.Model:
     """Save `obj` after a permission check, recording its before → after snapshot."""
     require(by, perm or _perm(obj, "change"), obj)
     before = snapshot(type(obj).objects.filter(pk=obj.pk).first()) if obj.pk else None
     obj.save()
-    record(f"{obj._meta.label_lower}.save", obj, by=by, before=before, after=snapshot(obj),
-           unit=_unit_of(obj), reason=reason)
+    after = snapshot(obj)
+    logged_after = _logged(after)
+    if _password_changed(before, after):
+        logged_after["password_changed"] = True
+    record(f"{obj._meta.label_lower}.save", obj, by=by, before=_logged(before),
+           after=logged_after, unit=_unit_of(obj), reason=reason)
     return obj
 
 
 @transaction.atomic
 def do_delete(obj: models.Model, *, by, perm: str | None = None, reason: str = "") -> None:
+    """Delete `obj` after a permission check; a user's memberships, removed with it, are logged
+    one by one."""
     require(by, perm or _perm(obj, "change"), obj)
-    record(f"{obj._meta.label_lower}.delete", obj, by=by, before=snapshot(obj), after=None,
-           unit=_unit_of(obj), reason=reason)
+    if _is_user(obj):
+        for membership in obj.memberships.all():
+            record(f"{membership._meta.label_lower}.delete", membership, by=by,
+                   before=snapshot(membership), after=None, unit=_unit_of(membership),
+                   reason=reason)
+    record(f"{obj._meta.label_lower}.delete", obj, by=by, before=_logged(snapshot(obj)),
+           after=None, unit=_unit_of(obj), reason=reason)
     obj.delete()
+
+
+@transaction.atomic
+def do_set_account_access(user, *, groups, permissions, by, reason: str = "") -> None:
+    """Set a user's groups and direct permissions, logging them before → after if they change."""
+    require(by, "auth.change_user", user)
+    before = _access(user)
+    user.groups.set(groups)
+    user.user_permissions.set(permissions)
+    after = _access(user)
+    if after != before:
+        record("auth.user.access", user, by=by, before=before, after=after, reason=reason)
+
+
+def _access(user) -> dict:
+    return {"groups": sorted(user.groups.values_list("name", flat=True)),
+            "user_permissions": sorted(f"{app}.{code}" for app, code in user.user_permissions
+                                       .values_list("content_type__app_label", "codename"))}
+
+
+def _is_user(obj: models.Model) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return isinstance(obj, get_user_model())
 
 
 def _unit_of(obj: models.Model):

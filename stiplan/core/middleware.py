@@ -38,16 +38,32 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        values = [v for _key, vs in request.GET.lists() for v in vs]
-        if request.method == "POST" and request.content_type in (
-                "application/x-www-form-urlencoded", "multipart/form-data"):
-            values += [v for _key, vs in request.POST.lists() for v in vs]
-        if any("\x00" in v for v in values):
-            message = "Ký tự NUL không hợp lệ / NUL character refused"
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message)
+        if _holds_nul(request.GET):
+            return _refused(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """The form is checked only once the upload guard has judged the body (its length, who
+        sends it): parsing it here reads the whole body. The API is left to check its own input
+        (DRF's text fields refuse NUL), after it has authenticated the caller."""
+        if getattr(view_func, "cls", None) is not None:
+            return None
+        if request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data") and _holds_nul(
+                request.POST):
+            return _refused(request)
+        return None
+
+
+def _holds_nul(values) -> bool:
+    return any("\x00" in v for _key, vs in values.lists() for v in vs)
+
+
+def _refused(request):
+    message = "Ký tự NUL không hợp lệ / NUL character refused"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(message)
 
 
 def client_ip(request) -> str:

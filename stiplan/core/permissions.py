@@ -223,6 +223,7 @@ rules.add_perm("reporting.review_report", is_reviewer)
 rules.add_perm("reporting.unlock_report", is_reviewer | is_plan_officer)
 rules.add_perm("orgs.view_membership", is_admin)
 rules.add_perm("orgs.change_membership", is_admin)
+rules.add_perm("auth.change_user", is_admin)
 rules.add_perm("core.view_auditentry", is_internal)
 for _verb in ("view", "add", "change"):
     rules.add_perm(f"core.{_verb}_apitoken", is_admin)

@@ -15,11 +15,12 @@ from rest_framework.response import Response
 from stiplan.core.api import ActionPermission
 from stiplan.core.api_schema import refusals
 from stiplan.core.permissions import can
+from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.reporting import actions as act
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.models import Round, UnitReport
-from stiplan.reporting.views import visible_board
+from stiplan.reporting.views import may_upload, visible_board
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -215,8 +216,12 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
                    responses=UploadAnswerSerializer)
     @refusals("409", "413")
     @action(detail=True, methods=["post"], filter_backends=[])
+    @accepts_upload(may_upload)
     def upload(self, request, pk=None):
         report = self.get_object()
+        if not can(request.user, "reporting.edit_report", report):  # before the body is parsed
+            return Response({"detail": "you may not upload to this report"},
+                            status=status.HTTP_403_FORBIDDEN)
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)

@@ -12,6 +12,7 @@ import hmac
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,17 +23,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from stiplan.analytics.vntext import NumberError, fold, format_vi, parse_number
+from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import ValueType
 from stiplan.reporting.models import ActionStatus, UnitReport
 from stiplan.reporting.text import MAX_LENGTH, clean_rich, clean_text, rich_to_text
+from stiplan.reporting.xlsx_budget import Budget, OverBudget
 
 TEMPLATE_VERSION = 1
 STAMP_SHEET = "stiplan"
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
 MAX_EXTRA_ROWS = 200
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 
@@ -225,7 +227,8 @@ class ParsedUpload:
 
 def parse_upload(report: UnitReport, raw: bytes) -> ParsedUpload:
     """Check a filled template against `report`; raise InputError naming every bad cell."""
-    wb = _open(raw)
+    budget = Budget()
+    wb = _open(raw, budget)
     problems: list[CellProblem] = []
     try:
         version = _check_stamp(wb, report, problems)
@@ -242,9 +245,11 @@ def parse_upload(report: UnitReport, raw: bytes) -> ParsedUpload:
                 problems.append(CellProblem(spec.title, None, None, "thiếu trang này trong tệp",
                                             "the sheet is missing"))
                 continue
-            found[spec.title] = _read_sheet(wb[spec.title], spec, rows, problems)
+            found[spec.title] = _read_sheet(wb[spec.title], spec, rows, problems, budget)
     except InputError:
         raise
+    except OverBudget as exc:
+        raise _over_budget(exc) from None
     except Exception as exc:  # noqa: BLE001 - read-only sheets parse lazily: damage shows here
         raise InputError([CellProblem("(tệp)", None, None,
                                       f"trang bị hỏng, không đọc được ({type(exc).__name__})",
@@ -258,7 +263,11 @@ def parse_upload(report: UnitReport, raw: bytes) -> ParsedUpload:
                         found[QUESTIONS.title])
 
 
-def _open(raw: bytes):
+def _over_budget(exc: OverBudget) -> InputError:
+    return InputError([CellProblem("(tệp)", None, None, vi, en) for vi, en in exc.problems])
+
+
+def _open(raw: bytes, budget: Budget):
     def refuse(vi: str, en: str):
         return InputError([CellProblem("(tệp)", None, None, vi, en)])
 
@@ -268,14 +277,13 @@ def _open(raw: bytes):
         raise refuse("không phải tệp Excel .xlsx", "not an .xlsx file")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            members = archive.infolist()
-            if len(members) > 2000 or sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
-                raise refuse("tệp nén bất thường (quá nhiều hoặc quá lớn khi giải nén)",
-                             "abnormal archive (too many or too large parts)")
+            budget.check_archive(archive)  # before any part is parsed
             if "xl/workbook.xml" not in archive.namelist():
                 raise refuse("không phải tệp Excel .xlsx", "not an .xlsx file")
+    except OverBudget as exc:
+        raise _over_budget(exc) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError,
-            OSError, RuntimeError):  # damaged, unsupported or encrypted archives
+            OSError, RuntimeError, zlib.error):  # damaged, unsupported or encrypted archives
         raise refuse("tệp .xlsx bị hỏng (không giải nén được)", "broken .xlsx (bad zip)") from None
     try:
         return load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
@@ -315,7 +323,8 @@ def _check_stamp(wb, report: UnitReport, problems: list[CellProblem]) -> int:
     return stamp["version"]
 
 
-def _read_sheet(ws, spec: SheetSpec, expected: list[dict], problems: list[CellProblem]) -> dict:
+def _read_sheet(ws, spec: SheetSpec, expected: list[dict], problems: list[CellProblem],
+                budget: Budget) -> dict:
     by_code = {row["code"]: row for row in expected}
     limit = FIRST_ROW + len(expected) + MAX_EXTRA_ROWS
     if (ws.max_row or 0) > limit * 20:
@@ -334,6 +343,7 @@ def _read_sheet(ws, spec: SheetSpec, expected: list[dict], problems: list[CellPr
     seen_rows: dict[str, int] = {}
     width = len(spec.columns)
     for r, cells in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=width), start=FIRST_ROW):
+        budget.check_time()
         if r > limit:
             problems.append(CellProblem(spec.title, r, None, "quá nhiều dòng so với mẫu",
                                         "far more rows than the template has"))
@@ -441,6 +451,7 @@ def apply_upload(report: UnitReport, raw: bytes, *, by) -> int:
     """Check and save an uploaded template; returns the number of changed items."""
     from stiplan.reporting.actions import save_items
 
+    require(by, "reporting.edit_report", report)  # before the file is parsed
     parsed = parse_upload(report, raw)
     return save_items(report, by=by, actions=parsed.actions, indicators=parsed.indicators,
                       questions=parsed.questions, expected_version=parsed.version, source="excel")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from stiplan.analytics.vntext import NumberError, format_vi, parse_number
 from stiplan.core.permissions import access_of, can
+from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
@@ -41,6 +42,14 @@ def visible_board(round_: Round, user):
 def visible_report(request, pk: int) -> UnitReport:
     return get_object_or_404(
         UnitReport.objects.restrict(request.user).select_related("round__plan", "unit"), pk=pk)
+
+
+def may_upload(user, pk: int) -> bool:
+    """Whether `user` may send a file into report `pk`; judged before the body is read."""
+    report = UnitReport.objects.restrict(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return can(user, "reporting.edit_report", report)
 
 
 class RoundListView(LoginRequiredMixin, TemplateView):
@@ -278,6 +287,7 @@ class TemplateDownloadView(LoginRequiredMixin, View):
         return response
 
 
+@accepts_upload(may_upload)
 class UploadView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         report = visible_report(request, pk)
@@ -301,9 +311,12 @@ class UploadView(LoginRequiredMixin, View):
         return redirect("report-detail", pk=pk)
 
 
+@accepts_upload(may_upload)
 class EvidenceUploadView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         report = visible_report(request, pk)
+        if not can(request.user, "reporting.edit_report", report):
+            raise PermissionDenied
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Chưa chọn tệp minh chứng."))
