@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A body's length and an upload's sender are judged before any middleware or view reads it.
+    "stiplan.core.uploads.UploadGuardMiddleware",
     "stiplan.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stiplan.core.middleware.FaultPageMiddleware",  # before every layer that reads the database
@@ -223,6 +225,3 @@ STIPLAN_JOBS_SYNC = os.environ.get("STIPLAN_JOBS_SYNC", "0") == "1"
 # time by a job after each change): a table in the database, made by `stiplan createcachetable`.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                       "LOCATION": "stiplan_cache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
-# First of all middleware hooks: a body's length and an upload's sender are judged before any
-# middleware or view reads the body (stiplan/core/uploads.py).
-MIDDLEWARE.insert(1, "stiplan.core.uploads.UploadGuardMiddleware")
