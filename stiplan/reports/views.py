@@ -15,10 +15,11 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from stiplan.core.permissions import can, restriction
+from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
 from stiplan.reporting.models import Round
 from stiplan.reports import actions as act
 from stiplan.reports.docx_build import TEMPLATES
-from stiplan.reports.forms import DocumentForm, TemplateUploadForm
+from stiplan.reports.forms import MAX_TEMPLATE_BYTES, DocumentForm, TemplateUploadForm
 from stiplan.reports.layouts import template_for
 from stiplan.reports.models import Document, DocumentTemplate, Format, JobState
 
@@ -39,15 +40,31 @@ class DocumentsAccess(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+class PostRequires:
+    """A form page whose POST needs `post_permission`: refused before the form is read."""
+
+    post_permission = ""
+
+    def post(self, request, *args, **kwargs):
+        if not can(request.user, self.post_permission):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+
+def may_upload_template(user) -> bool:
+    return can(user, "reports.upload_template")
+
+
 def visible_rounds(user):
     return Round.objects.restrict(user).select_related("plan").order_by("-year", "-opened_on")
 
 
-class DocumentListView(DocumentsAccess, FormView):
+class DocumentListView(DocumentsAccess, PostRequires, FormView):
     """The documents made so far, and the form that asks for a new one."""
 
     template_name = "reports/document_list.html"
     form_class = DocumentForm
+    post_permission = "reports.generate_document"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "rounds": visible_rounds(self.request.user)}
@@ -64,8 +81,6 @@ class DocumentListView(DocumentsAccess, FormView):
         return ctx
 
     def form_valid(self, form):
-        if not can(self.request.user, "reports.generate_document"):
-            raise PermissionDenied
         data = form.cleaned_data
         try:
             document = act.request_document(data["round"], layout=data["layout"],
@@ -139,11 +154,13 @@ class RegenerateView(DocumentsAccess, View):
         return redirect("document-detail", copy.pk)
 
 
-class TemplateListView(DocumentsAccess, FormView):
+@accepts_upload(may_upload_template, limit=MAX_TEMPLATE_BYTES + MULTIPART_SLACK)
+class TemplateListView(DocumentsAccess, PostRequires, FormView):
     """The Word templates in use; staff download one, change it in Word and upload it."""
 
     template_name = "reports/template_list.html"
     form_class = TemplateUploadForm
+    post_permission = "reports.upload_template"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
