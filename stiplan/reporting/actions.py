@@ -8,6 +8,7 @@ not open refuses every write to its reports (`RoundClosed`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,11 +22,13 @@ from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
+from stiplan.core.yamlio import InputError
 from stiplan.metrics import periods
 from stiplan.metrics.actions import record_report_values
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Plan
+from stiplan.reporting import inputs
 from stiplan.reporting.models import (
     EDITABLE_STATES,
     IN_REVIEW_STATES,
@@ -273,28 +276,46 @@ def save_items(report: UnitReport, *, by, actions: dict | None = None,
                indicators: dict | None = None, questions: dict | None = None,
                expected_version: int | None = None, source: str = "web") -> int:
     """Save the unit's answers: {action code: {field: value}}, {indicator code: …}, {question
-    code: …}. Returns how many items changed; the report's version grows by one if any did."""
+    code: …}. Every value is read by reporting.inputs (the one definition of what may be
+    written); any problem refuses the whole save with InputError naming each item and field.
+    Returns how many items changed; the report's version grows by one if any did."""
     require(by, "reporting.edit_report", report)
     locked = locked_report(report, expected_version)
     if locked.state not in EDITABLE_STATES:
         raise Conflict(_("Báo cáo đang ở trạng thái «%(state)s», không sửa được.")
                        % {"state": locked.get_state_display()})
+    parts = [
+        ("action", locked.action_items.select_related("action"), lambda i: i.action.code,
+         actions, ACTION_FIELDS),
+        ("indicator", locked.indicator_items.select_related("indicator"),
+         lambda i: i.indicator.code, indicators, INDICATOR_FIELDS),
+        ("question", locked.question_items.all(), lambda i: i.code, questions, QUESTION_FIELDS),
+    ]
+    checked, problems = [], []
+    for kind, items, key_of, wanted, fields in parts:
+        wanted = wanted or {}
+        by_key = {key_of(item): item for item in items}
+        for code in wanted:
+            if code not in by_key:
+                problems.append(inputs.Problem("", "không có trong báo cáo", "not in this report",
+                                               f"{kind}:{str(code)[:60]}"))
+        cleaned = []
+        for code, item in by_key.items():
+            if code not in wanted:
+                continue
+            rules = inputs.ValueRules.of(item) if kind == "indicator" else None
+            values, found = inputs.read_fields(wanted[code], fields, rules=rules)
+            problems += [replace(p, item=f"{kind}:{code}") for p in found]
+            cleaned.append((item, values))
+        checked.append((key_of, fields, cleaned))
+    if problems:
+        raise InputError(problems)
     new_version = locked.version + 1
     entries = []
-    parts = [
-        (locked.action_items.select_related("action"), lambda i: i.action.code, actions,
-         ACTION_FIELDS),
-        (locked.indicator_items.select_related("indicator"), lambda i: i.indicator.code,
-         indicators, INDICATOR_FIELDS),
-        (locked.question_items.all(), lambda i: i.code, questions, QUESTION_FIELDS),
-    ]
-    for items, key_of, wanted, fields in parts:
-        if not wanted:
-            continue
+    for key_of, fields, cleaned in checked:
         touched, touched_fields = [], {"changed_version"}
-        for item in items:
-            values = wanted.get(key_of(item))
-            changes = _changed(item, values, fields) if values else {}
+        for item, values in cleaned:
+            changes = _changed(item, values, fields)
             if not changes:
                 continue
             for f, (_old, new) in changes.items():
