@@ -379,13 +379,15 @@ def _read_row(spec: SheetSpec, cells, expected: dict, r: int,
         if column.kind == "number":
             value, problem = read_value(raw, expected["_rules"])
         elif column.kind == "status":
-            value, problem = read_status(raw)
+            _status, problem = read_status(raw)
         else:
-            value, problem = read_text(column.field, raw)
+            _text, problem = read_text(column.field, raw)
         if problem is not None:
             add(problem.vi, problem.en)
-        else:
+        elif column.kind == "number":
             values[column.field] = value
+        else:
+            values[column.field] = "" if raw is None else raw  # save_items reads it, once
     return values
 
 

@@ -1,6 +1,7 @@
 """What a unit may write into its report, defined once: whole numbers, bounds, text lengths and
-statuses. The web form, the Excel upload and the API read their input through these functions,
-and `save_items` checks again, so every path accepts and refuses the same values."""
+statuses. `save_items` reads every value it is given through these functions, so the web form,
+the Excel upload and the API accept and refuse the same values; the Excel reader calls them first
+only to name the cell of each problem, and hands the cells on as typed (each is read once)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from decimal import Decimal
 from stiplan.analytics.vntext import NumberError, fold, format_vi, parse_number
 from stiplan.plans.models import ValueType
 from stiplan.reporting.models import ActionStatus, IndicatorItem
-from stiplan.reporting.text import MAX_LENGTH, clean_rich, clean_text, rich_to_text
+from stiplan.reporting.text import MAX_LENGTH, clean_rich, clean_text
 
 SOURCE_MAX = IndicatorItem._meta.get_field("source").max_length  # 300
 NARRATIVE_MAX = MAX_LENGTH  # 8,000 characters for every narrative, note and answer
@@ -90,17 +91,14 @@ def read_value(raw, rules: ValueRules) -> tuple[Decimal | None, Problem | None]:
 
 
 def read_text(field: str, raw) -> tuple[str, Problem | None]:
-    """A narrative (sanitised rich text) or a plain text field, refused when too long. A
-    narrative is measured by its visible text, so reading it again gives the same answer."""
+    """A narrative (sanitised rich text) or a plain text field, refused when what was typed is
+    too long."""
     limit, rich = TEXTS[field]
     text = clean_text(raw)
-    value = clean_rich(text) if rich else text
-    length = len(rich_to_text(value)) if rich else len(text)
-    if length > limit or len(value) > 4 * limit:
-        length = max(length, len(text))
-        return "", Problem(field, f"nội dung quá dài ({length} ký tự, tối đa {limit})",
-                           f"text too long ({length} characters, {limit} at most)")
-    return value, None
+    if len(text) > limit:
+        return "", Problem(field, f"nội dung quá dài ({len(text)} ký tự, tối đa {limit})",
+                           f"text too long ({len(text)} characters, {limit} at most)")
+    return (clean_rich(text) if rich else text), None
 
 
 def read_status(raw) -> tuple[str, Problem | None]:
