@@ -40,3 +40,19 @@ def choose(candidates: Iterable[T], *, final_only: bool = False,
     """The value used among `candidates` (one indicator, unit and period), or None."""
     usable = [c for c in candidates if not final_only or key(c)[1]]
     return min(usable, key=lambda c: rank(*key(c)), default=None)
+
+
+def side_by_side(values: Iterable, *, include_provisional: bool) -> list[dict]:
+    """Values grouped by (unit, period), newest period first: each group's values strongest
+    first, and the one used (by the dashboards: final values only), for the indicator page."""
+    groups: dict[tuple, list] = {}
+    for value in values:
+        if value.final or include_provisional:
+            groups.setdefault((value.period, value.unit.code), []).append(value)
+    rows = []
+    for (period, _unit), found in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]),
+                                         reverse=True):
+        found.sort(key=lambda v: rank(v.source, v.final))
+        rows.append({"unit": found[0].unit, "period": period, "values": found,
+                     "used": choose(found, final_only=True)})
+    return rows

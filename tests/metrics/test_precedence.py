@@ -165,3 +165,22 @@ def test_a_blank_answer_leaves_the_yearly_figure_as_it_was(plan, users):
     assert kept.value == 120 and kept.provenance["version"] == first
     assert not AuditEntry.objects.filter(action__startswith="metrics.", before__isnull=False,
                                          after__isnull=True).exists()
+
+
+def test_the_indicator_page_shows_the_values_side_by_side(plan, users, client, login):
+    skhcn = OrgUnit.objects.get(code="VL25.SKHCN")
+    set_value(Indicator.objects.get(code="rd_social_spending"), skhcn, 2025, Decimal(250_000),
+              by=users["plan_officer"])
+    report = annual(plan).reports.get(unit=skhcn)
+    fill(report)
+    act.submit_report(report, by=None)
+    row = 'data-period="2025" data-unit="VL25.SKHCN" data-source="{}"'
+    public = client.get("/indicators/rd_social_spending/").content.decode()
+    assert row.format("department") + ' data-used="1"' in public
+    assert row.format("reported") not in public  # under review: the Department's eyes only
+    staff = login("kehoach").get("/indicators/rd_social_spending/").content.decode()
+    assert row.format("reported") + ">" in staff and f"/reporting/reports/{report.pk}/" in staff
+    act.accept_report(report, by=users["reviewer"])
+    public = client.get("/indicators/rd_social_spending/").content.decode()
+    assert row.format("department") + ' data-used="1"' in public
+    assert row.format("reported") + ">" in public  # shown, not used
