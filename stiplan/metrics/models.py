@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
+from stiplan.metrics import periods
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator, Target
 
@@ -32,8 +34,8 @@ class DataValue(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="values")
-    year = models.PositiveSmallIntegerField(_("năm"))
-    period = models.CharField(_("kỳ số liệu"), max_length=12,
+    year = models.PositiveSmallIntegerField(_("năm"), blank=True)
+    period = models.CharField(_("kỳ số liệu"), max_length=12, blank=True,
                               help_text=_("Mã kỳ: 2025, 2025Q2, 2026S1, 202606, 20260601"))
     period_type = models.CharField(_("loại kỳ"), max_length=12, choices=PeriodType.choices,
                                    default=PeriodType.YEARLY)
@@ -64,8 +66,19 @@ class DataValue(models.Model):
     def save(self, *args, **kwargs):
         """A value given only a year is that year's value (the admin, loaders)."""
         if not self.period:
-            self.period, self.period_type = f"{self.year:04d}", PeriodType.YEARLY
+            self.period, self.period_type = periods.yearly(self.year), PeriodType.YEARLY
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """A period typed in the admin sets the period type and year that go with it."""
+        if not self.period and self.year:
+            self.period = periods.yearly(self.year)
+        try:
+            located = periods.fields(self.period)
+        except ValueError:
+            raise ValidationError({"period": _("Mã kỳ «%(code)s» không hợp lệ.")
+                                   % {"code": self.period}}) from None
+        self.period_type, self.year = located["period_type"], located["year"]
 
 
 class Computation(models.Model):

@@ -23,7 +23,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Round
-        fields = ["id", "plan", "kind", "year", "title", "opened_on", "deadline", "status", "scope"]
+        fields = ["id", "plan", "kind", "year", "period", "title", "opened_on", "deadline", "status",
+                  "scope"]
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -184,3 +184,22 @@ def test_the_indicator_page_shows_the_values_side_by_side(plan, users, client, l
     public = client.get("/indicators/rd_social_spending/").content.decode()
     assert row.format("department") + ' data-used="1"' in public
     assert row.format("reported") + ">" in public  # shown, not used
+
+
+@pytest.mark.parametrize(("period", "stored"), [("2025Q2", ("quarterly", 2025)),
+                                                ("2026S1", ("six_monthly", 2026)),
+                                                ("2025Q9", None)])
+def test_a_value_entered_in_the_admin_takes_its_period(login, period, stored):
+    client = login("quantri")
+    indicator = Indicator.objects.get(code="tasks_proposed")
+    unit = OrgUnit.objects.get(code="VL25.SKHCN")
+    response = client.post("/admin/metrics/datavalue/add/", {
+        "indicator": indicator.pk, "unit": unit.pk, "year": "", "period": period, "value": "3",
+        "source": "department", "final": "on", "provenance": "{}"})
+    found = DataValue.objects.filter(indicator=indicator, unit=unit, period=period).first()
+    if stored is None:
+        assert response.status_code == 200 and found is None
+        assert "2025Q9" in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert (found.period_type, found.year) == stored

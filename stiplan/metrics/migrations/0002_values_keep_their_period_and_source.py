@@ -23,7 +23,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="datavalue", name="period",
-            field=models.CharField(default="", help_text="Mã kỳ: 2025, 2025Q2, 2026S1, 202606, 20260601",
+            field=models.CharField(blank=True, default="",
+                                   help_text="Mã kỳ: 2025, 2025Q2, 2026S1, 202606, 20260601",
                                    max_length=12, verbose_name="kỳ số liệu"),
             preserve_default=False),
         migrations.AddField(
@@ -38,6 +39,9 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="datavalue", name="one_quarterly_value"),
         migrations.RemoveIndex(model_name="datavalue", name="metrics_dat_indicat_8f8141_idx"),
         migrations.RemoveField(model_name="datavalue", name="quarter"),
+        migrations.AlterField(
+            model_name="datavalue", name="year",
+            field=models.PositiveSmallIntegerField(blank=True, verbose_name="năm")),
         migrations.AlterField(
             model_name="datavalue", name="source",
             field=models.CharField(choices=[("reported", "Đơn vị báo cáo"),
