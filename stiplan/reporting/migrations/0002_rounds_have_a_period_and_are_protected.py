@@ -2,8 +2,10 @@
 round can be archived. Values an ad hoc round wrote over a yearly figure move to its own period,
 and the yearly figure is restored from the annual round's report."""
 
-from django.db import migrations, models
 import django.db.models.deletion
+from django.db import migrations, models
+
+from stiplan.metrics import periods  # plain functions on period codes, no models
 
 
 def fill_periods(apps, schema_editor):
@@ -15,7 +17,9 @@ def fill_periods(apps, schema_editor):
 
 
 def move_ad_hoc_values(apps, schema_editor):
-    """Undo what ad hoc rounds did to yearly values (issue 9)."""
+    """Undo what ad hoc rounds did to yearly values (issue 9): each value an ad hoc round wrote
+    as a year's figure moves to the round's period, and the year's reported value is taken again
+    from the unit's annual report of that year, if it has one under review or accepted."""
     Round = apps.get_model("reporting", "Round")
     IndicatorItem = apps.get_model("reporting", "IndicatorItem")
     DataValue = apps.get_model("metrics", "DataValue")
@@ -25,7 +29,8 @@ def move_ad_hoc_values(apps, schema_editor):
         if round_ is None:
             continue
         year = value.year
-        value.period, value.period_type, value.year = round_.period, "daily", round_.opened_on.year
+        for name, located in periods.fields(round_.period).items():
+            setattr(value, name, located)
         value.save(update_fields=["period", "period_type", "year"])
         item = (IndicatorItem.objects.filter(
             indicator_id=value.indicator_id, report__unit_id=value.unit_id,
