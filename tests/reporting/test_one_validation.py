@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -145,6 +145,7 @@ def test_a_value_is_accepted_exactly_when_every_rule_holds(number, whole, low, h
     assert value == (number if holds else None)
 
 
+@settings(deadline=None)  # long texts on a loaded machine; what is checked is the rule, not speed
 @given(st.text(min_size=1, max_size=3), st.integers(1, 2800),
        st.sampled_from(["source", "note", "done", "answer"]))
 def test_a_text_is_accepted_exactly_when_it_fits(piece, times, field):
