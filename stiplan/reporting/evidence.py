@@ -92,12 +92,11 @@ def remove_evidence(attachment: Attachment, *, by) -> UnitReport:
     """Remove an evidence file of an editable report; the file goes once the change commits."""
     require(by, "reporting.edit_report", attachment.report)
     locked = _editable(attachment.report)
-    before = snapshot(attachment)
     stored, storage = attachment.file.name, attachment.file.storage
-    attachment.delete()
     _next_version(locked)
-    record("reporting.remove_evidence", locked, by=by, before=before, after=None,
-           unit=locked.unit, reason=f"version {locked.version}")
+    record("reporting.remove_evidence", attachment, by=by, before=snapshot(attachment),
+           after=None, unit=locked.unit, reason=f"version {locked.version}")
+    attachment.delete()
     if not Attachment.objects.filter(file=stored).exists():
         transaction.on_commit(lambda: storage.delete(stored))
     return locked
