@@ -50,7 +50,7 @@ def setup():
         IndicatorAssignment(plan=plan, indicator=ind, unit_type=t)
         for ind in made for t in ("department", "commune"))
     rng = random.Random(7)
-    rows = [DataValue(indicator=ind, unit=u, year=y, value=Decimal(rng.randint(1, 60)),
+    rows = [DataValue(indicator=ind, unit=u, year=y, period=str(y), value=Decimal(rng.randint(1, 60)),
                       source=Source.REPORTED, final=True, synthetic=True)
             for ind in made for u in units for y in YEARS]
     DataValue.objects.bulk_create(rows, batch_size=5000)

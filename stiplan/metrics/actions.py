@@ -1,5 +1,9 @@
-"""Writes of the metrics app: values from reports (provisional, then final), entered values,
-status overrides. Each audited."""
+"""Writes of the metrics app: values from reports (provisional, then final), values entered by
+the Department or imported from statistics, status overrides. Each change audited before → after.
+
+A value is kept per (indicator, unit, period, source): a report writes only its own rows and never
+touches a Department or statistics value; metrics.precedence decides which one is used.
+"""
 
 from __future__ import annotations
 
@@ -10,46 +14,79 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stiplan.analytics.targets import ORDER
-from stiplan.core.audit import acting_user, record, snapshot
+from stiplan.core.audit import acting_user, entry, record, snapshot
+from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
+from stiplan.metrics import periods
 from stiplan.metrics.models import DataValue, Revision, Source, StatusOverride
 from stiplan.plans.models import Target
 
+_COMPARED = ("value", "final", "provenance")
 
-def record_report_values(report, *, final: bool) -> int:
-    """Copy a report's indicator values into the data values of its unit and year.
 
-    Called by the reporting actions: provisional on submission, final on acceptance, provisional
-    again when an accepted report is unlocked. Runs inside the caller's transaction.
+def record_report_values(report, *, final: bool, by) -> int:
+    """Copy a report's indicator values into the reported values of its unit and its round's
+    period (an annual round: the year; an ad hoc round: its own period, never the year).
+
+    Called by the reporting actions inside their transaction (the report row is locked):
+    provisional on submission, final on acceptance, provisional again when an accepted report is
+    unlocked. A blank answer leaves any stored value as it is. Returns how many values changed.
     """
-    count = 0
-    for item in report.indicator_items.select_related("indicator"):
-        key = dict(indicator=item.indicator, unit=report.unit, year=report.round.year,
-                   quarter=None)
-        if item.value is None:
-            DataValue.objects.filter(**key, source=Source.REPORTED).delete()
+    where = periods.fields(report.round.period)
+    items = [i for i in report.indicator_items.select_related("indicator") if i.value is not None]
+    stored = {v.indicator_id: v for v in DataValue.objects.select_for_update().filter(
+        unit=report.unit, period=where["period"], source=Source.REPORTED,
+        indicator_id__in=[i.indicator_id for i in items])}
+    entries = []
+    for item in items:
+        wanted = {"value": item.value, "final": final,
+                  "provenance": {"report": report.pk, "round": report.round_id,
+                                 "version": report.version}}
+        value = stored.get(item.indicator_id)
+        before = snapshot(value)
+        if value is None:
+            value = DataValue(indicator=item.indicator, unit=report.unit, source=Source.REPORTED,
+                              **where)
+        elif all(_same(getattr(value, f), wanted[f]) for f in _COMPARED):
             continue
-        DataValue.objects.update_or_create(**key, defaults={
-            "value": item.value, "source": Source.REPORTED, "final": final,
-            "provenance": {"report": report.pk, "round": report.round_id,
-                           "version": report.version}})
-        count += 1
-    Revision.bump()
-    return count
+        for name, new in wanted.items():
+            setattr(value, name, new)
+        value.save()
+        entries.append(entry("metrics.report_value", value, by=by, before=before,
+                             after=snapshot(value), unit=report.unit))
+    if entries:
+        AuditEntry.objects.bulk_create(entries)
+        Revision.bump()
+    return len(entries)
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return old is not None and new is not None and Decimal(old) == Decimal(new)
+    return old == new
 
 
 @transaction.atomic
-def set_value(indicator, unit, year: int, value: Decimal, *, by, source: str = Source.DEPARTMENT,
-              final: bool = True, synthetic: bool = False, provenance: dict | None = None) -> DataValue:
-    """The Department enters or imports one value; the change is audited before → after."""
+def set_value(indicator, unit, period: int | str, value: Decimal, *, by,
+              source: str = Source.DEPARTMENT, final: bool = True, synthetic: bool = False,
+              provenance: dict | None = None) -> DataValue:
+    """The Department enters, or imports from statistics, one value of `period` (a year, or a
+    period code); it is that source's value only. Audited before → after."""
     require(by, "plans.change_plan")
-    existing = DataValue.objects.filter(indicator=indicator, unit=unit, year=year,
-                                        quarter__isnull=True).first()
+    if source == Source.REPORTED:
+        raise ValidationError(_("Giá trị do đơn vị báo cáo chỉ được ghi qua báo cáo của đơn vị."))
+    code = periods.yearly(period) if isinstance(period, int) else period
+    try:
+        where = periods.fields(code)
+    except ValueError:
+        raise ValidationError(_("Mã kỳ «%(code)s» không hợp lệ.") % {"code": code}) from None
+    existing = DataValue.objects.select_for_update().filter(
+        indicator=indicator, unit=unit, period=code, source=source).first()
     before = snapshot(existing)
-    obj, _created = DataValue.objects.update_or_create(
-        indicator=indicator, unit=unit, year=year, quarter=None,
-        defaults={"value": value, "source": source, "final": final, "synthetic": synthetic,
-                  "provenance": provenance or {}})
+    obj = existing or DataValue(indicator=indicator, unit=unit, source=source, **where)
+    obj.value, obj.final, obj.synthetic = value, final, synthetic
+    obj.provenance = provenance or {}
+    obj.save()
     record("metrics.set_value", obj, by=by, before=before, after=snapshot(obj), unit=unit)
     Revision.bump()
     return obj

@@ -42,6 +42,7 @@ class ComputationAdmin(AuditedAdmin):
 
 @admin.register(DataValue)
 class DataValueAdmin(AuditedAdmin):
-    list_display = ["indicator", "unit", "year", "value", "source", "final", "synthetic"]
-    list_filter = ["source", "final", "synthetic", "year"]
+    list_display = ["indicator", "unit", "period", "value", "source", "final", "synthetic"]
+    list_filter = ["source", "final", "synthetic", "period_type", "year"]
+    exclude = ["period_type"]  # follows the period (DataValue.clean)
     raw_id_fields = ["unit", "indicator"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from stiplan.core.audit import record
+from stiplan.core.audit import entry, snapshot
+from stiplan.core.models import AuditEntry
+from stiplan.metrics import periods
 from stiplan.metrics.models import DataValue, Revision, Source
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator
@@ -61,22 +63,27 @@ def create_demo_series() -> int:
     for (element, prov, year), value in _series(rng).items():
         amount = Decimal(round(value)) if element in whole or value > 100 else Decimal(
             str(round(value, 2)))
-        rows.append(DataValue(indicator=indicators[element], unit=units[f"{prov}.UBND"], year=year,
-                              value=amount, source=Source.STATISTICS, final=True, synthetic=True,
+        rows.append(DataValue(indicator=indicators[element], unit=units[f"{prov}.UBND"],
+                              **periods.fields(periods.yearly(year)), value=amount,
+                              source=Source.STATISTICS, final=True, synthetic=True,
                               provenance={"import": "demo series (synthetic)"}))
     merged = units["VL25.UBND"]
     for element in ("grdp_constant", "capital_stock", "employment"):
         total = sum(v for (e, _p, y), v in _series(random.Random(2030)).items()
                     if e == element and y == 2024)
         growth = {"grdp_constant": 1.058, "capital_stock": 1.055, "employment": 1.004}[element]
-        rows.append(DataValue(indicator=indicators[element], unit=merged, year=2025,
-                              value=Decimal(round(total * growth)), source=Source.STATISTICS,
+        rows.append(DataValue(indicator=indicators[element], unit=merged,
+                              **periods.fields("2025"), value=Decimal(round(total * growth)),
+                              source=Source.STATISTICS,
                               final=True, synthetic=True,
                               provenance={"import": "demo series (synthetic)"}))
-    rows.append(DataValue(indicator=indicators["local_innovation_index"], unit=merged, year=2025,
-                          value=Decimal(1), source=Source.DEPARTMENT, final=True, synthetic=True,
+    rows.append(DataValue(indicator=indicators["local_innovation_index"], unit=merged,
+                          **periods.fields("2025"), value=Decimal(1), source=Source.DEPARTMENT,
+                          final=True, synthetic=True,
                           provenance={"note": "Bộ chỉ số ĐMST địa phương đã xây dựng (minh họa)"}))
     DataValue.objects.bulk_create(rows)
+    AuditEntry.objects.bulk_create(  # every value audited, as any other write of a value
+        entry("metrics.load_demo_series", v, by=None, after=snapshot(v), unit=v.unit)
+        for v in DataValue.objects.filter(synthetic=True).select_related("indicator", "unit"))
     Revision.bump()
-    record("metrics.load_demo_series", merged, by=None, after={"values": len(rows)}, unit=merged)
     return len(rows)

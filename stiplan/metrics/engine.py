@@ -1,6 +1,9 @@
 """Province series computed at query time: stored values, formulas, cumulative sums, sums of the
 units' reports, and restatement across reorganisations (the DHIS2 gap).
 
+Only yearly values are read; where an (indicator, unit, year) has values from several sources,
+metrics.precedence picks the one used.
+
 For a year before a province existed (the new Vĩnh Long before 1/7/2025), an amount is the sum of
 the provinces it came from; a formula is recomputed from those restated parts, never averaged.
 """
@@ -33,7 +36,8 @@ class Engine:
 
     def __init__(self, plan: Plan, *, codes: set[str] | None = None, final_only: bool = True):
         """`codes`: the indicators to be asked for (None: all); their inputs are added."""
-        from stiplan.metrics.models import Computation, DataValue
+        from stiplan.metrics.models import Computation, DataValue, PeriodType
+        from stiplan.metrics.precedence import choose
 
         self.plan = plan
         self.lineage = load_lineage()
@@ -48,16 +52,20 @@ class Engine:
             if comp.growth_accounting:
                 self.tfp.add(comp.indicator.code)
         fx.evaluation_order(self.formulas)  # refuses cycles before anything is computed
-        values = DataValue.objects.filter(quarter__isnull=True)
+        values = DataValue.objects.filter(period_type=PeriodType.YEARLY)
         if final_only:
             values = values.filter(final=True)
         if codes is not None:
             values = values.filter(indicator__code__in=self.inputs(codes))
-        self.stored: dict[tuple[str, str, int], float] = {
-            (ind, unit, year): float(v)
-            for ind, unit, year, v in values.values_list("indicator__code", "unit__code", "year",
-                                                         "value")
-        }
+        candidates: dict[tuple[str, str, int], list[tuple[str, bool, float]]] = {}
+        for ind, unit, year, source, final, v in values.values_list(
+                "indicator__code", "unit__code", "year", "source", "final", "value"):
+            candidates.setdefault((ind, unit, year), []).append((source, final, float(v)))
+        self.stored: dict[tuple[str, str, int], float] = {}
+        for key, found in candidates.items():
+            used = choose(found, final_only=final_only, key=lambda c: (c[0], c[1]))
+            if used is not None:
+                self.stored[key] = used[2]
         self.by_year: dict[tuple[str, int], list[tuple[str, float]]] = {}
         for (ind, unit, year), v in self.stored.items():
             self.by_year.setdefault((ind, year), []).append((unit, v))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
+from stiplan.metrics import periods
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator, Target
 
@@ -15,15 +17,28 @@ class Source(models.TextChoices):
     REPORTED = "reported", _("Đơn vị báo cáo")
     DEPARTMENT = "department", _("Sở KH&CN nhập")
     STATISTICS = "statistics", _("Số liệu thống kê")
+    COMPUTED = "computed", _("Tính toán")
+
+
+class PeriodType(models.TextChoices):
+    YEARLY = "yearly", _("Năm")
+    SIX_MONTHLY = "six_monthly", _("Sáu tháng")
+    QUARTERLY = "quarterly", _("Quý")
+    MONTHLY = "monthly", _("Tháng")
+    DAILY = "daily", _("Ngày")
 
 
 class DataValue(models.Model):
-    """One value. `final` is true only for values from accepted reports or entered final."""
+    """One value of one source for (indicator, unit, period). `final` is true only for values
+    from accepted reports or entered final. metrics.precedence decides which one is used."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="values")
-    year = models.PositiveSmallIntegerField(_("năm"))
-    quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), blank=True)
+    period = models.CharField(_("kỳ số liệu"), max_length=12, blank=True,
+                              help_text=_("Mã kỳ: 2025, 2025Q2, 2026S1, 202606, 20260601"))
+    period_type = models.CharField(_("loại kỳ"), max_length=12, choices=PeriodType.choices,
+                                   default=PeriodType.YEARLY)
     value = models.DecimalField(_("giá trị"), max_digits=24, decimal_places=6)
     source = models.CharField(_("nguồn"), max_length=12, choices=Source.choices)
     final = models.BooleanField(_("chính thức"), default=False)
@@ -36,19 +51,34 @@ class DataValue(models.Model):
     class Meta:
         verbose_name = _("giá trị số liệu")
         verbose_name_plural = _("giá trị số liệu")
-        ordering = ["indicator", "unit", "year", "quarter"]
+        ordering = ["indicator", "unit", "period", "source"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "unit", "year"],
-                                    condition=models.Q(quarter__isnull=True),
-                                    name="one_yearly_value"),
-            models.UniqueConstraint(fields=["indicator", "unit", "year", "quarter"],
-                                    condition=models.Q(quarter__isnull=False),
-                                    name="one_quarterly_value"),
+            models.UniqueConstraint(fields=["indicator", "unit", "period", "source"],
+                                    name="one_value_per_source"),
         ]
-        indexes = [models.Index(fields=["indicator", "year"]), models.Index(fields=["updated_at"])]
+        indexes = [models.Index(fields=["indicator", "period_type", "year"],
+                                name="metrics_dat_indicat_7c9a11_idx"),
+                   models.Index(fields=["updated_at"], name="metrics_dat_updated_f5f364_idx")]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.unit.code} {self.year}: {self.value}"
+        return f"{self.indicator.code} {self.unit.code} {self.period} ({self.source}): {self.value}"
+
+    def save(self, *args, **kwargs):
+        """A value given only a year is that year's value (the admin, loaders)."""
+        if not self.period:
+            self.period, self.period_type = periods.yearly(self.year), PeriodType.YEARLY
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """A period typed in the admin sets the period type and year that go with it."""
+        if not self.period and self.year:
+            self.period = periods.yearly(self.year)
+        try:
+            located = periods.fields(self.period)
+        except ValueError:
+            raise ValidationError({"period": _("Mã kỳ «%(code)s» không hợp lệ.")
+                                   % {"code": self.period}}) from None
+        self.period_type, self.year = located["period_type"], located["year"]
 
 
 class Computation(models.Model):

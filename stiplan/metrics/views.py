@@ -24,11 +24,14 @@ from stiplan.core.templatetags.stiplan import STATUS_LABELS
 from stiplan.metrics.actions import override_status
 from stiplan.metrics.dashboard import cache_key, overview, sparkline
 from stiplan.metrics.engine import Engine
+from stiplan.metrics.models import DataValue
+from stiplan.metrics.precedence import side_by_side
 from stiplan.metrics.status import FIRST_YEAR, plan_status
 from stiplan.plans.models import Action, Indicator, Plan, Target
 from stiplan.reporting.models import ActionItem, ReportState, RoundKind
 
 STATUS_ORDER = ["off_track", "at_risk", "on_track", "achieved", "no_data"]
+MAX_SOURCE_ROWS = 400  # stored values listed on an indicator page (newest periods first)
 
 
 def the_plan(request, code: str | None) -> Plan:
@@ -61,7 +64,8 @@ class OverviewView(TemplateView):
 
 class IndicatorView(TemplateView):
     """One indicator: the province series (restated years marked), target bands, forecast,
-    the breakdown by unit, the data table and downloads."""
+    the breakdown by unit, the data table, every stored value side by side with its source and
+    the one used, and downloads. Values still under review are shown to the Department only."""
 
     template_name = "metrics/indicator.html"
 
@@ -70,9 +74,13 @@ class IndicatorView(TemplateView):
         plan = the_plan(self.request, self.request.GET.get("plan"))
         indicator = get_object_or_404(Indicator, code=kwargs["code"])
         table, chart = indicator_data(plan, indicator)
+        staff = can(self.request.user, "plans.change_plan", plan)
+        stored = DataValue.objects.restrict(self.request.user, "view").filter(
+            indicator=indicator).select_related("unit").order_by("-period")[:MAX_SOURCE_ROWS]
         ctx.update(plan=plan, indicator=indicator, rows=table["rows"], units=table["units"],
                    statuses=table["statuses"], chart=chart,
-                   can_override=can(self.request.user, "plans.change_plan", plan),
+                   sources=side_by_side(stored, include_provisional=staff),
+                   can_override=staff,
                    choices=[(k, STATUS_LABELS[k]) for k in ORDER])
         return ctx
 

@@ -1,11 +1,14 @@
-"""Every write of the reporting round: open, sync, save items, submit, return, accept, unlock.
+"""Every write of the reporting round: open, sync, close, archive, reopen; save items, submit,
+return, accept, unlock.
 
-Each runs in one transaction, checks permission, locks the report row (exactly one of two
-concurrent transitions wins; the other gets `Conflict`) and writes the audit log.
+Each runs in one transaction, checks permission, locks the rows it changes (exactly one of two
+concurrent transitions wins; the other gets `Conflict`) and writes the audit log. A round that is
+not open refuses every write to its reports (`RoundClosed`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -19,10 +22,13 @@ from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
+from stiplan.core.yamlio import InputError
+from stiplan.metrics import periods
 from stiplan.metrics.actions import record_report_values
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Plan
+from stiplan.reporting import inputs
 from stiplan.reporting.models import (
     EDITABLE_STATES,
     IN_REVIEW_STATES,
@@ -47,6 +53,17 @@ class Conflict(Exception):
     """The report changed under the user's feet (another reviewer acted, or a newer version)."""
 
 
+class RoundClosed(Conflict):
+    """The round is closed or archived: nothing in it can be written until it is reopened."""
+
+
+def refuse_if_closed(round_: Round) -> None:
+    if round_.status != RoundStatus.OPEN:
+        raise RoundClosed(_("Kỳ báo cáo «%(title)s» đã đóng (%(status)s): không nhận thay đổi nào. "
+                            "Liên hệ Sở Khoa học và Công nghệ nếu cần mở lại.")
+                          % {"title": round_.title, "status": round_.get_status_display()})
+
+
 class NotReady(Exception):
     """Submission refused: the findings that block it."""
 
@@ -57,13 +74,34 @@ class NotReady(Exception):
 
 # --- Rounds ------------------------------------------------------------------------------------
 
+def round_period(kind: str, year: int, opened_on: date, period: str = "") -> str:
+    """The period a round's values belong to: the year for an annual round; for an ad hoc round
+    its own period (given, or the opening day), never a whole year."""
+    if kind == RoundKind.ANNUAL:
+        if period and period != periods.yearly(year):
+            raise ValidationError(_("Báo cáo hằng năm ghi số liệu của năm %(year)s; không chọn kỳ "
+                                    "khác.") % {"year": year})
+        return periods.yearly(year)
+    period = (period or "").strip().upper() or periods.day(opened_on)
+    try:
+        kind_of = periods.period_type(period)
+    except ValueError:
+        raise ValidationError(_("Mã kỳ «%(code)s» không hợp lệ (ví dụ: 2026S1, 2026Q2, 202606, "
+                                "20260601).") % {"code": period[:20]}) from None
+    if kind_of == periods.YEARLY:
+        raise ValidationError(_("Báo cáo đột xuất không ghi số liệu cho cả năm; chọn kỳ riêng "
+                                "(ví dụ 2026S1 cho 6 tháng đầu năm)."))
+    return period
+
+
 @transaction.atomic
 def open_round(plan: Plan, *, kind: str, year: int, deadline: date, by, title: str = "",
-               opened_on: date | None = None, scope: dict | None = None,
+               opened_on: date | None = None, scope: dict | None = None, period: str = "",
                remind_before=(7, 1), remind_after=(1, 5, 10)) -> Round:
     """Open a round and send one request to each unit responsible on the opening day."""
     require(by, "reporting.open_round", plan)
     opened_on = opened_on or timezone.localdate()
+    period = round_period(kind, year, opened_on, period)
     if deadline < opened_on:
         raise ValidationError(_("Hạn nộp phải sau ngày mở kỳ báo cáo."))
     if kind == RoundKind.ANNUAL and plan.rounds.filter(kind=kind, year=year).exists():
@@ -73,8 +111,9 @@ def open_round(plan: Plan, *, kind: str, year: int, deadline: date, by, title: s
                  else _("Báo cáo đột xuất năm %(year)s về Kế hoạch %(number)s")) % {
             "year": year, "number": plan.number}
     round_ = Round.objects.create(
-        plan=plan, kind=kind, year=year, title=title, opened_on=opened_on, deadline=deadline,
-        scope=scope or {}, remind_before=list(remind_before), remind_after=list(remind_after))
+        plan=plan, kind=kind, year=year, period=period, title=title, opened_on=opened_on,
+        deadline=deadline, scope=scope or {}, remind_before=list(remind_before),
+        remind_after=list(remind_after))
     for unit_scope in round_scope(plan, opened_on, scope).values():
         _create_report(round_, unit_scope)
     record("reporting.open_round", round_, by=by, after={
@@ -105,12 +144,12 @@ def sync_round(round_: Round, day: date, *, by) -> list[str]:
     had written; a unit newly responsible gets its own request. Returns what was done.
     """
     require(by, "reporting.open_round", round_.plan)
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    refuse_if_closed(round_)
     done: list[str] = []
-    if round_.status != RoundStatus.OPEN:
-        return done
     lineage = load_lineage()
     scopes = round_scope(round_.plan, day, round_.scope)
-    reports = {r.unit_id: r for r in round_.reports.select_related("unit")}
+    reports = {r.unit_id: r for r in round_.reports.select_for_update().select_related("unit")}
     for report in list(reports.values()):
         if report.unit.valid_on(day) or report.state not in EDITABLE_STATES:
             continue
@@ -135,6 +174,46 @@ def sync_round(round_: Round, day: date, *, by) -> list[str]:
             record("reporting.add_request", reports[unit_id], by=by,
                    after=snapshot(reports[unit_id]), unit=s.unit)
     return done
+
+
+def _set_round_status(round_: Round, to: str, *, by, action: str, allowed: tuple[str, ...],
+                      reason: str = "") -> Round:
+    require(by, "reporting.open_round", round_.plan)
+    locked = Round.objects.select_for_update().get(pk=round_.pk)
+    if locked.status not in allowed:
+        raise Conflict(_("Kỳ báo cáo đang ở trạng thái «%(status)s».")
+                       % {"status": locked.get_status_display()})
+    before = snapshot(locked)
+    locked.status = to
+    locked.save(update_fields=["status"])
+    record(action, locked, by=by, before=before, after=snapshot(locked),
+           unit=locked.plan.issuing_unit, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def close_round(round_: Round, *, by, reason: str = "") -> Round:
+    """Close a round: its reports take no more saves, evidence or workflow steps."""
+    return _set_round_status(round_, RoundStatus.CLOSED, by=by, action="reporting.close_round",
+                             allowed=(RoundStatus.OPEN,), reason=(reason or "").strip())
+
+
+@transaction.atomic
+def archive_round(round_: Round, *, by, reason: str = "") -> Round:
+    """Archive a closed round (kept whole, read only; it cannot be deleted once it has reports)."""
+    return _set_round_status(round_, RoundStatus.ARCHIVED, by=by,
+                             action="reporting.archive_round", allowed=(RoundStatus.CLOSED,),
+                             reason=(reason or "").strip())
+
+
+@transaction.atomic
+def reopen_round(round_: Round, *, reason: str, by) -> Round:
+    """Reopen a closed or archived round; the reason is required and audited."""
+    if not (reason or "").strip():
+        raise ValidationError(_("Cần nêu lý do mở lại kỳ báo cáo."))
+    return _set_round_status(round_, RoundStatus.OPEN, by=by, action="reporting.reopen_round",
+                             allowed=(RoundStatus.CLOSED, RoundStatus.ARCHIVED),
+                             reason=reason.strip())
 
 
 def _carry_items(source: UnitReport, target: UnitReport) -> None:
@@ -164,8 +243,11 @@ def _carry_items(source: UnitReport, target: UnitReport) -> None:
 
 # --- Writing a report ----------------------------------------------------------------------------
 
-def _locked(report: UnitReport, expected_version: int | None = None) -> UnitReport:
+def locked_report(report: UnitReport, expected_version: int | None = None) -> UnitReport:
+    """The report row locked for a write (with its round: a closed round refuses), at the
+    version the user saw."""
     locked = UnitReport.objects.select_for_update().select_related("round", "unit").get(pk=report.pk)
+    refuse_if_closed(locked.round)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(_("Báo cáo đã được thay đổi (phiên bản %(now)s, bạn đang xem phiên bản "
                          "%(seen)s). Tải lại trang; nội dung bạn nhập vẫn được giữ trên màn hình.")
@@ -194,28 +276,46 @@ def save_items(report: UnitReport, *, by, actions: dict | None = None,
                indicators: dict | None = None, questions: dict | None = None,
                expected_version: int | None = None, source: str = "web") -> int:
     """Save the unit's answers: {action code: {field: value}}, {indicator code: …}, {question
-    code: …}. Returns how many items changed; the report's version grows by one if any did."""
+    code: …}. Every value is read by reporting.inputs (the one definition of what may be
+    written); any problem refuses the whole save with InputError naming each item and field.
+    Returns how many items changed; the report's version grows by one if any did."""
     require(by, "reporting.edit_report", report)
-    locked = _locked(report, expected_version)
+    locked = locked_report(report, expected_version)
     if locked.state not in EDITABLE_STATES:
         raise Conflict(_("Báo cáo đang ở trạng thái «%(state)s», không sửa được.")
                        % {"state": locked.get_state_display()})
+    parts = [
+        ("action", locked.action_items.select_related("action"), lambda i: i.action.code,
+         actions, ACTION_FIELDS),
+        ("indicator", locked.indicator_items.select_related("indicator"),
+         lambda i: i.indicator.code, indicators, INDICATOR_FIELDS),
+        ("question", locked.question_items.all(), lambda i: i.code, questions, QUESTION_FIELDS),
+    ]
+    checked, problems = [], []
+    for kind, items, key_of, wanted, fields in parts:
+        wanted = wanted or {}
+        by_key = {key_of(item): item for item in items}
+        for code in wanted:
+            if code not in by_key:
+                problems.append(inputs.Problem("", "không có trong báo cáo", "not in this report",
+                                               f"{kind}:{str(code)[:60]}"))
+        cleaned = []
+        for code, item in by_key.items():
+            if code not in wanted:
+                continue
+            rules = inputs.ValueRules.of(item) if kind == "indicator" else None
+            values, found = inputs.read_fields(wanted[code], fields, rules=rules)
+            problems += [replace(p, item=f"{kind}:{code}") for p in found]
+            cleaned.append((item, values))
+        checked.append((key_of, fields, cleaned))
+    if problems:
+        raise InputError(problems)
     new_version = locked.version + 1
     entries = []
-    parts = [
-        (locked.action_items.select_related("action"), lambda i: i.action.code, actions,
-         ACTION_FIELDS),
-        (locked.indicator_items.select_related("indicator"), lambda i: i.indicator.code,
-         indicators, INDICATOR_FIELDS),
-        (locked.question_items.all(), lambda i: i.code, questions, QUESTION_FIELDS),
-    ]
-    for items, key_of, wanted, fields in parts:
-        if not wanted:
-            continue
+    for key_of, fields, cleaned in checked:
         touched, touched_fields = [], {"changed_version"}
-        for item in items:
-            values = wanted.get(key_of(item))
-            changes = _changed(item, values, fields) if values else {}
+        for item, values in cleaned:
+            changes = _changed(item, values, fields)
             if not changes:
                 continue
             for f, (_old, new) in changes.items():
@@ -253,7 +353,7 @@ def _move(locked: UnitReport, to: str, *, by, action: str, reason: str = "", **f
 def submit_report(report: UnitReport, *, by, expected_version: int | None = None) -> UnitReport:
     """Send the report to the Department; refused with the findings that block it."""
     require(by, "reporting.edit_report", report)
-    locked = _locked(report, expected_version)
+    locked = locked_report(report, expected_version)
     if locked.state not in EDITABLE_STATES:
         raise Conflict(_("Báo cáo đã được gửi."))
     blocking = [f for f in check_report(locked) if f.blocking]
@@ -266,7 +366,7 @@ def submit_report(report: UnitReport, *, by, expected_version: int | None = None
     locked.question_items.update(needs_fix=False)
     moved = _move(locked, to, by=by, action="reporting.submit_report", submitted_at=now,
                   first_submitted_at=locked.first_submitted_at or now)
-    record_report_values(moved, final=False)
+    record_report_values(moved, final=False, by=by)
     return moved
 
 
@@ -275,7 +375,7 @@ def return_report(report: UnitReport, *, comments: dict[str, str], by,
                   expected_version: int | None = None) -> UnitReport:
     """Send the report back with a comment on each item to fix ({"action:III.1.2": "…"})."""
     require(by, "reporting.review_report", report)
-    locked = _locked(report, expected_version)
+    locked = locked_report(report, expected_version)
     if locked.state not in IN_REVIEW_STATES:
         raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
                        % {"state": locked.get_state_display()})
@@ -304,13 +404,13 @@ def return_report(report: UnitReport, *, comments: dict[str, str], by,
 def accept_report(report: UnitReport, *, by, expected_version: int | None = None) -> UnitReport:
     """Accept and lock the report; only accepted reports count in consolidations."""
     require(by, "reporting.review_report", report)
-    locked = _locked(report, expected_version)
+    locked = locked_report(report, expected_version)
     if locked.state not in IN_REVIEW_STATES:
         raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
                        % {"state": locked.get_state_display()})
     moved = _move(locked, ReportState.ACCEPTED, by=by, action="reporting.accept_report",
                   accepted_at=timezone.now(), accepted_version=locked.version)
-    record_report_values(moved, final=True)
+    record_report_values(moved, final=True, by=by)
     return moved
 
 
@@ -320,10 +420,10 @@ def unlock_report(report: UnitReport, *, reason: str, by) -> UnitReport:
     require(by, "reporting.unlock_report", report)
     if not (reason or "").strip():
         raise ValidationError(_("Cần nêu lý do mở khóa."))
-    locked = _locked(report)
+    locked = locked_report(report)
     if locked.state != ReportState.ACCEPTED:
         raise Conflict(_("Chỉ mở khóa được báo cáo đã chấp nhận."))
     moved = _move(locked, ReportState.RETURNED, by=by, action="reporting.unlock_report",
                   reason=reason.strip())
-    record_report_values(moved, final=False)
+    record_report_values(moved, final=False, by=by)
     return moved

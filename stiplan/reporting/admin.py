@@ -8,7 +8,9 @@ from stiplan.reporting.models import IndicatorAssignment, Round, ValidationRule
 class RoundAdmin(AuditedAdmin):
     list_display = ["title", "kind", "year", "opened_on", "deadline", "status"]
     list_filter = ["kind", "status", "year"]
-    readonly_fields = ["plan", "kind", "year", "opened_on"]
+    readonly_fields = ["plan", "kind", "year", "period", "opened_on", "status"]
+    # Closing, archiving and reopening are actions on the round's page; a round with reports
+    # cannot be deleted (its reports are PROTECTed), which the admin shows as a refusal.
 
 
 @admin.register(ValidationRule)

@@ -28,7 +28,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Round
-        fields = ["id", "plan", "kind", "year", "title", "opened_on", "deadline", "status", "scope"]
+        fields = ["id", "plan", "kind", "year", "period", "title", "opened_on", "deadline", "status",
+                  "scope"]
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -139,8 +140,31 @@ class ReportFilter(RoundFilter):
         fields = ["round", "state"]
 
 
+class SaveSerializer(serializers.Serializer):
+    """The unit's answers by item code; each value is checked by reporting.inputs, the same
+    definition the web form and the Excel upload use."""
+
+    version = serializers.IntegerField(required=False)
+    actions = serializers.DictField(child=serializers.DictField(), required=False)
+    indicators = serializers.DictField(child=serializers.DictField(), required=False)
+    questions = serializers.DictField(child=serializers.DictField(), required=False)
+
+
+class SaveAnswerSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="số mục đã đổi / items changed")
+    version = serializers.IntegerField()
+
+
+def refused(exc: InputError) -> Response:
+    """400 with every problem: the item, the field and the reason in Vietnamese and English."""
+    return Response({"detail": "refused", "problems": [
+        {"item": p.item, "field": p.field, "vi": p.vi, "en": p.en} for p in exc.problems]},
+        status=status.HTTP_400_BAD_REQUEST)
+
+
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
-    """GET reports; POST …/submit/, …/return/, …/accept/, …/unlock/, …/upload/; GET …/template/."""
+    """GET reports; POST …/save/, …/submit/, …/return/, …/accept/, …/unlock/, …/upload/;
+    GET …/template/."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
     serializer_class = ReportSerializer
@@ -178,6 +202,28 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         report.refresh_from_db()
         return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=SaveSerializer, responses=SaveAnswerSerializer)
+    @refusals("409")
+    @action(detail=True, methods=["post"], serializer_class=SaveSerializer)
+    def save(self, request, pk=None):
+        report = self.get_object()
+        data = SaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        args = data.validated_data
+        try:
+            changed = act.save_items(report, by=request.user, actions=args.get("actions"),
+                                     indicators=args.get("indicators"),
+                                     questions=args.get("questions"),
+                                     expected_version=args.get("version"), source="api")
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except InputError as exc:
+            return refused(exc)
+        except act.Conflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        report.refresh_from_db()
+        return Response({"changed": changed, "version": report.version})
 
     @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
     @refusals("409", "422")

@@ -112,9 +112,7 @@ def create_demo_rounds() -> list[Round]:
             day = date(year, 12, 10) + timedelta(days=rng.randint(2, 15)) if late else date(
                 year, 12, 10) - timedelta(days=rng.randint(0, 20))
             _finish(report, _at(day, rng), reviewer, reporter, accept=True)
-        round_.status = "closed"
-        round_.save(update_fields=["status"])
-        rounds.append(round_)
+        rounds.append(act.close_round(round_, by=None))
     round_ = act.open_round(plan, kind=RoundKind.ANNUAL, year=2025, by=None,
                             opened_on=date(2025, 6, 2), deadline=date(2025, 12, 10))
     act.sync_round(round_, date(2025, 7, 1), by=None)
@@ -155,10 +153,11 @@ AD_HOC_ANSWERS = {
 
 
 def _ad_hoc_round(plan: Plan, rng: random.Random, reviewer) -> Round:
-    """An ad hoc request of June 2026 to six departments, with two questions; five answer."""
+    """An ad hoc request of June 2026 to six departments, with two questions; five answer. Its
+    values belong to the first half of 2026 (2026S1), never to a year's figure."""
     round_ = act.open_round(
-        plan, kind=RoundKind.AD_HOC, year=2026, by=None, opened_on=date(2026, 6, 1),
-        deadline=date(2026, 6, 20),
+        plan, kind=RoundKind.AD_HOC, year=2026, period="2026S1", by=None,
+        opened_on=date(2026, 6, 1), deadline=date(2026, 6, 20),
         title="Báo cáo đột xuất: kết quả ứng dụng tiến bộ khoa học và công nghệ 6 tháng đầu năm 2026",
         scope={"units": ["VL25.SKHCN", "VL25.STC", "VL25.SGDDT", "VL25.SNNMT", "VL25.SCT",
                          "VL25.SYT"],

@@ -2,7 +2,8 @@
 
 The template holds the unit's items with only the input cells unlocked, drop-down lists for the
 statuses, and a hidden signed stamp (round, unit, report version). An upload is checked whole —
-file, stamp, every row and cell — and then saved through `save_items`, all or nothing.
+file, stamp, every row and cell (each value by reporting.inputs, the one definition the web form
+and the API use too) — and then saved through `save_items`, all or nothing.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from stiplan.analytics.vntext import NumberError, fold, format_vi, parse_number
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
-from stiplan.plans.models import ValueType
+from stiplan.reporting.inputs import ValueRules, read_status, read_text, read_value
 from stiplan.reporting.models import ActionStatus, UnitReport
-from stiplan.reporting.text import MAX_LENGTH, clean_rich, clean_text, rich_to_text
+from stiplan.reporting.text import clean_text, rich_to_text
 from stiplan.reporting.xlsx_budget import Budget, OverBudget
 
 TEMPLATE_VERSION = 1
@@ -81,8 +81,6 @@ QUESTIONS = SheetSpec("Câu hỏi", (
     Column("Nhận xét của Sở", "review_comment", 30, "label"),
 ))
 STATUS_LABELS = {str(label): value for value, label in ActionStatus.choices}
-_STATUS_BY_FOLD = {fold(label): value for label, value in STATUS_LABELS.items()} | {
-    fold(value): value for value in ActionStatus.values}
 
 
 @dataclass(frozen=True)
@@ -116,8 +114,7 @@ def _rows(report: UnitReport) -> dict[str, list[dict]]:
         {"code": i.indicator.code, "name": i.indicator.name, "unit": i.indicator.unit,
          "value": i.value, "source": i.source, "note": rich_to_text(i.note),
          "explanation": rich_to_text(i.explanation), "review_comment": i.review_comment,
-         "_min": i.min_value, "_max": i.max_value,
-         "_whole": i.indicator.value_type == ValueType.COUNT}
+         "_rules": ValueRules.of(i)}
         for i in report.indicator_items.select_related("indicator")
     ]
     questions = [
@@ -390,68 +387,26 @@ def _read_row(spec: SheetSpec, cells, expected: dict, r: int,
             add("không được dùng công thức; hãy nhập giá trị", "formulas are not allowed")
             continue
         if column.kind == "number":
-            try:
-                number = parse_number(raw)
-            except NumberError:
-                add(f"«{clean_text(raw)[:40]}» không phải là số",
-                    f"'{clean_text(raw)[:40]}' is not a number")
-                continue
-            problem = storable_problem(number)
-            if problem:
-                add(*problem)
-                continue
-            if number is not None and expected.get("_whole") and number != number.to_integral_value():
-                add(f"cần một số nguyên, không phải {format_vi(number)}",
-                    f"a whole number is required, not {number}")
-                continue
-            low, high = expected.get("_min"), expected.get("_max")
-            if number is not None and ((low is not None and number < low)
-                                       or (high is not None and number > high)):
-                span = f"[{format_vi(low)}; {format_vi(high)}]"
-                add(f"giá trị {format_vi(number)} ngoài khoảng cho phép {span}",
-                    f"value {number} outside the allowed range [{low}; {high}]")
-                continue
-            values[column.field] = number
+            value, problem = read_value(raw, expected["_rules"])
         elif column.kind == "status":
-            text = clean_text(raw)
-            status = _STATUS_BY_FOLD.get(fold(text)) if text else ""
-            if status is None:
-                add(f"tình trạng «{text[:40]}» không có trong danh sách",
-                    f"status '{text[:40]}' is not in the list")
-            else:
-                values[column.field] = status
+            _status, problem = read_status(raw)
         else:
-            text = clean_text(raw)
-            if len(text) > MAX_LENGTH:
-                add(f"nội dung quá dài ({len(text)} ký tự, tối đa {MAX_LENGTH})",
-                    f"text too long ({len(text)} characters, {MAX_LENGTH} at most)")
-            else:
-                values[column.field] = clean_rich(text) if column.kind == "rich" else text
+            _text, problem = read_text(column.field, raw)
+        if problem is not None:
+            add(problem.vi, problem.en)
+        elif column.kind == "number":
+            values[column.field] = value
+        else:
+            values[column.field] = "" if raw is None else raw  # save_items reads it, once
     return values
-
-
-MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16  # IndicatorItem.value: 20 digits, 4 after the point
-
-
-def storable_problem(number) -> tuple[str, str] | None:
-    """Why `number` cannot be stored exactly, or None."""
-    if number is None:
-        return None
-    sign, digits, exponent = number.normalize().as_tuple()
-    decimals = max(-exponent, 0)
-    whole = len(digits) + min(exponent, 0) if exponent < 0 else len(digits) + exponent
-    if decimals > MAX_DECIMALS:
-        return (f"tối đa {MAX_DECIMALS} chữ số sau dấu phẩy", f"at most {MAX_DECIMALS} decimals")
-    if whole > MAX_WHOLE_DIGITS:
-        return ("số quá lớn", "number too large")
-    return None
 
 
 def apply_upload(report: UnitReport, raw: bytes, *, by) -> int:
     """Check and save an uploaded template; returns the number of changed items."""
-    from stiplan.reporting.actions import save_items
+    from stiplan.reporting.actions import refuse_if_closed, save_items
 
     require(by, "reporting.edit_report", report)  # before the file is parsed
+    refuse_if_closed(report.round)  # before the file is read; save_items checks again, locked
     parsed = parse_upload(report, raw)
     return save_items(report, by=by, actions=parsed.actions, indicators=parsed.indicators,
                       questions=parsed.questions, expected_version=parsed.version, source="excel")

@@ -11,6 +11,9 @@ from stiplan.reporting.models import RoundKind
 class OpenRoundForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=RoundKind.choices)
     year = forms.IntegerField(label=_("Năm báo cáo"), min_value=2000, max_value=2100)
+    period = forms.CharField(
+        label=_("Kỳ số liệu của báo cáo đột xuất (ví dụ 2026S1, 2026Q2, 202606; để trống = ngày "
+                "mở kỳ)"), max_length=12, required=False)
     opened_on = forms.DateField(label=_("Ngày mở"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateField(label=_("Hạn nộp"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("Tên kỳ báo cáo"), max_length=300, required=False)

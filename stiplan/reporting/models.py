@@ -23,6 +23,7 @@ class RoundKind(models.TextChoices):
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("Đang mở")
     CLOSED = "closed", _("Đã đóng")
+    ARCHIVED = "archived", _("Đã lưu trữ")
 
 
 class Round(models.Model):
@@ -31,6 +32,10 @@ class Round(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="rounds")
     kind = models.CharField(_("loại"), max_length=10, choices=RoundKind.choices)
     year = models.PositiveSmallIntegerField(_("năm báo cáo"))
+    period = models.CharField(
+        _("kỳ số liệu"), max_length=12,
+        help_text=_("Kỳ mà số liệu của kỳ báo cáo thuộc về: năm (2025) cho báo cáo hằng năm; "
+                    "kỳ riêng (2026S1, 2026Q2, 20260601) cho báo cáo đột xuất, không bao giờ là năm."))
     title = models.CharField(_("tên kỳ báo cáo"), max_length=300)
     opened_on = models.DateField(_("ngày mở"))
     deadline = models.DateField(_("hạn nộp"))
@@ -54,6 +59,10 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
 
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("Đang soạn")
@@ -71,7 +80,7 @@ IN_REVIEW_STATES = (ReportState.SUBMITTED, ReportState.RESUBMITTED)
 class UnitReport(models.Model):
     """What one unit reports in one round; `version` grows with every change."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reports")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="reports")
     inherited_from = models.ForeignKey(
         OrgUnit, verbose_name=_("nhận lại từ đơn vị"), null=True, blank=True,

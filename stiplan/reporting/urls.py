@@ -12,4 +12,5 @@ urlpatterns = [
     path("reports/<int:pk>/upload/", views.UploadView.as_view(), name="report-upload"),
     path("reports/<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="report-evidence"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence-download"),
+    path("evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
 ]

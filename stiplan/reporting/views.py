@@ -7,19 +7,20 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from stiplan.analytics.vntext import NumberError, format_vi, parse_number
+from stiplan.analytics.vntext import format_vi
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
 from stiplan.reporting.board import round_board
-from stiplan.reporting.evidence import add_evidence
-from stiplan.reporting.excel import apply_upload, build_template, storable_problem
+from stiplan.reporting.evidence import add_evidence, remove_evidence
+from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.forms import EvidenceForm, OpenRoundForm, UploadForm
 from stiplan.reporting.models import (
     ActionStatus,
@@ -29,7 +30,7 @@ from stiplan.reporting.models import (
     RoundKind,
     UnitReport,
 )
-from stiplan.reporting.text import clean_rich, clean_text, rich_to_text
+from stiplan.reporting.text import rich_to_text
 from stiplan.reporting.validation import check_report
 
 
@@ -86,6 +87,7 @@ class OpenRoundView(LoginRequiredMixin, FormView):
             round_ = act.open_round(
                 self.plan, kind=data["kind"], year=data["year"], deadline=data["deadline"],
                 opened_on=data["opened_on"], title=data["title"], scope=form.scope(),
+                period=data["period"] if data["kind"] == RoundKind.AD_HOC else "",
                 by=self.request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -113,12 +115,28 @@ class RoundBoardView(LoginRequiredMixin, TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
+        """Follow reorganisations (verb "sync"), or close, archive or reopen the round."""
         round_ = get_object_or_404(Round.objects.restrict(request.user), pk=kwargs["pk"])
-        from django.utils import timezone
-
-        done = act.sync_round(round_, timezone.localdate(), by=request.user)
-        messages.info(request, _("Đã cập nhật theo sắp xếp tổ chức: %(done)s")
-                      % {"done": ", ".join(done) or _("không có thay đổi")})
+        verb = request.POST.get("verb", "sync")
+        reason = request.POST.get("reason", "")
+        try:
+            if verb == "close":
+                act.close_round(round_, by=request.user, reason=reason)
+                messages.success(request, _("Đã đóng kỳ báo cáo."))
+            elif verb == "archive":
+                act.archive_round(round_, by=request.user, reason=reason)
+                messages.success(request, _("Đã lưu trữ kỳ báo cáo."))
+            elif verb == "reopen":
+                act.reopen_round(round_, by=request.user, reason=reason)
+                messages.success(request, _("Đã mở lại kỳ báo cáo."))
+            else:
+                done = act.sync_round(round_, timezone.localdate(), by=request.user)
+                messages.info(request, _("Đã cập nhật theo sắp xếp tổ chức: %(done)s")
+                              % {"done": ", ".join(done) or _("không có thay đổi")})
+        except act.Conflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("round-board", pk=round_.pk)
 
 
@@ -148,10 +166,13 @@ class ReportView(LoginRequiredMixin, TemplateView):
                             posted, by_item, lambda i: f"question:{i.code}"),
             attachments=report.attachments.all(),
             statuses=ActionStatus.choices,
-            can_edit=report.editable and can(user, "reporting.edit_report", report),
-            can_review=report.state in (ReportState.SUBMITTED, ReportState.RESUBMITTED)
+            round_open=report.round.is_open,
+            can_edit=report.round.is_open and report.editable
+            and can(user, "reporting.edit_report", report),
+            can_review=report.round.is_open
+            and report.state in (ReportState.SUBMITTED, ReportState.RESUBMITTED)
             and can(user, "reporting.review_report", report),
-            can_unlock=report.state == ReportState.ACCEPTED
+            can_unlock=report.round.is_open and report.state == ReportState.ACCEPTED
             and can(user, "reporting.unlock_report", report),
             comments={k[2:]: v for k, v in posted.items() if k.startswith("c:")},
             upload_form=UploadForm(), evidence_form=EvidenceForm(),
@@ -165,11 +186,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
         version = _int(request.POST.get("version"))
         try:
             if verb in ("save", "submit"):
-                problems = self._save(report, request.POST, version)
-                if problems:
-                    for p in problems:
-                        messages.error(request, p)
-                    return self._again(report, request.POST)
+                self._save(report, request.POST, version)
                 report.refresh_from_db()
                 if verb == "submit":
                     act.submit_report(report, by=request.user, expected_version=report.version)
@@ -190,6 +207,12 @@ class ReportView(LoginRequiredMixin, TemplateView):
         except act.Conflict as exc:
             messages.error(request, str(exc))
             return self._again(report, request.POST, status=409)
+        except InputError as exc:
+            messages.error(request, _("Chưa lưu: %(n)s giá trị không hợp lệ, không có gì được lưu.")
+                           % {"n": len(exc.problems)})
+            for problem in exc.problems[:50]:
+                messages.error(request, str(problem))
+            return self._again(report, request.POST)
         except act.NotReady as exc:
             messages.error(request, _("Chưa gửi được: còn %(n)s vấn đề cần xử lý.")
                            % {"n": len(exc.findings)})
@@ -206,43 +229,24 @@ class ReportView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(report=report, posted=posted),
                                        status=status)
 
-    def _save(self, report: UnitReport, post, version) -> list[str]:
-        """Read the form into save_items' shape; bad numbers are reported, nothing saved."""
-        problems, actions, indicators, questions = [], {}, {}, {}
+    def _save(self, report: UnitReport, post, version) -> None:
+        """Read the form into save_items' shape; save_items checks every value (InputError)."""
+        actions, indicators, questions = {}, {}, {}
         for item in report.action_items.select_related("action"):
             p = f"a:{item.action.code}:"
             if p + "status" in post:
-                status = post.get(p + "status", "")
-                if status and status not in ActionStatus.values:
-                    problems.append(_("%(code)s: tình trạng không hợp lệ") % {"code": item.action.code})
-                actions[item.action.code] = {
-                    "status": status, **{f: clean_rich(post.get(p + f, ""))
-                                         for f in ("done", "results", "difficulties", "proposals")}}
+                actions[item.action.code] = {f: post.get(p + f, "") for f in ACTION_FIELDS}
         for item in report.indicator_items.select_related("indicator"):
             p = f"i:{item.indicator.code}:"
             if p + "value" in post:
-                try:
-                    value = parse_number(post.get(p + "value"))
-                except NumberError:
-                    problems.append(_("%(code)s: «%(v)s» không phải là số")
-                                    % {"code": item.indicator.code, "v": post.get(p + "value")[:40]})
-                    continue
-                if reason := storable_problem(value):
-                    problems.append(f"{item.indicator.code}: {reason[0]}")
-                    continue
-                indicators[item.indicator.code] = {
-                    "value": value, "source": clean_text(post.get(p + "source", ""))[:300],
-                    "note": clean_rich(post.get(p + "note", "")),
-                    "explanation": clean_rich(post.get(p + "explanation", ""))}
+                indicators[item.indicator.code] = {f: post.get(p + f, "")
+                                                   for f in INDICATOR_FIELDS}
         for item in report.question_items.all():
             key = f"q:{item.code}:answer"
             if key in post:
-                questions[item.code] = {"answer": clean_rich(post.get(key, ""))}
-        if problems:
-            return problems
+                questions[item.code] = {"answer": post.get(key, "")}
         act.save_items(report, by=self.request.user, actions=actions, indicators=indicators,
                        questions=questions, expected_version=version)
-        return []
 
 
 ACTION_FIELDS = ("status", "done", "results", "difficulties", "proposals")
@@ -327,9 +331,24 @@ class EvidenceUploadView(LoginRequiredMixin, View):
             add_evidence(report, upload.name, upload.read(), by=request.user, action_item=item)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
+        except act.Conflict as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã lưu tệp minh chứng."))
         return redirect("report-detail", pk=pk)
+
+
+class EvidenceRemoveView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        attachment = get_object_or_404(Attachment.objects.restrict(request.user)
+                                       .select_related("report"), pk=pk)
+        try:
+            remove_evidence(attachment, by=request.user)
+        except act.Conflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã xóa tệp minh chứng."))
+        return redirect("report-detail", pk=attachment.report_id)
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

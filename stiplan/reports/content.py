@@ -19,7 +19,7 @@ from django.utils import timezone
 from stiplan.analytics.targets import ACHIEVED, AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK
 from stiplan.analytics.vntext import format_vi
 from stiplan.metrics.engine import Engine
-from stiplan.metrics.models import DataValue, Revision
+from stiplan.metrics.models import DataValue, PeriodType, Revision
 from stiplan.metrics.status import FIRST_YEAR, plan_status
 from stiplan.reporting.board import round_board
 from stiplan.reporting.models import ActionStatus, ReportState, Round
@@ -249,7 +249,7 @@ def _values(engine: Engine, year: int) -> list[dict]:
     """Every stored value the plan's indicators rest on, with where it came from."""
     codes = engine.inputs({t.indicator.code for t in engine.plan.targets.select_related("indicator")})
     rows = (DataValue.objects.filter(indicator__code__in=codes, year__gte=FIRST_YEAR,
-                                     year__lte=year, quarter__isnull=True)
+                                     year__lte=year, period_type=PeriodType.YEARLY)
             .select_related("indicator", "unit").order_by("indicator__code", "year", "unit__code"))
     return [{
         "indicator": v.indicator.code, "name": plain(v.indicator.name), "unit_code": v.unit.code,
