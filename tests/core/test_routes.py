@@ -145,6 +145,8 @@ def matrix_problems(role: str, client, world: dict, routes: dict, rules: dict) -
                     problems.append(f"server error: {where}")
                 elif served and not allowed and (method, name, role) not in OPEN_FINDINGS:
                     problems.append(f"unexpected allow: {where}")
+                elif not served and (method, name, role) in OPEN_FINDINGS:
+                    problems.append(f"an open finding is refused now, delete it: {where}")
                 elif not served and allowed and method == "GET" and name not in REFUSAL_ONLY:
                     problems.append(f"unexpected refusal: {where}")
                 if not allowed and AuditEntry.objects.count() != entries:

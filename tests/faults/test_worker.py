@@ -108,9 +108,10 @@ def test_kill_9_mid_document_leaves_nothing_half_made_and_the_job_runs_again(sta
                   "UPDATE reports_document SET created_at = datetime(created_at, '-21 minutes') "
                   "WHERE id = %s", (pk,))
     expired = json.loads(stack.python(
-        "from stiplan.reports.actions import expire_if_stale\n"
+        "from stiplan.reports.actions import expire_stale_jobs\n"
         "from stiplan.reports.models import Document\n"
-        f"d = expire_if_stale(Document.objects.get(pk={pk}))\n"
+        "expire_stale_jobs()\n"
+        f"d = Document.objects.get(pk={pk})\n"
         "print(json.dumps({'state': d.state, 'error': d.error}))").splitlines()[-1])
     assert expired["state"] == "failed" and "timed out" in expired["error"]
 
