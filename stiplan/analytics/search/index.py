@@ -22,7 +22,9 @@ from stiplan.analytics.search.normalise import STOPWORDS, Analysed, analyse, fol
 POSTINGS_BUDGET = 60_000
 CANDIDATES = 300  # scored by cosine over all features
 RESCORED = 60  # re-scored with the token-set ratio
-COSINE_SHARE = 0.6  # final score = share × cosine + (1 − share) × token-set ratio
+# Final score: shares of the syllable cosine (blind to order), the bigram-and-trigram cosine (order
+# of words) and rapidfuzz's token-set ratio on the folded, expanded titles.
+SHARES = (0.4, 0.2, 0.4)
 
 
 @dataclass(frozen=True)
@@ -109,39 +111,48 @@ class TitleIndex:
         n = len(self.titles)
         self.weight2 = np.log1p(n / np.maximum(counts, 1)) ** 2  # IDF², per feature
         self.unseen_weight2 = math.log1p(max(n, 1)) ** 2
-        self.norms = np.sqrt(np.bincount(d_arr, weights=self.weight2[f_arr], minlength=n))
+        self.is_phrase = np.zeros(len(vocab), dtype=bool)  # bigram or trigram
+        self.is_phrase[[fid for f, fid in vocab.items() if " " in f]] = True
+        self.norms = np.sqrt(np.stack([
+            np.bincount(d_arr, weights=self.weight2[f_arr] * (self.is_phrase[f_arr] == kind), minlength=n)
+            for kind in (False, True)
+        ]))  # [syllables, phrases] × documents
 
     def __len__(self) -> int:
         return len(self.titles)
 
     def nbytes(self) -> int:
         """Bytes held by the index arrays (not the titles, their folded forms or the vocabulary)."""
-        return self.postings.nbytes + self.indptr.nbytes + self.weight2.nbytes + self.norms.nbytes
+        arrays = (self.postings, self.indptr, self.weight2, self.norms, self.is_phrase)
+        return sum(a.nbytes for a in arrays)
 
-    def _query(self, analysed: Analysed) -> tuple[list[int], float]:
-        known, norm2 = [], 0.0
+    def _query(self, analysed: Analysed) -> tuple[list[int], np.ndarray]:
+        """Known feature numbers and the query's norms [syllables, phrases]."""
+        known, norm2 = [], np.zeros(2)
         for f in features(analysed.tokens):
             fid = self.vocab.get(f)
             if fid is None:
-                norm2 += self.unseen_weight2
+                norm2[int(" " in f)] += self.unseen_weight2
             else:
                 known.append(fid)
-                norm2 += self.weight2[fid]
-        return known, math.sqrt(norm2)
+                norm2[int(self.is_phrase[fid])] += self.weight2[fid]
+        return known, np.sqrt(norm2)
 
     def _docs(self, fid: int) -> np.ndarray:
         return self.postings[self.indptr[fid] : self.indptr[fid + 1]]
 
-    def _cosine(self, known: list[int], qnorm: float, cands: np.ndarray) -> np.ndarray:
-        """Cosine over every query feature, for the sorted candidate documents."""
-        acc = np.zeros(len(cands))
+    def _cosine(self, known: list[int], qnorm: np.ndarray, cands: np.ndarray) -> np.ndarray:
+        """Cosines [syllables, phrases] × candidates over every query feature, for the sorted
+        candidate documents (0 where the query or the document has no such feature)."""
+        acc = np.zeros((2, len(cands)))
         for fid in known:
             docs = self._docs(fid)
             pos = np.searchsorted(docs, cands)
             hit = pos < len(docs)
             hit[hit] = docs[pos[hit]] == cands[hit]
-            acc += hit * self.weight2[fid]
-        return np.minimum(acc / (qnorm * self.norms[cands]), 1.0)
+            acc[int(self.is_phrase[fid])] += hit * self.weight2[fid]
+        denom = qnorm[:, None] * self.norms[:, cands]
+        return np.minimum(np.divide(acc, denom, out=np.zeros_like(acc), where=denom > 0), 1.0)
 
     def similar(self, title: str, k: int = 10, min_score: float = 0.0) -> list[Hit]:
         """The k indexed titles most like `title`, best first, with scores and shared phrases."""
@@ -160,14 +171,17 @@ class TitleIndex:
         acc = np.bincount(docs, weights=np.repeat(self.weight2[used], [len(self._docs(f)) for f in used]))
         cands = np.flatnonzero(acc)
         if len(cands) > CANDIDATES:
-            partial = acc[cands] / self.norms[cands]
+            partial = acc[cands] / self.norms[:, cands].sum(axis=0)
             cands = np.sort(cands[np.argpartition(-partial, CANDIDATES)[:CANDIDATES]])
-        cosine = self._cosine(known, qnorm, cands)
+        syllables, phrases = self._cosine(known, qnorm, cands)
+        if len(query.tokens) == 1:  # no phrase to compare: the syllable cosine takes its share
+            phrases = syllables
+        cosine = SHARES[0] * syllables + SHARES[1] * phrases
         best = np.argsort(-cosine, kind="stable")[:RESCORED]
-        cands, cosine = cands[best], cosine[best]
         folded = " ".join(query.tokens)
+        cands = cands[best]
         ratios = process.cdist([folded], [self.folded[d] for d in cands], scorer=fuzz.token_set_ratio)[0]
-        scores = COSINE_SHARE * cosine + (1 - COSINE_SHARE) * ratios / 100.0
+        scores = cosine[best] + SHARES[2] * ratios / 100.0
         return self._hits(query, title, cands, scores, k, min_score)
 
     def search(self, text: str, k: int = 10) -> list[Hit]:
@@ -184,7 +198,8 @@ class TitleIndex:
         for fid in words:
             count[self._docs(fid)] += 1
         cands = np.flatnonzero(count == count.max())
-        scores = self._cosine(known, qnorm, cands)
+        syllables, phrases = self._cosine(known, qnorm, cands)
+        scores = (syllables + phrases) / 2 if len(query.tokens) > 1 else syllables
         top = np.argsort(-scores, kind="stable")[: max(k * 4, 40)]
         return self._hits(query, text, cands[top], scores[top], k, 0.0, accents_first=True)
 
