@@ -46,17 +46,16 @@ def features(tokens: Sequence[str]) -> set[str]:
 
 
 def _single_matches(query: Analysed, doc: Analysed, i: int) -> bool:
-    """A lone shared syllable counts when it is no function word and the query wrote it the same
-    way or without accents ("dụng" does not match "dựng"; "dung" matches both)."""
+    """A lone shared syllable counts when it is no function word and the query wrote it exactly as
+    the document did (a lone "dung" is too weak to show "dựng" as matching "dụng" or "dung")."""
     token = doc.tokens[i]
     if token in STOPWORDS:
         return False
     written = doc.words[doc.origin[i]].lower()
-    for j, other in enumerate(query.tokens):
-        word = query.words[query.origin[j]].lower()
-        if other == token and (word == written or not has_diacritics(word)):
-            return True
-    return False
+    return any(
+        other == token and query.words[query.origin[j]].lower() == written
+        for j, other in enumerate(query.tokens)
+    )
 
 
 def shared_phrases(query: Analysed, doc: Analysed) -> tuple[str, ...]:
