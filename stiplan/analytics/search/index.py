@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from stiplan.analytics.search.normalise import STOPWORDS, Analysed, analyse, fold_word, has_diacritics
+from stiplan.analytics.search.normalise import STOPWORDS, Analysed, analyse, has_diacritics
 
 # Candidate generation reads postings of the rarest features until this many are read.
 POSTINGS_BUDGET = 60_000
@@ -213,14 +213,14 @@ class TitleIndex:
                 continue
             title = self.titles[d]
             same_accents = len(accented & {w.lower() for w in analyse(title).words}) if accented else 0
-            key = (-score, title != text, -same_accents)
-            rows.append(((key[2], key[0], key[1]) if accents_first else key, len(title), d, score))
+            if accents_first:
+                order = (-same_accents, -score, title != text)
+            else:  # ties: the title exactly as queried, then the one sharing the typed accents
+                order = (-score, title != text, -same_accents)
+            rows.append((order, len(title), d, score))
         rows.sort()
         out = []
         for _, _, d, score in rows[:k]:
             phrases = shared_phrases(query, analyse(self.titles[d]))
             out.append(Hit(self.keys[d], self.titles[d], score, phrases))
         return out
-
-
-__all__ = ["Hit", "TitleIndex", "features", "fold_word", "shared_phrases"]
