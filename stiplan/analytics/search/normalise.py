@@ -74,6 +74,7 @@ STOPWORDS = frozenset("va cua tai o tren trong cho cac nhung voi theo de tu den 
 
 _WORD = re.compile(r"\w+(?:[&\-]\w+)*")
 _JOINER = re.compile(r"[&\-]")
+_WORD_PART = re.compile(r"[^\W_]+")  # letters and digits: what a folded word keeps
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,6 @@ def analyse(text: str) -> Analysed:
         tokens += expanded
         words.append(word)
     return Analysed(tuple(words), tuple(tokens), tuple(origin))
-
-
-_WORD_PART = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str) -> str:
