@@ -21,7 +21,7 @@ from stiplan.analytics.search.normalise import STOPWORDS, Analysed, analyse, has
 # Candidate generation reads postings of the rarest features until this many are read.
 POSTINGS_BUDGET = 60_000
 CANDIDATES = 300  # scored by cosine over all features
-RESCORED = 60  # re-scored with the token-set ratio
+RESCORED = 60  # re-scored with the token-set ratio (or k, when more are asked for)
 # Final score: shares of the syllable cosine (blind to order), the bigram-and-trigram cosine (order
 # of words) and rapidfuzz's token-set ratio on the folded, expanded titles.
 SHARES = (0.4, 0.2, 0.4)
@@ -176,7 +176,7 @@ class TitleIndex:
         if len(query.tokens) == 1:  # no phrase to compare: the syllable cosine takes its share
             phrases = syllables
         cosine = SHARES[0] * syllables + SHARES[1] * phrases
-        best = np.argsort(-cosine, kind="stable")[:RESCORED]
+        best = np.argsort(-cosine, kind="stable")[: max(RESCORED, k)]
         folded = " ".join(query.tokens)
         cands = cands[best]
         ratios = process.cdist([folded], [self.folded[d] for d in cands], scorer=fuzz.token_set_ratio)[0]
