@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "stiplan.metrics",
     "stiplan.reports",
     "stiplan.index",
+    "stiplan.registry",
     "django_q",
 ]
 
