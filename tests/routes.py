@@ -40,7 +40,7 @@ RULES: dict[str, dict[str, dict]] = {
     "unit-detail": {"GET": same(EVERYONE)},
     "round-list": {"GET": same(SIGNED_IN)},
     "round-open": {"GET": same(DEPARTMENT), "POST": same(DEPARTMENT)},
-    "round-board": {"GET": same(SIGNED_IN)},
+    "round-board": {"GET": same(SIGNED_IN), "POST": same(DEPARTMENT)},
     "report-detail": {"GET": unit_scoped(UNIT, INTERNAL),
                       "POST": unit_scoped({ADMIN, PLAN, REVIEWER, REPORTER}, {ADMIN, PLAN, REVIEWER})},
     "report-template": {"GET": unit_scoped({ADMIN, PLAN, REPORTER}, DEPARTMENT)},
