@@ -1,5 +1,6 @@
 """`stiplan demo [--port N] [--no-serve]`: migrate, load demo data, print accounts, serve."""
 
+import signal
 import subprocess
 import sys
 
@@ -54,6 +55,9 @@ class Command(BaseCommand):
         call_command("collectstatic", verbosity=0, interactive=False)
         # The background jobs (documents) run in a django-q2 cluster beside the web server.
         jobs = subprocess.Popen([sys.executable, "-m", "stiplan", "qcluster"])
+        # A SIGTERM to the demo (a service manager, `kill`) ends the server like Ctrl-C does, so
+        # the cluster below is stopped too rather than left running.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:  # the cluster stops its running job and exits within seconds (qcluster.py)
