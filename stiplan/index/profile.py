@@ -58,7 +58,7 @@ def radar(edition: IndexEdition, job: Computation, unit: str, peers: list[str]) 
                 for c in pillars]
 
     return {
-        "indicators": [{"name": f"{c} {names[c]}", "max": 100} for c in pillars],
+        "indicators": [{"name": _short(f"{c} {names[c]}"), "max": 100} for c in pillars],
         "series": [
             {"name": edition.unit_names()[unit], "values": series([unit])},
             {"name": "peers", "values": series(peers)},
@@ -66,6 +66,10 @@ def radar(edition: IndexEdition, job: Computation, unit: str, peers: list[str]) 
                                           for c in pillars]},
         ],
     }
+
+
+def _short(text: str, width: int = 22) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def region_peers(edition: IndexEdition, unit: str) -> list[str]:
