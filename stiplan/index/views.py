@@ -3,6 +3,8 @@ computation request, evidence downloads and the submission package."""
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -102,6 +104,7 @@ class WhatIfView(View):
                 problems.append(not_a_number(code, raw))
                 continue
             if number is not None:
+                problems += checks.errors(fw, code, float(number))
                 changes[code] = float(number)
         rows = IndexValue.objects.restrict(request.user).filter(edition=edition).values_list(
             "unit", "code", "value")
@@ -110,6 +113,9 @@ class WhatIfView(View):
         base = compute.score_and_rank(fw, compute.unit_data(fw, units, rows), province)
         new = base if problems else compute.score_and_rank(
             fw, compute.unit_data(fw, units, rows, changes, province), province)
+        if math.isnan(new[0]):
+            problems.append(_("Không tính được điểm với các giá trị này."))
+            new = base
         return render(request, "index/_whatif.html", {
             "base": base, "new": new, "problems": problems, "delta": new[0] - base[0],
             "rank_delta": base[1] - new[1]})
@@ -139,9 +145,11 @@ class EntryView(LoginRequiredMixin, TemplateView):
         rows = []
         for code in list(fw.denominators) + list(fw.indicators):
             d = checks.definition_of(fw, code)
+            v, den = values.get(code), values.get(d["denominator"] or "")
             rows.append({"code": code, "name": d["name"], "unit": d["unit"], "bounds": d["bounds"],
-                         "denominator": d["denominator"], "v": values.get(code),
-                         "last": last.get(code),
+                         "denominator": d["denominator"], "v": v, "last": last.get(code),
+                         "per": v.value / den.value if v and den and v.value is not None
+                         and den.value else None,
                          "placeholder": fw.by_code[code].placeholder if code in fw.by_code else False})
         counts = {s: sum(1 for v in values.values() if v.state == s) for s in ValueState.values}
         ctx.update(edition=edition, rows=rows, counts=counts, states=ValueState,

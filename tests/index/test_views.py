@@ -60,9 +60,11 @@ def test_what_if_returns_a_changed_score_and_rank(edition, login):
     assert (IndexValue.objects.count(), AuditEntry.objects.count()) == before  # nothing written
 
 
-def test_what_if_names_a_bad_number(edition, login):
+def test_what_if_names_a_bad_number_and_a_value_outside_the_definition(edition, login):
     page = login("kehoach").post("/index/2025/VLG/what-if/", {"v-1.1.1": "abc"}).content.decode()
     assert "1.1.1: «abc» không phải là số" in page
+    page = login("kehoach").post("/index/2025/VLG/what-if/", {"v-2.2.1": "120"}).content.decode()
+    assert "2.2.1" in page and "lớn hơn giới hạn trên 100" in page
 
 
 def test_entry_saves_a_value_with_evidence_and_review_needs_another_officer(edition, login, client):
