@@ -15,6 +15,7 @@ urlpatterns = [
     path("reporting/", include("stiplan.reporting.urls")),
     path("indicators/", include("stiplan.metrics.urls")),
     path("documents/", include("stiplan.reports.urls")),
+    path("index/", include("stiplan.index.urls")),
     path("history/", core_views.AuditListView.as_view(), name="audit-list"),
     path("history/<str:object_type>/<str:object_id>/", core_views.ObjectHistoryView.as_view(),
          name="object-history"),

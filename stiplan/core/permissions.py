@@ -163,6 +163,14 @@ POLICIES = {
     "metrics.revision": _reference,
     "reports.document": _internal_only,
     "reports.documenttemplate": _internal_only,
+    # The index: frameworks, editions and the Academy's published results are public; the raw
+    # values the Department enters and the results computed from them are internal (Department
+    # staff and leaders) until the Academy publishes.
+    "index.framework": _reference,
+    "index.indexedition": _reference,
+    "index.publishedresult": _reference,
+    "index.indexvalue": _internal_only,
+    "index.computation": _internal_only,
 }
 
 
@@ -229,6 +237,11 @@ for _verb in ("view", "add", "change"):
     rules.add_perm(f"core.{_verb}_apitoken", is_admin)
 rules.add_perm("reports.generate_document", is_plan_officer)
 rules.add_perm("reports.upload_template", is_plan_officer)
+rules.add_perm("index.manage_edition", is_plan_officer)
+rules.add_perm("index.enter_value", is_plan_officer)
+rules.add_perm("index.review_value", is_reviewer)
+rules.add_perm("index.compute", is_plan_officer)
+rules.add_perm("index.export_package", is_internal)
 
 
 def can(user, perm: str, obj=None) -> bool:

@@ -1,4 +1,4 @@
-"""Django app of the innovation index; for now only its `stiplan index` command."""
+"""Django app of the innovation index: editions, data entry, profile, what-if, submission."""
 
 from django.apps import AppConfig
 

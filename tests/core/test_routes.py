@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stiplan.core.models import AuditEntry
+from stiplan.index.demo import create_demo_index
+from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
 from stiplan.plans.models import Action, Indicator
 from stiplan.reporting.actions import open_round
@@ -71,10 +73,14 @@ def test_an_unlisted_route_is_caught(monkeypatch):
 
 
 @pytest.fixture
-def world(plan, settings, tmp_path) -> dict[str, dict[str, str]]:
+def world(plan, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
     """The 2025 round (every report a draft), one evidence file and one membership and one audit
-    entry per unit, a queued document: the values of each URL parameter, own and other."""
+    entry per unit, a queued document, the demo index (computed): the values of each URL
+    parameter, own and other."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    with django_capture_on_commit_callbacks(execute=True):
+        create_demo_index()
+    index_value = IndexValue.objects.get(edition__year=2025, unit="VLG", code="1.1.1").pk
     settings.STIPLAN_JOBS_SYNC = False
     round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
                         opened_on=date(2025, 11, 1), by=None)
@@ -93,6 +99,7 @@ def world(plan, settings, tmp_path) -> dict[str, dict[str, str]]:
             "audit": audit[side].pk, "unit": OWN if side == "own" else OTHER,
             "round": round_.pk, "document": document.pk, "plan": plan.code, "action": action.code,
             "indicator": Indicator.objects.order_by("code").first().code,
+            "index_value": index_value,
         }
     return values
 
@@ -109,7 +116,8 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
                     "api-document-file": "xlsx"}.get(name),
             "action_code": ids["action"], "kind": "annual", "layout": "default",
             "object_type": "reporting.unitreport", "object_id": ids["report"],
-            "uidb64": "MQ", "token": "set-password"}
+            "uidb64": "MQ", "token": "set-password",
+            "year": 2025, "province": "VLG", "value_id": ids["index_value"]}
     kwargs = {p: fill[p] if p in fill else ids[serves] for p in params}
     return reverse(name, kwargs=kwargs)
 

@@ -2,7 +2,7 @@
 uncertainty and sensitivity analysis."""
 
 from .coin import Coin, Results, Spec
-from .framework import Framework, FrameworkError, Node, load, load_imeta, load_yaml
+from .framework import Framework, FrameworkError, Node, load, load_imeta, load_yaml, parse_document
 from .table import DataError, Table, UnitData, read_data_csv
 
 __all__ = [
@@ -18,5 +18,6 @@ __all__ = [
     "load",
     "load_imeta",
     "load_yaml",
+    "parse_document",
     "read_data_csv",
 ]

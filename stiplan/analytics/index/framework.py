@@ -30,6 +30,7 @@ class Node:
     source: str = ""
     placeholder: bool = False
     goalposts: tuple[float, float] | None = None
+    bounds: tuple[float, float] | None = None  # the plausible range of a raw value (data entry)
 
 
 @dataclass
@@ -140,7 +141,12 @@ def _walk(item: dict, parent: str | None, depth: int, out: list[tuple[dict, str 
 
 def load_yaml(path: str | Path) -> Framework:
     """Read a framework in the `stiplan.index/1` schema (docs/data-formats.md)."""
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return parse_document(yaml.safe_load(Path(path).read_text(encoding="utf-8")), str(path))
+
+
+def parse_document(doc: object, path: str = "framework") -> Framework:
+    """A framework from an already-parsed `stiplan.index/1` document (YAML, or JSON stored in a
+    database); messages name `path`."""
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise FrameworkError(f"{path}: cần schema: {SCHEMA}")
     if not isinstance(doc.get("tree"), dict):
@@ -168,6 +174,7 @@ def load_yaml(path: str | Path) -> Framework:
                     source=str(item.get("source", "")),
                     placeholder=bool(item.get("placeholder", False)),
                     goalposts=_goalposts(item.get("goalposts"), where),
+                    bounds=_goalposts(item.get("bounds"), where),
                 )
             )
         except (TypeError, ValueError) as exc:

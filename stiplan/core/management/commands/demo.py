@@ -15,6 +15,7 @@ from stiplan.core.demo import (
     other_users,
     serve_plain_http,
 )
+from stiplan.index.demo import create_demo_index
 from stiplan.metrics.demo import create_demo_series
 from stiplan.reporting.demo import create_demo_rounds
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         accounts = create_accounts()
         rounds = create_demo_rounds()
         create_demo_series()
+        create_demo_index()
         self.stdout.write(f"Kỳ báo cáo minh họa / demo rounds: {', '.join(r.title for r in rounds)}")
         self.stdout.write("\nTài khoản minh họa / demo accounts "
                           f"(mật khẩu / password: {DEMO_PASSWORD}):")
