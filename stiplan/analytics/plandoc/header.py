@@ -18,7 +18,8 @@ MOTTO = re.compile(r"^(CỘNG HÒA|CỘNG HOÀ|ĐẢNG CỘNG SẢN|SOCIALIST RE
                    re.IGNORECASE)
 NUMBER_LINE = re.compile(r"^(?:Số|No\.?)\s*:?\s*(\S+)", re.IGNORECASE)
 PLACE_DATE = re.compile(r"([^\W\d_][^,\d]{1,40}?),\s*(?:ngày|ngay|on)?\s*$", re.IGNORECASE)
-GROUNDS = re.compile(r"^(Căn cứ|Thực hiện|Pursuant to|Based on|Having regard to|In implementation of)", re.IGNORECASE)
+GROUNDS = re.compile(r"^(Căn cứ|Thực hiện|Pursuant to|Based on|Having regard to|In implementation of)",
+                     re.IGNORECASE)
 PROPOSAL = re.compile(r"^(Theo đề nghị|Xét đề nghị|At the request|At the proposal)", re.IGNORECASE)
 WRAPPER = re.compile(
     r"^(?:Điều|Article)\s*1\b.*?(?:Ban hành kèm theo|ban hành kèm theo|Promulgated together with|"
@@ -52,7 +53,7 @@ def read_header(paras: list[Paragraph], text: str) -> tuple[dict, int, dict]:
     body_start = 0
     # issuing body: capitals before the national motto or the number line
     issuer_parts = []
-    for i, p in enumerate(paras[:8]):
+    for p in paras[:8]:
         if MOTTO.match(p.text) or NUMBER_LINE.match(p.text) or doc_type(p.text):
             break
         if is_upper(p.text):

@@ -320,9 +320,7 @@ def _cited_title(text: str, ref_start: int) -> str:
     before = re.sub(r"\(?\s*(?:theo\s+)?(?:Quyết định|Nghị quyết|Kế hoạch|Chỉ thị)\s+(?:số\s+)?$",
                     "", before, flags=re.IGNORECASE).rstrip(" (,")
     clause = re.split(r"[;]|\.\s", before)[-1]
-    m = None
-    for m in re.finditer(r"(Kế hoạch|Chương trình|Đề án|Chiến lược|Plan|Programme)\b", clause):
-        break
+    m = re.search(r"(Kế hoạch|Chương trình|Đề án|Chiến lược|Plan|Programme)\b", clause)
     return clause[m.start():].strip(" ,") if m else ""
 
 
