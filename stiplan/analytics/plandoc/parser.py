@@ -221,7 +221,8 @@ class _Builder:
 
     def _targets(self, p: Paragraph, out: dict, *, objective: str = "", action: dict | None = None,
                  source: str = "", specific: bool = False) -> None:
-        found = find_targets(p.text, horizon=self.horizon, start_year=self.start_year)
+        found = find_targets(p.text, horizon=self.horizon, start_year=self.start_year,
+                             strict=action is not None)
         for f in found:
             indicator = self._indicator(out, f.name, f.unit, objective, p.span(f.start, f.end))
             code = f"T{len(out['targets']) + 1:02d}"
@@ -346,6 +347,11 @@ def parse_plan_text(text: str) -> dict:
         b.flag("period.end", "plan horizon taken from the latest milestone", None)
     if draft["period"]["end"] is None:
         b.flag("period.end", "no horizon found", None)
+    for t in body["targets"]:
+        if t["year"] is None and draft["period"]["end"]:
+            t["year"] = draft["period"]["end"]
+            b.flag(f"targets[{t['code']}]", "milestone year taken from the plan's horizon",
+                   t["span"])
     reporting = body.pop("reporting") or {"annual_due": "", "ad_hoc": True, "recipients": [],
                                           "wording": ""}
     if not reporting["annual_due"]:
@@ -359,7 +365,7 @@ def parse_plan_text(text: str) -> dict:
             "targets": body["targets"], "task_groups": body["task_groups"]}
     n_actions = sum(len(g["actions"]) for g in plan["task_groups"])
     n_assign = sum(len(a["assignments"]) for g in plan["task_groups"] for a in g["actions"])
-    return {"plan": plan, "document": draft["document"], "flags": b.flags,
+    return {"plan": plan, "document": draft["document"], "flags": b.flags, "text": text,
             "summary": {"objectives": len(plan["objectives"]), "targets": len(plan["targets"]),
                         "task_groups": len(plan["task_groups"]), "actions": n_actions,
                         "assignments": n_assign, "related_documents": len(plan["related_documents"]),

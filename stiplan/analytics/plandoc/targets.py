@@ -27,7 +27,7 @@ PERIOD = re.compile(r"(?:giai đoạn|thời kỳ|period)?\s*(?:19|20)\d{2}\s*(?
 BARE_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%])")
 NOT_A_COUNT = re.compile(
     r"^(?:và|của|trong|là|năm|đến|tới|ngày|tháng|lần|thứ|điều|khoản|mục|so|với|trên|dưới|"
-    r"theo|tại|từ|để|khi|được|đã|các|những|and|of|in|the|to|by|per|[A-Z]{2,})\b",
+    r"theo|tại|từ|để|khi|được|đã|các|những|and|of|in|the|to|by|per)\b|(?-i:^[A-Z]{2,}\b)",
     re.IGNORECASE)
 BEFORE_NUMBER_NOT_TARGET = re.compile(r"(?:số|điều|khoản|mục|lần|thứ|no\.?|article|tại)\s*$",
                                       re.IGNORECASE)
@@ -41,6 +41,7 @@ BOUNDS = [  # (words just before the value, comparator, confidence)
 VERBS = r"(?:đạt|chiếm|ở mức|là|bằng|tăng|giảm|có|reach(?:es)?|be|is|at)"
 LEADS = re.compile(r"^(?:(?:phấn đấu|đảm bảo|bảo đảm|trong đó|và|,|;|strive to|ensure|and)\s+)+",
                    re.IGNORECASE)
+TARGET_WORDS = re.compile(r"đạt|phấn đấu|chỉ tiêu|mục tiêu|reach|target|strive", re.IGNORECASE)
 RECURRING = re.compile(r"hằng năm|hàng năm|mỗi năm|every year|annually|each year", re.IGNORECASE)
 ACRONYM = re.compile(r"^(GRDP|GDP|NSNN)\b")
 
@@ -139,8 +140,13 @@ def _name(text: str, start: int, floor: int) -> str:
     return " ".join(words[-20:])
 
 
-def find_targets(text: str, *, horizon: int | None, start_year: int | None) -> list[Found]:
-    """Every quantitative target written in one paragraph `text`."""
+def find_targets(text: str, *, horizon: int | None, start_year: int | None,
+                 strict: bool = False) -> list[Found]:
+    """Every quantitative target written in one paragraph `text`.
+
+    `strict` (a task, not an objective): a counted quantity is a target only with a bound or a
+    target word ("đạt", "phấn đấu"): "Tổ chức 2 đợt tuyên truyền" is an activity, not a target.
+    """
     clean = masked(text)
     years = _years(text)
     out: list[Found] = []
@@ -171,6 +177,9 @@ def find_targets(text: str, *, horizon: int | None, start_year: int | None) -> l
         confidence = 0.9
         before = text[:m.start()]
         comparator, bound_conf, bound_words = _bound(before)
+        sentence = re.split(r"[.;]\s", before)[-1]
+        if strict and not percent and not bound_words and not TARGET_WORDS.search(sentence):
+            continue
         wording_start = m.start() - (len(bound_words) + 1 if bound_words else 0)
         at_least = False
         after = text[end:end + 12].lower()
