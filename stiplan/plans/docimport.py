@@ -16,7 +16,7 @@ from stiplan.plans.docreaders import Extracted, Limits, Progress, read_document,
 
 EXPAND = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
 FILLERS = {"va", "-", "&"}
-PROVENANCE = ("span", "confidence", "unit_name", "kind")
+PROVENANCE = ("span", "confidence", "unit_name", "document_kind")
 
 
 def _strip_place(name: str) -> str:

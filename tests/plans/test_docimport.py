@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +20,7 @@ from django.core.management.base import CommandError
 from stiplan.core.yamlio import InputError
 from stiplan.plans.docimport import import_document, import_text, match_unit, normal_form
 from stiplan.plans.docreaders import Limits, read_document, read_text
+from stiplan.plans.io import parse_plan, to_yaml
 
 from .plancompare import (
     SEED_TEXT,
@@ -34,9 +37,10 @@ REGISTRY = registry_on(DAY)
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("seed-docs")
-    return make_docx_and_pdf(tmp)
+def documents():
+    # a private folder: pytest's numbered temporary folders are pruned by other test runs
+    with tempfile.TemporaryDirectory(prefix="stiplan-docimport-") as tmp:
+        yield make_docx_and_pdf(Path(tmp))
 
 
 def _check(result: dict, label: str, minimum: float, text_ratio: float = 0.97):
@@ -85,6 +89,15 @@ def test_every_item_carries_span_and_confidence():
     assert "span" not in json.dumps(stripped, default=str)
 
 
+@pytest.mark.django_db
+def test_seed_draft_passes_the_plan_file_validation():
+    """The draft, without its provenance, is a plan file the YAML loader accepts as it is."""
+    result = import_text(SEED_TEXT.read_text("utf-8"), REGISTRY)
+    text = to_yaml(normal_form(result["plan"]))
+    data = parse_plan(text.replace("code: vinh-long-1925-2023", "code: vinh-long-draft", 1))
+    assert (data["code"], data["status"], len(data["targets"])) == ("vinh-long-draft", "draft", 15)
+
+
 def test_docx_made_with_libreoffice(documents):
     docx, _pdf = documents
     result = import_document(docx, registry=REGISTRY)
@@ -100,9 +113,9 @@ def test_pdf_made_with_libreoffice(documents):
 
 
 @pytest.mark.slow
-def test_scanned_pdf_through_ocr(documents, tmp_path):
+def test_scanned_pdf_through_ocr(documents):
     _docx, pdf = documents
-    scan = make_scan(pdf, tmp_path)
+    scan = make_scan(pdf, pdf.parent)
     assert text_layer_words(scan) == 0, "the scan has no text layer"
     seen = []
     started = time.monotonic()

@@ -305,7 +305,7 @@ class _Builder:
                 item = {"relation": "linked_plan" if purpose else "programme",
                         "number": r.number, "date": r.date, "title": title, "plan_code": "",
                         "span": p.span(r.start, r.date_end or r.end), "confidence": 0.6,
-                        "kind": kind_named_before(p.text, r.start)}
+                        "document_kind": kind_named_before(p.text, r.start)}
                 out.append(item)
                 self.flag(f"related_documents[{r.number}]", "relation (linked plan or programme) "
                           "read from the context: check", item["span"])
