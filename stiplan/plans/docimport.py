@@ -73,7 +73,8 @@ def registry_on(day: dt.date | None) -> dict[str, str]:
 def name_units(result: dict, registry: dict[str, str]) -> None:
     """Give every unit named in the draft its registry code; unmatched names are flagged."""
     plan, flags = result["plan"], result["flags"]
-    place = result["document"]["place"]
+    issuer = re.search(r"\btỉnh\s+(.+)$", plan["issuing_unit"], re.IGNORECASE)
+    place = issuer.group(1) if issuer else result["document"]["place"]
 
     def code_for(name: str, path: str, span) -> str:
         code = match_unit(name, registry, place) if name else None

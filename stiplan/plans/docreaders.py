@@ -221,4 +221,5 @@ def ocr_cleanup(text: str) -> str:
     sentence ("Lĩnh vực" for "lĩnh vực")."""
     text = re.sub(r"\n\s*\n", "\n", text)
     text = re.sub(r"(?m)^(\d{1,2}),\s", r"\1. ", text)
-    return re.sub(r"(?<=[a-zà-ỹđ,] )L(?=[a-zà-ỹđ]+\b)", "l", text)
+    return re.sub(r"(\S+) L(?=[a-zà-ỹđ]+\b)",
+                  lambda m: f"{m.group(1)} l" if m.group(1).islower() else m.group(0), text)
