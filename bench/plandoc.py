@@ -23,7 +23,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "plans"))
 
 from common import publish  # noqa: E402
-from plancompare import SEED_TEXT, make_docx_and_pdf, make_scan, registry_on  # noqa: E402
+from plancompare import (  # noqa: E402
+    SEED_TEXT,
+    compare,
+    make_docx_and_pdf,
+    make_scan,
+    registry_on,
+)
 
 from stiplan.analytics.plandoc import parse_plan_text  # noqa: E402
 from stiplan.plans.docimport import import_document  # noqa: E402
@@ -55,11 +61,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="stiplan-bench-plandoc-") as tmp:
         docx, pdf = make_docx_and_pdf(Path(tmp))
         scan = make_scan(pdf, Path(tmp))
-        pages = {}
+        pages, recovery = {}, {}
 
         def run(path):
             result = import_document(path, registry=registry)
             pages[path.suffix] = result["source"]["pages"]
+            score = compare(result["plan"], result["flags"], text_ratio=0.9)
+            recovery[path.name] = (score, len(result["flags"]))
 
         cases = [
             ("parse the text in memory (baseline)", timed(lambda: parse_plan_text(text), ROUNDS)),
@@ -78,6 +86,12 @@ def main() -> int:
     for label, (samples, peak) in cases:
         med = statistics.median(samples)
         lines.append(f"| {label} | {med:.3f} | {p95(samples):.3f} | {med / base:.1f} | {peak:.1f} |")
+    lines.append("\nRecovery against plans/vinh-long-1925-2023.yaml (targets, actions, named "
+                 "responsibilities; acceptance: ≥ 95 % text/DOCX/PDF, ≥ 85 % scan):\n")
+    for name, (score, n_flags) in recovery.items():
+        kinds = ", ".join(f"{k} {score.found[k]}/{score.total[k]}" for k in score.total)
+        lines.append(f"- {name}: {kinds} — {score.rate():.1%}; {len(score.invented)} invented, "
+                     f"{n_flags} flags" + "".join(f"; miss {m}" for m in score.misses))
     publish("\n".join(lines) + "\n")
     return 0
 

@@ -8,6 +8,7 @@ bomb), a PDF with too many pages or that takes too long. Long jobs report progre
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tempfile
@@ -136,8 +137,11 @@ def read_docx(path: Path) -> str:
 
 
 def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+    # one thread per Tesseract: its OpenMP threads only fight each other on a busy server
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        return subprocess.run(args, capture_output=True, timeout=max(timeout, 1), check=False)
+        return subprocess.run(args, capture_output=True, timeout=max(timeout, 1), check=False,
+                              env=env)
     except subprocess.TimeoutExpired:
         raise refuse(f"quá thời gian cho phép ({timeout:.0f} giây) khi đọc tài liệu",
                      f"time limit ({timeout:.0f} s) exceeded while reading the document") from None
