@@ -101,7 +101,6 @@ def read_header(paras: list[Paragraph], text: str) -> tuple[dict, int, dict]:
             body_start = i + 1 + len(title_parts)
             break
     # legal bases, proposal, wrapper article, signature: in the frame before the plan itself
-    in_frame = True
     for i in range(body_start, len(paras)):
         p = paras[i]
         if GROUNDS.match(p.text):
@@ -131,14 +130,10 @@ def read_header(paras: list[Paragraph], text: str) -> tuple[dict, int, dict]:
                     is_upper(paras[body_start].text) or re.match(
                     r"^\((?:Kèm theo|Ban hành kèm theo|Attached|Issued)", paras[body_start].text)):
                 body_start += 1
-            in_frame = False
             break
         elif re.match(r"^(I|1)\.\s", p.text) and not head["wrapper"]:
             body_start = i
-            in_frame = False
             break
-    if in_frame and not head["wrapper"]:
-        body_start = min(body_start, len(paras))
     title = head["annex_title"] or head["title"]
     horizon = HORIZON.search(title or "")
     head["horizon"] = int(horizon.group(1)) if horizon else None

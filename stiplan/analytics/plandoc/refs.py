@@ -41,18 +41,6 @@ class DocRef:
     date: dt.date | None = None
     date_end: int | None = None
 
-    @property
-    def symbol(self) -> str:
-        return self.number.split("/", 1)[-1] if "/" in self.number else self.number
-
-    @property
-    def kind(self) -> str:
-        """QĐ, KH, NQ, … from the symbol; "" when it does not say."""
-        head = re.split(r"[-/]", self.number.split("/", 1)[1] if "/" in self.number else "")[0]
-        if self.number.split("/")[0].count("-"):
-            head = self.number.split("-", 1)[1].split("/")[0]
-        return {"QD": "QĐ"}.get(head, head)
-
 
 def _date(day, month, year) -> dt.date | None:
     try:

@@ -27,7 +27,6 @@ NEW_UNIT = {"Sở", "Bộ", "UBND", "Ủy", "Uỷ", "Ban", "Văn"}
 NOT_PART = {"và", "của", "với", "các", "cho", "về", "trong", "tại", "để", "theo", "and", "of", "the"}
 PROVINCE_BODY = re.compile(r"\b(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+tỉnh\b(?!\s+và\s+các)")
 GENERIC = re.compile(r"liên quan|có liên quan|concerned|relevant", re.IGNORECASE)
-LEAD = re.compile(r"^\s*(?:Chủ trì|Lead|Take the lead|Preside)", re.IGNORECASE)
 COORDINATE = re.compile(r"^\s*(?:Phối hợp|Coordinate|Cooperate)", re.IGNORECASE)
 PARTNERS = re.compile(r"(?:phối hợp với|coordinate with|in coordination with)\s+(.+?)"
                       r"(?=\s+(?:tổ chức|triển khai|tham mưu|rà soát|thu hút|phát|xây dựng|thực hiện|"
