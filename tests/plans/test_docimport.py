@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import tempfile
 import time
 import zipfile
@@ -114,9 +113,6 @@ def test_pdf_made_with_libreoffice(documents):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("STIPLAN_OCR_TESTS"),
-                    reason="OCR of 7 pages takes over 2 minutes on a loaded machine: run with "
-                           "STIPLAN_OCR_TESTS=1, or bench/plandoc.py (which checks the same)")
 def test_scanned_pdf_through_ocr(documents):
     _docx, pdf = documents
     scan = make_scan(pdf, pdf.parent)
