@@ -257,3 +257,27 @@ def test_cli_import_bad_input_exits_with_the_message(tmp_path):
     path.write_text("\n\n", encoding="utf-8")
     with pytest.raises(CommandError, match="không đọc được chữ"):
         call_command("plan", "import", str(path))
+
+
+def test_docx_header_table_is_read_in_order(tmp_path):
+    """Decisions put the Decree 30 header in a two-column table: cells come before the body."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH VĨNH LONG"
+    table.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    table.cell(1, 0).text = "Số: 77/KH-UBND"
+    table.cell(1, 1).text = "Vĩnh Long, ngày 2 tháng 3 năm 2024"
+    for line in ["KẾ HOẠCH", "ỨNG DỤNG TIẾN BỘ KỸ THUẬT ĐẾN NĂM 2026", "I. MỤC TIÊU",
+                 "- Đến năm 2026, chuyển giao ít nhất 12 tiến bộ kỹ thuật.", "II. NHIỆM VỤ",
+                 "1. Chuyển giao", "- Tổ chức các lớp tập huấn."]:
+        document.add_paragraph(line)
+    path = tmp_path / "kh.docx"
+    document.save(path)
+    result = import_document(path, registry=REGISTRY)
+    legal = result["plan"]["legal_basis"]
+    assert (legal["number"], legal["date"], result["plan"]["issuing_unit"]) == (
+        "77/KH-UBND", dt.date(2024, 3, 2), "VL.UBND")
+    assert [(t["comparator"], t["value"], t["year"]) for t in result["plan"]["targets"]] == [
+        ("gte", 12, 2026)]

@@ -91,8 +91,8 @@ def read_header(paras: list[Paragraph], text: str) -> tuple[dict, int, dict]:
             head["type"] = kind
             title_parts = []
             for q in paras[i + 1:i + 6]:
-                if is_upper(q.text) and not re.match(r"^(ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|"
-                                                      r"PEOPLE'S COMMITTEE)", q.text):
+                if is_upper(q.text) and not q.marker and not re.match(
+                        r"^(ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|PEOPLE'S COMMITTEE)", q.text):
                     title_parts.append(q.text)
                 else:
                     break
