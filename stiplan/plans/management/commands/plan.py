@@ -1,5 +1,7 @@
-"""`stiplan plan load FILE` and `stiplan plan export CODE --format json|yaml`."""
+"""`stiplan plan load FILE`, `stiplan plan export CODE --format json|yaml` and
+`stiplan plan import DOCUMENT --format yaml|json [--out F]` (a draft read from a decision)."""
 
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,9 +25,17 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="xuất kế hoạch / export a plan")
         export.add_argument("code")
         export.add_argument("--format", choices=["json", "yaml"], default="yaml")
+        imp = sub.add_parser("import", help="bản nháp từ văn bản (DOCX, PDF, ảnh, văn bản) / "
+                             "a draft plan from its document")
+        imp.add_argument("file")
+        imp.add_argument("--format", choices=["json", "yaml"], default="yaml")
+        imp.add_argument("--out", help="ghi ra tệp / write to this file")
 
     @clean_errors
     def handle(self, *args, verb, **opts):
+        if verb == "import":
+            self._import(opts)
+            return
         if verb == "load":
             data = parse_plan(Path(opts["file"]).read_bytes())
             if opts["check"]:
@@ -42,3 +52,22 @@ class Command(BaseCommand):
             print_json(to_json_ready(data), self.stdout)
         else:
             self.stdout.write(to_yaml(data), ending="")
+
+    def _import(self, opts) -> None:
+        from stiplan.plans.docimport import import_document
+
+        def progress(done: int, total: int, what: str) -> None:
+            self.stderr.write(f"{what}: {done}/{total}")
+
+        result = import_document(opts["file"], progress=progress)
+        out = {"draft": result["plan"], "flags": result["flags"], "summary": result["summary"],
+               "source": result["source"]}
+        text = (json.dumps(to_json_ready(out), ensure_ascii=False, indent=2) + "\n"
+                if opts["format"] == "json" else to_yaml(out))
+        if opts["out"]:
+            Path(opts["out"]).write_text(text, encoding="utf-8")
+            s = result["summary"]
+            self.stdout.write(f"Bản nháp / draft: {s['targets']} chỉ tiêu / targets, {s['actions']} "
+                              f"nhiệm vụ / actions, {s['flags']} cần kiểm tra / flags → {opts['out']}")
+        else:
+            self.stdout.write(text, ending="")

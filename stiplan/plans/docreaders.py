@@ -1,0 +1,229 @@
+"""The text of an uploaded document: plain text, DOCX, PDF with a text layer, scans through OCR.
+
+Each reader refuses a bad input with a Vietnamese + English message (`InputError`) and returns
+nothing: an encrypted PDF, a file without text, a DOCX whose zip declares too much data (a zip
+bomb), a PDF with too many pages or that takes too long. Long jobs report progress through
+`progress(done, total, what)`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stiplan.analytics.vntext import to_unicode
+from stiplan.core.yamlio import InputError, Problem
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED = 100 * 1024 * 1024
+MAX_RATIO = 200
+MAX_PAGES = 150
+PAGE_SECONDS = 60
+TOTAL_SECONDS = 600
+MIN_TEXT_PER_PAGE = 40
+OCR_DPI = 300  # Tesseract's Vietnamese model misreads 0 as 6 or 9 far more often at 200 dpi
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Limits:
+    max_pages: int = MAX_PAGES
+    page_seconds: float = PAGE_SECONDS
+    total_seconds: float = TOTAL_SECONDS
+
+
+@dataclass
+class Extracted:
+    text: str
+    kind: str  # text | docx | pdf | ocr
+    pages: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def refuse(vi: str, en: str, where: str = "(tệp)") -> InputError:
+    return InputError([Problem(None, where, vi, en)])
+
+
+def _quiet(done: int, total: int, what: str) -> None:
+    return None
+
+
+def read_document(path: str | Path, *, progress: Progress | None = None,
+                  limits: Limits | None = None) -> Extracted:
+    """The text of the document at `path`, by its content (not only its name)."""
+    path = Path(path)
+    progress = progress or _quiet
+    limits = limits or Limits()
+    started = time.monotonic()
+    if not path.is_file():
+        raise refuse(f"không tìm thấy tệp {path.name}", f"file {path.name} not found")
+    if path.stat().st_size > MAX_BYTES:
+        raise refuse("tệp quá lớn (tối đa 50 MB)", "file too large (50 MB at most)")
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    suffix = path.suffix.lower()
+    if magic.startswith(b"%PDF"):
+        out = _read_pdf(path, progress, limits, started)
+    elif magic.startswith(b"PK") or suffix == ".docx":
+        out = Extracted(read_docx(path), "docx")
+    elif suffix in IMAGE_SUFFIXES or magic[:4] in (b"\x89PNG", b"II*\x00", b"MM\x00*") or \
+            magic[:3] == b"\xff\xd8\xff":
+        progress(0, 1, "ocr")
+        out = Extracted(_ocr_image(path, limits.page_seconds), "ocr", pages=1)
+        progress(1, 1, "ocr")
+    else:
+        out = Extracted(read_text(path.read_bytes()), "text")
+    out.seconds = time.monotonic() - started
+    if len(out.text.split()) < 5:
+        raise refuse("không đọc được chữ nào trong tài liệu (ảnh trống hay bản quét không rõ?)",
+                     "no text could be read from the document (blank image or unreadable scan?)")
+    return out
+
+
+def read_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else a legacy 8-bit file (TCVN3 or VNI fonts) to Unicode."""
+    if b"\x00" in raw[:4096]:
+        raise refuse("tệp nhị phân, không phải văn bản", "binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return to_unicode(text)
+
+
+def read_docx(path: Path) -> str:
+    """Paragraphs and table cells of a DOCX, in document order, one per line."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = sum(i.compress_size for i in infos) or 1
+            if total > MAX_UNZIPPED or total / packed > MAX_RATIO:
+                raise refuse(f"tệp DOCX giải nén ra {total // 1_000_000} MB (tỷ lệ nén "
+                             f"{total // packed}:1): từ chối vì có thể là «bom zip»",
+                             f"the DOCX unpacks to {total // 1_000_000} MB (ratio {total // packed}:1):"
+                             " refused as a possible zip bomb")
+            if "word/document.xml" not in zf.namelist():
+                raise refuse("tệp không phải DOCX (thiếu word/document.xml)",
+                             "not a DOCX file (no word/document.xml)")
+    except zipfile.BadZipFile:
+        raise refuse("tệp DOCX hỏng (không phải zip)", "broken DOCX file (not a zip)") from None
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            for row in Table(block, document).rows:
+                for cell in row.cells:
+                    lines.extend(p.text for p in cell.paragraphs)
+                    lines.append("")
+    return to_unicode("\n".join(lines))
+
+
+def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+    # one thread per Tesseract: its OpenMP threads only fight each other on a busy server
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        return subprocess.run(args, capture_output=True, timeout=max(timeout, 1), check=False,
+                              env=env)
+    except subprocess.TimeoutExpired:
+        raise refuse(f"quá thời gian cho phép ({timeout:.0f} giây) khi đọc tài liệu",
+                     f"time limit ({timeout:.0f} s) exceeded while reading the document") from None
+    except FileNotFoundError:
+        raise refuse(f"thiếu công cụ {args[0]} trên máy chủ", f"tool {args[0]} is not installed") \
+            from None
+
+
+def pdf_pages(path: Path) -> int:
+    info = _run(["pdfinfo", str(path)], 30)
+    err = info.stderr.decode("utf-8", "replace")
+    if info.returncode != 0:
+        if "password" in err.lower() or "encrypt" in err.lower():
+            raise refuse("tệp PDF được mã hóa bằng mật khẩu: hãy gửi bản không khóa",
+                         "the PDF is encrypted with a password: send an unlocked copy")
+        raise refuse("tệp PDF hỏng, không mở được", "broken PDF, cannot be opened")
+    for line in info.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _read_pdf(path: Path, progress: Progress, limits: Limits, started: float) -> Extracted:
+    pages = pdf_pages(path)
+    if pages > limits.max_pages:
+        raise refuse(f"tài liệu có {pages} trang, vượt giới hạn {limits.max_pages} trang",
+                     f"the document has {pages} pages, over the limit of {limits.max_pages}")
+    chunks = []
+    step = 10
+    for first in range(1, pages + 1, step):
+        last = min(pages, first + step - 1)
+        left = limits.total_seconds - (time.monotonic() - started)
+        if left <= 0:
+            raise _too_slow(limits, first - 1, pages)
+        done = _run(["pdftotext", "-enc", "UTF-8", "-f", str(first), "-l", str(last), str(path),
+                     "-"], min(left, limits.page_seconds * (last - first + 1)))
+        chunks.append(done.stdout.decode("utf-8", "replace"))
+        progress(last, pages, "text")
+    text = "\n".join(chunks).replace("\f", "\n")
+    if len(text.split()) >= MIN_TEXT_PER_PAGE // 8 * max(pages, 1):
+        return Extracted(to_unicode(text), "pdf", pages=pages)
+    return Extracted(_ocr_pdf(path, pages, progress, limits, started), "ocr", pages=pages)
+
+
+def _too_slow(limits: Limits, done: int, pages: int) -> InputError:
+    return refuse(f"quá thời gian cho phép ({limits.total_seconds:.0f} giây) sau {done}/{pages} "
+                  "trang: không tạo bản nháp", f"time limit ({limits.total_seconds:.0f} s) "
+                  f"exceeded after {done}/{pages} pages: no draft made")
+
+
+def _ocr_pdf(path: Path, pages: int, progress: Progress, limits: Limits, started: float) -> str:
+    texts = []
+    with tempfile.TemporaryDirectory(prefix="stiplan-ocr-") as tmp:
+        for page in range(1, pages + 1):
+            left = limits.total_seconds - (time.monotonic() - started)
+            if left <= 0:
+                raise _too_slow(limits, page - 1, pages)
+            stem = Path(tmp) / f"p{page}"
+            done = _run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-f", str(page), "-l", str(page),
+                         "-singlefile", "-png", str(path), str(stem)], min(left, limits.page_seconds))
+            image = stem.with_suffix(".png")
+            if done.returncode != 0 or not image.exists():
+                raise refuse(f"không chuyển được trang {page} thành ảnh", f"page {page} could not "
+                             "be rendered to an image")
+            texts.append(_ocr_image(image, min(left, limits.page_seconds)))
+            image.unlink()
+            progress(page, pages, "ocr")
+    return "\n".join(texts)
+
+
+def _ocr_image(path: Path, seconds: float) -> str:
+    done = _run(["tesseract", str(path), "-", "-l", "vie", "--psm", "4"], seconds)
+    if done.returncode != 0:
+        raise refuse("không nhận dạng được ảnh (OCR)", "the image could not be recognised (OCR)")
+    return to_unicode(ocr_cleanup(done.stdout.decode("utf-8", "replace")))
+
+
+def ocr_cleanup(text: str) -> str:
+    """Undo Tesseract's usual slips on Vietnamese print: blank lines between the blocks it sees
+    (often inside one paragraph), "5," for the heading "5.", a capital L inside a lowercase
+    sentence ("Lĩnh vực" for "lĩnh vực")."""
+    text = re.sub(r"\n\s*\n", "\n", text)
+    text = re.sub(r"(?m)^(\d{1,2}),\s", r"\1. ", text)
+    return re.sub(r"(\S+) L(?=[a-zà-ỹđ]+\b)",
+                  lambda m: f"{m.group(1)} l" if m.group(1).islower() else m.group(0), text)
