@@ -45,6 +45,7 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from stiplan.reporting.actions import Conflict
 from stiplan.reporting.evidence import add_evidence
 from stiplan.reporting.models import UnitReport
 user = get_user_model().objects.get(username="baocao.stc")
@@ -57,7 +58,7 @@ for report in UnitReport.objects.filter(unit__code="VL25.STC").order_by("-pk"):
             add_evidence(report, name, raw, by=user)
             added += 1
         break
-    except (PermissionDenied, ValidationError):
+    except (PermissionDenied, ValidationError, Conflict):  # a report that is not editable
         continue
 print(added)
 """
