@@ -54,9 +54,9 @@ def test_a_whole_round(site, browser: Browser, tmp_path):
     # 1. The Department opens the 2025 round.
     officer = signed_in(browser, base, "kehoach")
     officer.goto(f"{base}/reporting/rounds/new/")
-    officer.get_by_label("Năm báo cáo").fill("2025")
-    officer.get_by_label("Ngày mở").fill(timezone.localdate().isoformat())
-    officer.get_by_label("Hạn nộp").fill(deadline.isoformat())
+    officer.get_by_label("Năm báo cáo", exact=True).fill("2025")
+    officer.get_by_label("Ngày mở", exact=True).fill(timezone.localdate().isoformat())
+    officer.get_by_label("Hạn nộp", exact=True).fill(deadline.isoformat())
     officer.get_by_role("button", name="Mở kỳ báo cáo").click()
     expect(officer.locator("h1")).to_contain_text("Báo cáo năm 2025")
     expected_units = officer.locator("[data-testid=units] tbody tr").count()
