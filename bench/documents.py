@@ -32,16 +32,16 @@ def main() -> int:
     os.environ["STIPLAN_JOBS_SYNC"] = "1"
     from django.db import connection
 
+    from stiplan.documents import actions as act
+    from stiplan.documents import content as assembly
+    from stiplan.documents.layouts import template_for
+    from stiplan.documents.models import JobState
+    from stiplan.documents.pdf import render_pdf
+    from stiplan.documents.word import render_docx
+    from stiplan.documents.workbook import render_xlsx
     from stiplan.metrics.demo import create_demo_series
     from stiplan.reporting.demo import create_demo_rounds
     from stiplan.reporting.models import Round
-    from stiplan.reports import actions as act
-    from stiplan.reports import content as assembly
-    from stiplan.reports.layouts import template_for
-    from stiplan.reports.models import JobState
-    from stiplan.reports.pdf import render_pdf
-    from stiplan.reports.word import render_docx
-    from stiplan.reports.workbook import render_xlsx
 
     create_demo_rounds()
     create_demo_series()

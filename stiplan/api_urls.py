@@ -3,10 +3,10 @@
 from rest_framework.routers import DefaultRouter
 
 from stiplan.core.api_views import AuditEntryViewSet
+from stiplan.documents.api import DocumentViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
 from stiplan.reporting.api import ReportViewSet, RoundViewSet
-from stiplan.reports.api import DocumentViewSet
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="api-unit")

@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "stiplan.plans",
     "stiplan.reporting",
     "stiplan.metrics",
-    "stiplan.reports",
+    "stiplan.documents",
     "stiplan.index",
     "stiplan.registry",
     "django_q",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("units/", include("stiplan.orgs.urls")),
     path("reporting/", include("stiplan.reporting.urls")),
     path("indicators/", include("stiplan.metrics.urls")),
-    path("documents/", include("stiplan.reports.urls")),
+    path("documents/", include("stiplan.documents.urls")),
     path("index/", include("stiplan.index.urls")),
     path("history/", core_views.AuditListView.as_view(), name="audit-list"),
     path("history/<str:object_type>/<str:object_id>/", core_views.ObjectHistoryView.as_view(),

@@ -161,8 +161,8 @@ POLICIES = {
     "metrics.computation": _reference,
     "metrics.statusoverride": _reference,
     "metrics.revision": _reference,
-    "reports.document": _internal_only,
-    "reports.documenttemplate": _internal_only,
+    "documents.document": _internal_only,
+    "documents.documenttemplate": _internal_only,
     # The index: frameworks, editions and the Academy's published results are public; the raw
     # values the Department enters and the results computed from them are internal (Department
     # staff and leaders) until the Academy publishes.
@@ -235,8 +235,8 @@ rules.add_perm("auth.change_user", is_admin)
 rules.add_perm("core.view_auditentry", is_internal)
 for _verb in ("view", "add", "change"):
     rules.add_perm(f"core.{_verb}_apitoken", is_admin)
-rules.add_perm("reports.generate_document", is_plan_officer)
-rules.add_perm("reports.upload_template", is_plan_officer)
+rules.add_perm("documents.generate_document", is_plan_officer)
+rules.add_perm("documents.upload_template", is_plan_officer)
 rules.add_perm("index.manage_edition", is_plan_officer)
 rules.add_perm("index.enter_value", is_plan_officer)
 rules.add_perm("index.review_value", is_reviewer)

@@ -28,10 +28,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from stiplan.core.models import AuditEntry
+from stiplan.documents.actions import request_document
 from stiplan.orgs.models import Membership
 from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round
-from stiplan.reports.actions import request_document
 from tests.api.conftest import ROLES, auth_headers
 
 EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 4}

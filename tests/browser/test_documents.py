@@ -12,10 +12,10 @@ from docx import Document as WordDocument
 from playwright.sync_api import Page, expect
 
 from stiplan.core.demo import DEMO_PASSWORD
+from stiplan.documents import actions as act
 from stiplan.metrics.demo import create_demo_series
 from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round
-from stiplan.reports import actions as act
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"

@@ -393,7 +393,7 @@ def test_an_anonymous_visitor_is_denied_a_model_without_a_policy():
     assert restriction(AnonymousUser(), Group) is False
 
 
-@pytest.mark.parametrize("app_label", ["core", "orgs", "plans", "reporting", "metrics", "reports"])
+@pytest.mark.parametrize("app_label", ["core", "orgs", "plans", "reporting", "metrics", "documents", "index"])
 def test_every_model_of_the_app_has_a_read_policy(app_label):
     """No model is admin-only by omission: each has an explicit row filter."""
     missing = [m._meta.label_lower for m in apps.get_app_config(app_label).get_models()

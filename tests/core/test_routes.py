@@ -15,13 +15,13 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stiplan.core.models import AuditEntry
+from stiplan.documents.actions import request_document
 from stiplan.index.demo import create_demo_index
 from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
 from stiplan.plans.models import Action, Indicator
 from stiplan.reporting.actions import open_round
 from stiplan.reporting.evidence import add_evidence
-from stiplan.reports.actions import request_document
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
 pytestmark = pytest.mark.django_db

@@ -93,10 +93,10 @@ def test_an_evidence_upload_on_a_full_disk_is_refused_plainly_and_keeps_the_rest
 @pytest.mark.parametrize("small_disk", ["4m"], indirect=True)
 def test_a_document_on_a_full_disk_fails_plainly_stores_nothing_and_runs_again(
         small_disk, users):
+    from stiplan.documents import actions as act
     from stiplan.metrics.demo import create_demo_series
     from stiplan.reporting.demo import create_demo_rounds
     from stiplan.reporting.models import Round
-    from stiplan.reports import actions as act
 
     create_demo_rounds()
     create_demo_series()
@@ -115,7 +115,7 @@ def test_a_document_on_a_full_disk_fails_plainly_stores_nothing_and_runs_again(
     assert second.state == "failed"
     assert "hết chỗ" in second.error and "disk is full" in second.error
     assert (second.docx.name, second.pdf.name, second.xlsx.name) == ("", "", "")
-    assert not AuditEntry.objects.filter(action="reports.generate_document",
+    assert not AuditEntry.objects.filter(action="documents.generate_document",
                                          object_id=str(second.pk)).exists()
     filler.unlink()
     assert files_under(small_disk) == before  # nothing of the failed job, the first one intact

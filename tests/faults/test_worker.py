@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 QUEUE = """
 from stiplan.reporting.models import Round
-from stiplan.reports.actions import request_document
+from stiplan.documents.actions import request_document
 round_ = Round.objects.get(year=2025, kind="annual")
 print(request_document(round_, by=None, formats=["docx", "pdf", "xlsx"]).pk)
 """
@@ -108,8 +108,8 @@ def test_kill_9_mid_document_leaves_nothing_half_made_and_the_job_runs_again(sta
                   "UPDATE reports_document SET created_at = datetime(created_at, '-21 minutes') "
                   "WHERE id = %s", (pk,))
     expired = json.loads(stack.python(
-        "from stiplan.reports.actions import expire_stale_jobs\n"
-        "from stiplan.reports.models import Document\n"
+        "from stiplan.documents.actions import expire_stale_jobs\n"
+        "from stiplan.documents.models import Document\n"
         "expire_stale_jobs()\n"
         f"d = Document.objects.get(pk={pk})\n"
         "print(json.dumps({'state': d.state, 'error': d.error}))").splitlines()[-1])

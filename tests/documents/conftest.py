@@ -1,0 +1,117 @@
+"""Documents fixtures: the demo rounds 2023–2025 with their values, and tools that open files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from stiplan.documents import content as assembly
+from stiplan.documents.charts import charts_of
+from stiplan.metrics.demo import create_demo_series
+from stiplan.reporting.demo import create_demo_rounds
+from stiplan.reporting.models import Round
+
+needs = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdffonts")),
+                           reason="poppler-utils (pdftotext, pdffonts) are not installed")
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STIPLAN_JOBS_SYNC = True
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def demo(db, private_media) -> Round:
+    """The demo rounds (2025: some accepted, one returned then accepted, some missing)."""
+    create_demo_rounds()
+    create_demo_series()
+    return Round.objects.get(year=2025, kind="annual")
+
+
+@pytest.fixture(scope="module")
+def annual_content(django_db_setup, django_db_blocker) -> dict:
+    """The 2025 yearly report's content, assembled once per module in a rolled-back transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        create_demo_rounds()
+        create_demo_series()
+        content = assembly.annual(Round.objects.get(year=2025, kind="annual"),
+                                  {"date": "2025-12-15", "number": "125"})
+        transaction.set_rollback(True)
+    return content
+
+
+@pytest.fixture(scope="module")
+def contexts(django_db_setup, django_db_blocker) -> dict:
+    """The content and charts of the demo 2025 yearly report and of the demo ad hoc round's
+    answer, assembled once per module in a rolled-back transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        create_demo_rounds()
+        create_demo_series()
+        contents = {"annual": assembly.annual(Round.objects.get(year=2025, kind="annual")),
+                    "ad_hoc": assembly.ad_hoc(Round.objects.get(kind="ad_hoc"))}
+        transaction.set_rollback(True)
+    return {kind: (content, charts_of(content)) for kind, content in contents.items()}
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[dict]:
+    """pdffonts' table: name, type, embedded, subset, unicode map, per font."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        rows.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return rows
+
+
+def docx_xml(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return z.read("word/document.xml").decode()
+
+
+def shipped(kind: str, layout: str) -> bytes:
+    """A shipped Word template, read from the package (no database needed)."""
+    from stiplan.documents.docx_build import SHIPPED, TEMPLATES
+
+    return (SHIPPED / TEMPLATES[(kind, layout)][1]).read_bytes()
+
+
+def word_file(body: str = "", *, header: str = "", title: str = "") -> bytes:
+    """A small Word file staff might make: one paragraph, a page header, a document title."""
+    from docx import Document as WordDocument
+
+    doc = WordDocument()
+    doc.add_paragraph(body)
+    if header:
+        doc.sections[0].header.paragraphs[0].text = header
+    doc.core_properties.title = title
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def template_with(text: str) -> bytes:
+    """The shipped yearly template with one more paragraph, as staff would type it in Word."""
+    from stiplan.documents.docx_build import annual_default
+
+    doc = annual_default()
+    doc.add_paragraph(text, style="VB Nội dung")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
