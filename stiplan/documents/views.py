@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from stiplan.core.constants import MIME_DOCX, MIME_PDF, MIME_XLSX
 from stiplan.core.permissions import can, restriction
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
 from stiplan.documents import actions as act
@@ -25,9 +26,9 @@ from stiplan.reporting.models import Round
 
 log = logging.getLogger(__name__)
 CONTENT_TYPES = {
-    Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    Format.PDF: "application/pdf",
-    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.DOCX: MIME_DOCX,
+    Format.PDF: MIME_PDF,
+    Format.XLSX: MIME_XLSX,
 }
 
 

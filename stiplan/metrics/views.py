@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from openpyxl import Workbook
 
 from stiplan.analytics.targets import ORDER
+from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
 from stiplan.core.permissions import can
 from stiplan.core.templatetags.stiplan import STATUS_LABELS
 from stiplan.metrics.actions import override_status
@@ -37,7 +38,7 @@ MAX_SOURCE_ROWS = 400  # stored values listed on an indicator page (newest perio
 def the_plan(request, code: str | None) -> Plan:
     plans = Plan.objects.restrict(request.user)
     return get_object_or_404(plans, code=code) if code else get_object_or_404(
-        plans, code="vinh-long-1925-2023")
+        plans, code=DEFAULT_PLAN)
 
 
 class OverviewView(TemplateView):
@@ -154,8 +155,7 @@ class IndicatorDownloadView(View):
                 ws.append(row)
             out = io.BytesIO()
             wb.save(out)
-            response = HttpResponse(out.getvalue(), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+            response = HttpResponse(out.getvalue(), content_type=MIME_XLSX)
         else:
             raise Http404
         response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{fmt}"'

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from stiplan.core.api import ActionPermission
 from stiplan.core.api_schema import refusals
+from stiplan.core.constants import MIME_XLSX
 from stiplan.core.permissions import can
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
@@ -96,9 +97,6 @@ class UploadSerializer(serializers.Serializer):
 
 class UploadAnswerSerializer(serializers.Serializer):
     changed = serializers.IntegerField()
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
@@ -249,14 +247,13 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     def unlock(self, request, pk=None):
         return self._run(request, "unlock")
 
-    @extend_schema(responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(responses={(200, MIME_XLSX): OpenApiResponse(OpenApiTypes.BINARY)})
     @action(detail=True, pagination_class=None, filter_backends=[])
     def template(self, request, pk=None):
         report = self.get_object()
         if not can(request.user, "reporting.edit_report", report):
             raise NotFound
-        return HttpResponse(build_template(report), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        return HttpResponse(build_template(report), content_type=MIME_XLSX)
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
                    responses=UploadAnswerSerializer)

@@ -13,17 +13,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stiplan.core.audit import acting_user, record, snapshot
+from stiplan.core.constants import MIME_DOCX, MIME_PDF, MIME_XLSX
 from stiplan.core.permissions import require
 from stiplan.reporting.models import Attachment, UnitReport
 
 KINDS = {
-    "application/pdf": (b"%PDF-", (".pdf",)),
+    MIME_PDF: (b"%PDF-", (".pdf",)),
     "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
     "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
 }
 OFFICE = {
-    ".docx": ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".xlsx": ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".docx": ("word/", MIME_DOCX),
+    ".xlsx": ("xl/", MIME_XLSX),
     ".odt": ("content.xml", "application/vnd.oasis.opendocument.text"),
 }
 

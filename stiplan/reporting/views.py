@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from stiplan.analytics.vntext import format_vi
+from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
@@ -73,7 +74,7 @@ class OpenRoundView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.plan = get_object_or_404(Plan.objects.restrict(request.user),
-                                      code=request.GET.get("plan", "vinh-long-1925-2023"))
+                                      code=request.GET.get("plan", DEFAULT_PLAN))
         if request.user.is_authenticated and not can(request.user, "reporting.open_round"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -283,9 +284,7 @@ class TemplateDownloadView(LoginRequiredMixin, View):
         report = visible_report(request, pk)
         if not can(request.user, "reporting.edit_report", report):
             raise PermissionDenied
-        response = HttpResponse(
-            build_template(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(build_template(report), content_type=MIME_XLSX)
         name = f"bao-cao-{report.round.year}-{report.unit.code}-v{report.version}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

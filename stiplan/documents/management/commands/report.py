@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.documents import actions as act
 from stiplan.documents.docx_build import SHIPPED, build_all
 from stiplan.documents.models import Document, Format, JobState
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="verb", required=True)
         annual = sub.add_parser("annual", help="báo cáo năm / the yearly report")
         annual.add_argument("--year", type=int, required=True)
-        annual.add_argument("--plan", default="vinh-long-1925-2023")
+        annual.add_argument("--plan", default=DEFAULT_PLAN)
         ad_hoc = sub.add_parser("ad-hoc", help="báo cáo đột xuất / an ad hoc report")
         ad_hoc.add_argument("--round", type=int, required=True, dest="round_id")
         for p in (annual, ad_hoc):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.analytics.growth import DEFAULT_ALPHA, DEFAULT_DEPRECIATION, account
 from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.metrics.engine import TFP_INPUTS, Engine
 from stiplan.plans.models import Plan
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
         tfp = sub.add_parser("tfp")
-        tfp.add_argument("--plan", default="vinh-long-1925-2023")
+        tfp.add_argument("--plan", default=DEFAULT_PLAN)
         tfp.add_argument("--unit", default="")
         tfp.add_argument("--csv", default="")
         tfp.add_argument("--alpha", type=float, default=DEFAULT_ALPHA)

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.dates import parse_day
 from stiplan.metrics.status import plan_status
 from stiplan.plans.models import Plan
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
         status = sub.add_parser("status")
-        status.add_argument("--plan", default="vinh-long-1925-2023")
+        status.add_argument("--plan", default=DEFAULT_PLAN)
         status.add_argument("--date", default="")
         status.add_argument("--format", choices=["json", "text"], default="text")
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.reporting.board import round_board
 from stiplan.reporting.models import Round, RoundKind
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="verb", required=True)
         status = sub.add_parser("status", help="trạng thái từng đơn vị / each unit's state")
         status.add_argument("--year", type=int, required=True)
-        status.add_argument("--plan", default="vinh-long-1925-2023")
+        status.add_argument("--plan", default=DEFAULT_PLAN)
         status.add_argument("--round", type=int, help="id of an ad hoc round")
         status.add_argument("--format", choices=["json", "text"], default="text")
 
