@@ -17,8 +17,8 @@ from stiplan.core.api import ActionPermission
 from stiplan.core.api_schema import refusals
 from stiplan.core.permissions import restriction
 from stiplan.documents import actions as act
+from stiplan.documents.files import CONTENT_TYPES, file_response
 from stiplan.documents.models import Document, Format, JobState
-from stiplan.documents.views import CONTENT_TYPES, file_response
 from stiplan.reporting.api import RoundFilter
 from stiplan.reporting.models import Round
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,22 +13,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from stiplan.core.constants import MIME_DOCX, MIME_PDF, MIME_XLSX
 from stiplan.core.permissions import can, restriction
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
 from stiplan.documents import actions as act
 from stiplan.documents.docx_build import TEMPLATES
+from stiplan.documents.files import CONTENT_TYPES, file_response
 from stiplan.documents.forms import MAX_TEMPLATE_BYTES, DocumentForm, TemplateUploadForm
 from stiplan.documents.layouts import template_for
-from stiplan.documents.models import Document, DocumentTemplate, Format, JobState
+from stiplan.documents.models import Document, DocumentTemplate, Format
 from stiplan.reporting.models import Round
-
-log = logging.getLogger(__name__)
-CONTENT_TYPES = {
-    Format.DOCX: MIME_DOCX,
-    Format.PDF: MIME_PDF,
-    Format.XLSX: MIME_XLSX,
-}
 
 
 class DocumentsAccess(LoginRequiredMixin):
@@ -122,20 +114,6 @@ class DocumentDetailView(DocumentsAccess, DetailView):
         ctx["report_versions"] = sorted((self.object.inputs or {}).get("reports", {}).items(),
                                         key=lambda kv: int(kv[0]))
         return ctx
-
-
-def file_response(document: Document, fmt: str) -> FileResponse:
-    """A finished document's file, or 404 (unknown format, job not done, file gone)."""
-    stored = document.file_of(fmt) if document.state == JobState.DONE else None
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except OSError:
-        log.error("document %s: stored file %s is missing", document.pk, stored.name)
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                        filename=stored.name.rsplit("/", 1)[-1])
 
 
 class DocumentFileView(DocumentsAccess, View):

@@ -19,9 +19,9 @@ from stiplan.core.permissions import can
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.reporting import actions as act
+from stiplan.reporting.access import may_upload, visible_board
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.models import Round, UnitReport
-from stiplan.reporting.views import may_upload, visible_board
 
 
 class RoundSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
-from stiplan.reporting.board import round_board
+from stiplan.reporting.access import may_upload, visible_board
 from stiplan.reporting.evidence import add_evidence, remove_evidence
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.forms import EvidenceForm, OpenRoundForm, UploadForm
@@ -35,23 +35,9 @@ from stiplan.reporting.text import rich_to_text
 from stiplan.reporting.validation import check_report
 
 
-def visible_board(round_: Round, user):
-    """The board of a round over the reports `user` may see."""
-    return round_board(round_, round_.reports.restrict(user).select_related("unit",
-                                                                           "inherited_from"))
-
-
 def visible_report(request, pk: int) -> UnitReport:
     return get_object_or_404(
         UnitReport.objects.restrict(request.user).select_related("round__plan", "unit"), pk=pk)
-
-
-def may_upload(user, pk: int) -> bool:
-    """Whether `user` may send a file into report `pk`; judged before the body is read."""
-    report = UnitReport.objects.restrict(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    return can(user, "reporting.edit_report", report)
 
 
 class RoundListView(LoginRequiredMixin, TemplateView):
