@@ -23,7 +23,7 @@ def fresh_django() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    from stiplan.core.demo import create_accounts, load_reference_data
+    from stiplan.demo.reference import create_accounts, load_reference_data
 
     load_reference_data()
     create_accounts()

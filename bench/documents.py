@@ -32,6 +32,8 @@ def main() -> int:
     os.environ["STIPLAN_JOBS_SYNC"] = "1"
     from django.db import connection
 
+    from stiplan.demo.rounds import create_demo_rounds
+    from stiplan.demo.series import create_demo_series
     from stiplan.documents import actions as act
     from stiplan.documents import content as assembly
     from stiplan.documents.layouts import template_for
@@ -39,8 +41,6 @@ def main() -> int:
     from stiplan.documents.pdf import render_pdf
     from stiplan.documents.word import render_docx
     from stiplan.documents.workbook import render_xlsx
-    from stiplan.metrics.demo import create_demo_series
-    from stiplan.reporting.demo import create_demo_rounds
     from stiplan.reporting.models import Round
 
     create_demo_rounds()

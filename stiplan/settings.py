@@ -37,7 +37,7 @@ _origins = os.environ.get("STIPLAN_CSRF_TRUSTED_ORIGINS", "")
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in _origins.split(",") if o.strip()] or [
     f"https://*{h}" if h.startswith(".") else f"https://{h}" for h in ALLOWED_HOSTS if h != "*"]
 # `stiplan demo` and the tests serve plain http on 127.0.0.1 and turn these off themselves
-# (stiplan.core.demo.serve_plain_http); STIPLAN_INSECURE_HTTP=1 does the same for another
+# (stiplan.demo.reference.serve_plain_http); STIPLAN_INSECURE_HTTP=1 does the same for another
 # local run. Never on a server.
 PLAIN_HTTP = {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False,
               "CSRF_COOKIE_SECURE": False, "SECURE_HSTS_SECONDS": 0}
@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "stiplan.documents",
     "stiplan.index",
     "stiplan.registry",
+    "stiplan.demo",
     "django_q",
 ]
 

@@ -5,7 +5,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 
-from stiplan.core.demo import (
+from stiplan.demo.reference import (
     ACCOUNTS,
     DEMO_PASSWORD,
     create_accounts,

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from stiplan.core.actions import do_create_token, do_revoke_token
-from stiplan.core.demo import DEMO_PASSWORD
 from stiplan.core.models import AuditEntry
 from stiplan.core.tokens import ApiToken
+from stiplan.demo.reference import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 ROUNDS = "/api/v1/rounds/"

@@ -28,9 +28,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from stiplan.core.models import AuditEntry
+from stiplan.demo.rounds import create_demo_rounds
 from stiplan.documents.actions import request_document
 from stiplan.orgs.models import Membership
-from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round
 from tests.api.conftest import ROLES, auth_headers
 

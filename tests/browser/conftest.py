@@ -2,7 +2,7 @@
 
 import pytest
 
-from stiplan.core.demo import create_accounts, load_reference_data
+from stiplan.demo.reference import create_accounts, load_reference_data
 
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

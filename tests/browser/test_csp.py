@@ -4,9 +4,9 @@ officer's walk (the chart and its tooltip, htmx, the admin) reports no violation
 import pytest
 from playwright.sync_api import Page, expect
 
-from stiplan.core.demo import DEMO_PASSWORD
-from stiplan.metrics.demo import create_demo_series
-from stiplan.reporting.demo import create_demo_rounds
+from stiplan.demo.reference import DEMO_PASSWORD
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,10 +11,10 @@ from django.db import connection
 from docx import Document as WordDocument
 from playwright.sync_api import Page, expect
 
-from stiplan.core.demo import DEMO_PASSWORD
+from stiplan.demo.reference import DEMO_PASSWORD
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
 from stiplan.documents import actions as act
-from stiplan.metrics.demo import create_demo_series
-from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from stiplan.core.demo import DEMO_PASSWORD
-from stiplan.index.demo import create_demo_index
+from stiplan.demo.index import create_demo_index
+from stiplan.demo.reference import DEMO_PASSWORD
 from stiplan.index.models import IndexValue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

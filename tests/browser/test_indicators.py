@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from stiplan.metrics.demo import create_demo_series
+from stiplan.demo.series import create_demo_series
 from stiplan.plans.models import Target
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from stiplan.core.demo import PLAN_FILE
 from stiplan.core.models import AuditEntry
+from stiplan.demo.reference import PLAN_FILE
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.actions import do_add_assignment, do_remove_assignment
 from stiplan.plans.io import load_plan, parse_plan

@@ -5,8 +5,8 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from stiplan.core.demo import DEMO_PASSWORD
 from stiplan.core.middleware import client_ip
+from stiplan.demo.reference import DEMO_PASSWORD
 
 PROXY = "10.0.0.2"  # the reverse proxy: every request reaches the app from this address
 ATTACKER = "203.0.113.5"

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from stiplan.core.audit import record
-from stiplan.core.demo import PLAN_FILE
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import POLICIES, restriction
+from stiplan.demo.reference import PLAN_FILE
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.actions import do_add_assignment
 from stiplan.plans.io import load_plan, parse_plan

@@ -15,8 +15,8 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stiplan.core.models import AuditEntry
+from stiplan.demo.index import create_demo_index
 from stiplan.documents.actions import request_document
-from stiplan.index.demo import create_demo_index
 from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
 from stiplan.plans.models import Action, Indicator

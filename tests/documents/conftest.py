@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
 from stiplan.documents import content as assembly
 from stiplan.documents.charts import charts_of
-from stiplan.metrics.demo import create_demo_series
-from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round
 
 needs = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdffonts")),

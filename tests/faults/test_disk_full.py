@@ -93,9 +93,9 @@ def test_an_evidence_upload_on_a_full_disk_is_refused_plainly_and_keeps_the_rest
 @pytest.mark.parametrize("small_disk", ["4m"], indirect=True)
 def test_a_document_on_a_full_disk_fails_plainly_stores_nothing_and_runs_again(
         small_disk, users):
+    from stiplan.demo.rounds import create_demo_rounds
+    from stiplan.demo.series import create_demo_series
     from stiplan.documents import actions as act
-    from stiplan.metrics.demo import create_demo_series
-    from stiplan.reporting.demo import create_demo_rounds
     from stiplan.reporting.models import Round
 
     create_demo_rounds()

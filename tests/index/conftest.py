@@ -3,7 +3,7 @@ its computation run."""
 
 import pytest
 
-from stiplan.index.demo import create_demo_index
+from stiplan.demo.index import create_demo_index
 from stiplan.index.models import IndexEdition
 
 

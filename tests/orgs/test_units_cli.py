@@ -79,7 +79,7 @@ def test_a_bad_units_file_is_refused_whole(tmp_path):
 
 
 def test_reloading_the_units_file_changes_nothing():
-    from stiplan.core.demo import ORGS_FILE
+    from stiplan.demo.reference import ORGS_FILE
 
     before = AuditEntry.objects.count()
     out = io.StringIO()

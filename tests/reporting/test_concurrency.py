@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from stiplan.core.demo import create_accounts, load_reference_data
+from stiplan.demo.reference import create_accounts, load_reference_data
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
 from stiplan.reporting.models import ReportState, UnitReport

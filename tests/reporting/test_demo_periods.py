@@ -6,8 +6,8 @@ import importlib
 import pytest
 from django.apps import apps
 
+from stiplan.demo.rounds import create_demo_rounds
 from stiplan.metrics.models import DataValue
-from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import IndicatorItem, Round
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.contrib.messages import get_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stiplan.core.demo import DEMO_PASSWORD
 from stiplan.core.yamlio import InputError
+from stiplan.demo.reference import DEMO_PASSWORD
 from stiplan.reporting import xlsx_budget
 from stiplan.reporting.excel import apply_upload, build_template
 
@@ -56,7 +56,7 @@ def measure_parse(path: Path) -> dict:
 import json, resource, sys, time, tracemalloc
 import django
 django.setup()
-from stiplan.core.demo import DEMO_PASSWORD
+from stiplan.demo.reference import DEMO_PASSWORD
 from stiplan.core.yamlio import InputError
 from stiplan.reporting.excel import parse_upload
 from stiplan.reporting.models import UnitReport
@@ -325,7 +325,7 @@ call_command("migrate", verbosity=0)
 call_command("createcachetable", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.test import Client
-from stiplan.core.demo import create_accounts, load_reference_data
+from stiplan.demo.reference import create_accounts, load_reference_data
 from stiplan.plans.models import Plan
 from stiplan.reporting.actions import open_round
 load_reference_data()

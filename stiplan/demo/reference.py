@@ -1,5 +1,6 @@
-"""Demo data: the Vĩnh Long units and plan, and one account per role (synthetic people); the
-demo's plain-http switch, and the guard that keeps demo accounts out of a real database."""
+"""The ground every demo builder stands on: the Vĩnh Long units, the plan and its reporting
+set-up, one account per role (synthetic people); the demo's plain-http switch, and the guard that
+keeps demo accounts out of a real database."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from stiplan.core.audit import record
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import Role
 from stiplan.orgs.io import apply_orgs, parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
@@ -22,8 +24,8 @@ from stiplan.reporting.config import apply_config, parse_config
 
 ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"
 COMMUNES_DIR = settings.BASE_DIR / "data" / "orgs" / "communes-2025"
-PLAN_FILE = settings.BASE_DIR / "plans" / "vinh-long-1925-2023.yaml"
-REPORTING_FILE = settings.BASE_DIR / "data" / "reporting" / "vinh-long-1925-2023.yaml"
+PLAN_FILE = settings.BASE_DIR / "plans" / f"{DEFAULT_PLAN}.yaml"
+REPORTING_FILE = settings.BASE_DIR / "data" / "reporting" / f"{DEFAULT_PLAN}.yaml"
 DEMO_PASSWORD = "stiplan-demo"
 
 

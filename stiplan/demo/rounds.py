@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
 from stiplan.reporting.models import ActionStatus, ReportState, Round, RoundKind, UnitReport
@@ -95,7 +96,7 @@ def _finish(report: UnitReport, submitted: datetime, reviewer, reporter, accept:
 def create_demo_rounds() -> list[Round]:
     """The 2023 and 2024 rounds (all accepted, some late) and the 2025 round, opened before the
     July 2025 merger and carried over to the new units; one report returned and resubmitted."""
-    plan = Plan.objects.get(code="vinh-long-1925-2023")
+    plan = Plan.objects.get(code=DEFAULT_PLAN)
     if plan.rounds.exists():
         return list(plan.rounds.all())
     User = get_user_model()

@@ -8,16 +8,16 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors
-from stiplan.core.demo import (
+from stiplan.demo.index import create_demo_index
+from stiplan.demo.reference import (
     DEMO_PASSWORD,
     create_accounts,
     load_reference_data,
     other_users,
     serve_plain_http,
 )
-from stiplan.index.demo import create_demo_index
-from stiplan.metrics.demo import create_demo_series
-from stiplan.reporting.demo import create_demo_rounds
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
 
 
 class Command(BaseCommand):
