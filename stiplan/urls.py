@@ -5,11 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from stiplan.core import views as core_views
+from stiplan.web import views as web_views
 
 handler404 = "stiplan.core.api_views.not_found"
 
 urlpatterns = [
-    path("", core_views.HomeView.as_view(), name="home"),
+    path("", web_views.HomeView.as_view(), name="home"),
     path("plans/", include("stiplan.plans.urls")),
     path("units/", include("stiplan.orgs.urls")),
     path("reporting/", include("stiplan.reporting.urls")),

@@ -82,11 +82,10 @@ def _is_user(obj: models.Model) -> bool:
 
 
 def _unit_of(obj: models.Model):
-    """The unit an object belongs to, for scoping its audit entries."""
-    from stiplan.orgs.models import OrgUnit
-
-    if isinstance(obj, OrgUnit):
-        return obj
+    """The unit an object belongs to, for scoping its audit entries: the model's `audit_unit`
+    where it names one (a unit is its own), else its `unit` field."""
+    if hasattr(obj, "audit_unit"):
+        return obj.audit_unit
     return getattr(obj, "unit", None)
 
 

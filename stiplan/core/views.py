@@ -1,19 +1,9 @@
-"""Home page and the change-history pages (nhật ký thay đổi)."""
+"""The change-history pages (nhật ký thay đổi)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
 from stiplan.core.models import AuditEntry
-from stiplan.plans.models import Plan
-
-
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["plans"] = Plan.objects.restrict(self.request.user).select_related("issuing_unit")
-        return ctx
 
 
 class AuditListView(LoginRequiredMixin, ListView):

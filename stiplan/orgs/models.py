@@ -77,6 +77,11 @@ class OrgUnit(TreeNode):
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    @property
+    def audit_unit(self) -> OrgUnit:
+        """A unit's audit entries are scoped to the unit itself (core.actions reads this)."""
+        return self
+
 
 class ReorgEvent(models.Model):
     """A dated reorganisation: which units gave their duties to which."""

@@ -49,7 +49,7 @@ def test_a_fault_in_the_session_layer_or_a_view_gives_the_fault_page(monkeypatch
     assert_fault_page(response.status_code, response.headers, response.content.decode())
 
     monkeypatch.undo()
-    from stiplan.core import views
+    from stiplan.web import views
 
     def disk_full(self, request, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

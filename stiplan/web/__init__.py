@@ -1,0 +1,1 @@
+"""Pages that compose several apps (the home page); above every app, beside the URL map."""
