@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+from stiplan.analytics import periods
 from stiplan.core.audit import entry, snapshot
 from stiplan.core.models import AuditEntry
-from stiplan.metrics import periods
 from stiplan.metrics.models import DataValue, Revision, Source
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from stiplan.analytics import periods
 from stiplan.analytics.targets import ORDER
 from stiplan.core.audit import acting_user, entry, record, snapshot
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
-from stiplan.metrics import periods
 from stiplan.metrics.models import DataValue, Revision, Source, StatusOverride
 from stiplan.plans.models import Target
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from stiplan.analytics import periods
 from stiplan.core.querysets import RestrictedQuerySet
-from stiplan.metrics import periods
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator, Target
 

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stiplan.analytics import periods
 from stiplan.core.audit import entry as audit_entry
 from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
-from stiplan.metrics import periods
 from stiplan.metrics.actions import record_report_values
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit

@@ -5,7 +5,7 @@ and the yearly figure is restored from the annual round's report."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-from stiplan.metrics import periods  # plain functions on period codes, no models
+from stiplan.analytics import periods  # plain functions on period codes, no models
 
 
 def fill_periods(apps, schema_editor):
