@@ -16,11 +16,11 @@ from django.db import connection, transaction
 from stiplan.core.audit import record
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import Role
+from stiplan.metrics.config import apply_config, parse_config
 from stiplan.orgs.io import apply_orgs, parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
 from stiplan.plans.io import load_plan, parse_plan
 from stiplan.plans.models import Plan
-from stiplan.reporting.config import apply_config, parse_config
 
 ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"
 COMMUNES_DIR = settings.BASE_DIR / "data" / "orgs" / "communes-2025"

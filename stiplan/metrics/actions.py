@@ -28,9 +28,10 @@ def record_report_values(report, *, final: bool, by) -> int:
     """Copy a report's indicator values into the reported values of its unit and its round's
     period (an annual round: the year; an ad hoc round: its own period, never the year).
 
-    Called by the reporting actions inside their transaction (the report row is locked):
-    provisional on submission, final on acceptance, provisional again when an accepted report is
-    unlocked. A blank answer leaves any stored value as it is. Returns how many values changed.
+    Run when the reporting actions send reporting.signals.report_values_changed, inside their
+    transaction (the report row is locked): provisional on submission, final on acceptance,
+    provisional again when an accepted report is unlocked. A blank answer leaves any stored
+    value as it is. Returns how many values changed.
     """
     where = periods.fields(report.round.period)
     items = [i for i in report.indicator_items.select_related("indicator") if i.value is not None]

@@ -24,7 +24,6 @@ from stiplan.core.bulk import update_rows
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
-from stiplan.metrics.actions import record_report_values
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Plan
@@ -42,6 +41,7 @@ from stiplan.reporting.models import (
     UnitReport,
 )
 from stiplan.reporting.scope import UnitScope, round_scope
+from stiplan.reporting.signals import report_values_changed
 from stiplan.reporting.validation import Finding, check_report
 
 ACTION_FIELDS = ("status", "done", "results", "difficulties", "proposals")
@@ -366,7 +366,7 @@ def submit_report(report: UnitReport, *, by, expected_version: int | None = None
     locked.question_items.update(needs_fix=False)
     moved = _move(locked, to, by=by, action="reporting.submit_report", submitted_at=now,
                   first_submitted_at=locked.first_submitted_at or now)
-    record_report_values(moved, final=False, by=by)
+    report_values_changed.send(UnitReport, report=moved, final=False, by=by)
     return moved
 
 
@@ -410,7 +410,7 @@ def accept_report(report: UnitReport, *, by, expected_version: int | None = None
                        % {"state": locked.get_state_display()})
     moved = _move(locked, ReportState.ACCEPTED, by=by, action="reporting.accept_report",
                   accepted_at=timezone.now(), accepted_version=locked.version)
-    record_report_values(moved, final=True, by=by)
+    report_values_changed.send(UnitReport, report=moved, final=True, by=by)
     return moved
 
 
@@ -425,5 +425,5 @@ def unlock_report(report: UnitReport, *, reason: str, by) -> UnitReport:
         raise Conflict(_("Chỉ mở khóa được báo cáo đã chấp nhận."))
     moved = _move(locked, ReportState.RETURNED, by=by, action="reporting.unlock_report",
                   reason=reason.strip())
-    record_report_values(moved, final=False, by=by)
+    report_values_changed.send(UnitReport, report=moved, final=False, by=by)
     return moved

@@ -1,4 +1,6 @@
-"""Load a plan's reporting set-up (data elements, who reports what, bounds, rules) from YAML."""
+"""Load a plan's indicator set-up from YAML (data/reporting/<plan>.yaml): data elements, who reports
+what with bounds, validation rules, and how each province figure is computed. It lives in metrics,
+the lowest app that sees every part it writes (plans, reporting and metrics models)."""
 
 from __future__ import annotations
 
