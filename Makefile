@@ -67,8 +67,10 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Thiếu gói Debian / missing Debian packages:$$missing (chạy với quyền root để cài)"; fi; fi
 
+# ruff, then the layer contracts (pyproject.toml [tool.importlinter]) on this checkout's code.
 lint: $(STAMP)
 	$(BIN)/ruff check stiplan tests bench
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
 
 test: $(STAMP) system-deps messages lint $(VENDOR)
 	mkdir -p var
