@@ -67,10 +67,11 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Thiếu gói Debian / missing Debian packages:$$missing (chạy với quyền root để cài)"; fi; fi
 
-# ruff, then the layer contracts (pyproject.toml [tool.importlinter]) on this checkout's code.
+# ruff, then the layer contracts (pyproject.toml [tool.importlinter]) on this checkout's code;
+# no cache: a cached import graph can miss an edit made within the same second.
 lint: $(STAMP)
 	$(BIN)/ruff check stiplan tests bench
-	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports --no-cache
 
 test: $(STAMP) system-deps messages lint $(VENDOR)
 	mkdir -p var
