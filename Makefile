@@ -68,7 +68,7 @@ system-deps:
 	  else echo "Thiếu gói Debian / missing Debian packages:$$missing (chạy với quyền root để cài)"; fi; fi
 
 # ruff, then the layer contracts (pyproject.toml [tool.importlinter]) on this checkout's code;
-# no cache: a cached import graph can miss an edit made within the same second.
+# --no-cache: the check takes seconds, and a cached import graph once missed an edited file here.
 lint: $(STAMP)
 	$(BIN)/ruff check stiplan tests bench
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports --no-cache
