@@ -6,15 +6,16 @@ metrics.precedence picks the one used.
 
 For a year before a province existed (the new Vĩnh Long before 1/7/2025), an amount is the sum of
 the provinces it came from; a formula is recomputed from those restated parts, never averaged.
+The engine finds the values; the sums themselves are analytics.series.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from stiplan.analytics import formula as fx
 from stiplan.analytics.growth import account
+from stiplan.analytics.series import Point, cumulative, reported_count, restated_sum
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator, Plan
@@ -22,13 +23,6 @@ from stiplan.reporting.models import IndicatorAssignment
 
 TFP_WINDOW = 5  # TFP's share is measured over the five years ending in the year shown
 TFP_INPUTS = ("grdp_constant", "employment", "capital_stock")
-
-
-@dataclass(frozen=True)
-class Point:
-    value: float | None
-    restated: bool = False
-    computed: bool = False
 
 
 class Engine:
@@ -137,29 +131,19 @@ class Engine:
         start = self.plan.period_start
         if year < start:
             return Point(None)
-        parts = [self._yearly(code, unit_code, y) for y in range(start, year + 1)]
-        known = [p for p in parts if p.value is not None]
-        if not known:
-            return Point(None)
-        return Point(sum(p.value for p in known), any(p.restated for p in parts), True)
+        return cumulative(self._yearly(code, unit_code, y) for y in range(start, year + 1))
 
     def _yearly(self, code: str, unit_code: str, year: int) -> Point:
         if (code, unit_code, year) in self.stored:
             return Point(self.stored[(code, unit_code, year)])
         unit = self.units[unit_code]
         if not _exists_in(unit, year):
-            parts = [self._yearly(code, p, year) for p in self._parts(unit_code, year)]
-            found = [p.value for p in parts if p.value is not None]
-            return Point(sum(found), True) if found else Point(None)
+            return reported_count(self._yearly(code, p, year) for p in self._parts(unit_code, year))
         return self._from_reports(code, unit, year)
 
     def _restated(self, code: str, unit_code: str, year: int) -> Point:
         """A unit that did not exist in `year`: the sum of the units it came from."""
-        parts = [self.value(code, p, year) for p in self._parts(unit_code, year)]
-        found = [p.value for p in parts if p.value is not None]
-        if not found or len(found) < len(parts):
-            return Point(None, True)
-        return Point(sum(found), True)
+        return restated_sum(self.value(code, p, year) for p in self._parts(unit_code, year))
 
     def _parts(self, unit_code: str, year: int) -> list[str]:
         return [c for c in self.lineage.predecessors(unit_code)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from stiplan.analytics.series import Point
 from stiplan.analytics.targets import ACHIEVED, NO_DATA, OFF_TRACK, Assessment, Bar, assess
 from stiplan.analytics.vntext import format_vi
-from stiplan.metrics.engine import Engine, Point
+from stiplan.metrics.engine import Engine
 from stiplan.metrics.models import StatusOverride
 from stiplan.plans.models import Direction, Plan, Target
 

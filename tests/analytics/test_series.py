@@ -1,0 +1,77 @@
+"""Series arithmetic: a restated amount is the whole sum of the former units or unknown; a
+cumulative count adds the known years; yearly counts of former units add what is known."""
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stiplan.analytics.series import Point, cumulative, reported_count, restated_sum
+
+amounts = st.floats(min_value=0, max_value=1e12, allow_nan=False)
+known = st.builds(Point, amounts, st.booleans())
+maybe = st.one_of(known, st.just(Point(None)))
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+
+
+@given(st.lists(known, min_size=1))
+def test_a_restated_amount_is_the_sum_of_the_former_units(parts):
+    point = restated_sum(parts)
+    assert point.restated and close(point.value, math.fsum(p.value for p in parts))
+
+
+@given(st.lists(known), st.data())
+def test_one_unknown_former_unit_leaves_the_restated_amount_unknown(parts, data):
+    at = data.draw(st.integers(0, len(parts)))
+    point = restated_sum(parts[:at] + [Point(None)] + parts[at:])
+    assert point.value is None and point.restated
+
+
+def test_a_unit_with_no_former_units_has_no_restated_amount():
+    assert restated_sum([]) == Point(None, restated=True)
+
+
+@given(st.lists(known, min_size=1), st.randoms())
+def test_the_order_of_the_former_units_does_not_matter(parts, rng):
+    shuffled = list(parts)
+    rng.shuffle(shuffled)
+    assert close(restated_sum(parts).value, restated_sum(shuffled).value)
+
+
+@given(st.lists(maybe))
+def test_a_cumulative_count_adds_the_known_years(yearly):
+    point = cumulative(yearly)
+    values = [p.value for p in yearly if p.value is not None]
+    if values:
+        assert point.computed and close(point.value, math.fsum(values))
+        assert point.restated == any(p.restated for p in yearly)
+    else:
+        assert point == Point(None)
+
+
+@given(st.lists(maybe), st.lists(maybe))
+def test_cumulative_counts_add_up_over_consecutive_spans(first, then):
+    whole, a, b = cumulative(first + then), cumulative(first), cumulative(then)
+    parts = [p.value for p in (a, b) if p.value is not None]
+    assert (whole.value is None) == (not parts)
+    if parts:
+        assert close(whole.value, math.fsum(parts))
+
+
+@given(st.lists(maybe), amounts)
+def test_one_more_year_never_lowers_a_cumulative_count(yearly, more):
+    before, after = cumulative(yearly), cumulative([*yearly, Point(more)])
+    assert after.value >= (before.value or 0) - 1e-6
+
+
+@given(st.lists(maybe))
+def test_a_former_units_yearly_count_adds_what_is_known(parts):
+    point = reported_count(parts)
+    values = [p.value for p in parts if p.value is not None]
+    if values:
+        assert point.restated and close(point.value, math.fsum(values))
+    else:
+        assert point == Point(None)
