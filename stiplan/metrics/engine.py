@@ -16,6 +16,8 @@ from datetime import date
 from stiplan.analytics import formula as fx
 from stiplan.analytics.growth import account
 from stiplan.analytics.series import Point, cumulative, reported_count, restated_sum
+from stiplan.metrics.models import Computation, DataValue, PeriodType
+from stiplan.metrics.precedence import choose
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator, Plan
@@ -30,9 +32,6 @@ class Engine:
 
     def __init__(self, plan: Plan, *, codes: set[str] | None = None, final_only: bool = True):
         """`codes`: the indicators to be asked for (None: all); their inputs are added."""
-        from stiplan.metrics.models import Computation, DataValue, PeriodType
-        from stiplan.metrics.precedence import choose
-
         self.plan = plan
         self.lineage = load_lineage()
         self.units = OrgUnit.objects.in_bulk(field_name="code")
