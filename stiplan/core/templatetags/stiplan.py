@@ -1,4 +1,4 @@
-"""Template helpers: ISO dates stored in JSON shown in the user's date format."""
+"""Template helpers: dates, numbers and statuses in the user's language; people as the header names them."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -53,3 +53,19 @@ STATUS_LABELS = {"achieved": _("Đã đạt"), "on_track": _("Đúng tiến đ�
 @register.filter
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def person_short(user) -> str:
+    """The name the header shows: the full name without a bracketed note ("Trần Thị Thẩm
+    (chuyên viên thẩm định)" → "Trần Thị Thẩm"), else the username."""
+    full = user.get_full_name().strip()
+    return full.split(" (", 1)[0].strip() or user.username
+
+
+@register.filter
+def role_labels(access) -> list[str]:
+    """The labels of the user's roles (Quản trị hệ thống, Chuyên viên kế hoạch, …), in order."""
+    from stiplan.core.permissions import Role
+
+    return [str(role.label) for role in Role if role.value in access.roles]
