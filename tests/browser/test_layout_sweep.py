@@ -64,7 +64,8 @@ MEASURE = """([oneRow, lang]) => {
                                           + "[hidden], .visually-hidden");
   const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const scrolls = (el) => { for (let a = el.parentElement; a; a = a.parentElement) {
-      const o = getComputedStyle(a).overflowX; if (o === "auto" || o === "scroll" || o === "hidden") return true; }
+      const o = getComputedStyle(a).overflowX;
+      if (o === "auto" || o === "scroll" || o === "hidden") return true; }
     return false; };
   const out = {width: document.documentElement.scrollWidth, header: null, overflowing: [],
                foreign: [], twins: []};
@@ -73,7 +74,8 @@ MEASURE = """([oneRow, lang]) => {
   for (const el of document.body.querySelectorAll("*")) {
     const own = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim();
     if (!own || !visible(el) || getComputedStyle(el).display === "inline") continue;
-    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible" && !scrolls(el))
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible"
+        && !scrolls(el))
       out.overflowing.push(`<${el.tagName.toLowerCase()}> ${own.slice(0, 50)}`);
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -85,7 +87,8 @@ MEASURE = """([oneRow, lang]) => {
         && !vi.test(text.split(/\\s(?:\\/|—)\\s/).pop()))
       out.twins.push(text.slice(0, 80));
   }
-  if (lang === "en") for (const el of document.body.querySelectorAll("[title], [aria-label], [placeholder], [alt]")) {
+  const labelled = document.body.querySelectorAll("[title], [aria-label], [placeholder], [alt]");
+  if (lang === "en") for (const el of labelled) {
     if (isData(el)) continue;
     for (const a of ["title", "aria-label", "placeholder", "alt"]) {
       const v = el.getAttribute(a); if (v && vi.test(v)) out.foreign.push(`${a}="${v.slice(0, 60)}"`);
@@ -96,8 +99,8 @@ MEASURE = """([oneRow, lang]) => {
 }"""
 
 AXE_RUN = """async () => {
-  const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-                                     resultTypes: ["violations"]});
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+  const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`);
 }"""
 
@@ -176,8 +179,12 @@ def check(page, sweep: Sweep, url: str, width: int, lang: str) -> None:
     sweep.pages += 1
 
 
+def size(viewport: tuple[int, int]) -> dict[str, int]:
+    return {"width": viewport[0], "height": viewport[1]}
+
+
 def signed_in_context(browser, base: str, role: str, viewport: tuple[int, int]):
-    context = browser.new_context(base_url=base, viewport=dict(zip(("width", "height"), viewport)),
+    context = browser.new_context(base_url=base, viewport=size(viewport),
                                   locale="en-US")
     page = context.new_page()
     if role != VISITOR:
@@ -209,7 +216,7 @@ def test_every_page_holds_at_both_widths_in_one_language(demo, browser, role):
         for url in pages[role]:
             check(page, sweep, url, viewport[0], lang)
         if lang == "en":  # the header's English labels are longer: one row on the desk too
-            page.set_viewport_size(dict(zip(("width", "height"), DESK)))
+            page.set_viewport_size(size(DESK))
             check(page, sweep, "/", DESK[0], lang)
         sweep.add("(all)", viewport[0], "CSP violations", sorted(set(violations)))
         context.close()
