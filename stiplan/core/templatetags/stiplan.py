@@ -69,3 +69,11 @@ def role_labels(access) -> list[str]:
     from stiplan.core.permissions import Role
 
     return [str(role.label) for role in Role if role.value in access.roles]
+
+
+@register.simple_tag
+def page_query(request) -> str:
+    """The list's other query parameters (its filters), ready to be followed by page=N."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode() + "&" if params else ""
