@@ -77,3 +77,24 @@ def page_query(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode() + "&" if params else ""
+
+
+CONDITIONS = {"gt": _("trên %(v)s"), "gte": _("từ %(v)s trở lên"), "lt": _("dưới %(v)s"),
+              "lte": _("không quá %(v)s"), "eq": _("bằng %(v)s")}
+
+
+@register.filter
+def condition(target) -> str:
+    """A target's condition as a phrase: "từ 20 trở lên", "1,2 – 1,5", "trên 50"."""
+    if target.comparator == "range":
+        span = f"{num(target.low)} – {num(target.high)}"
+        return str(_("từ %(v)s trở lên") % {"v": span}) if target.at_least else span
+    return str(CONDITIONS.get(target.comparator, "%(v)s") % {"v": num(target.value)})
+
+
+@register.simple_tag
+def day_input(name: str, value, id_: str) -> str:
+    """A day field of a filter form, typed as dd/mm/yyyy on Vietnamese pages."""
+    from stiplan.core.widgets import DayInput
+
+    return DayInput().render(name, value, {"id": id_})
