@@ -64,6 +64,13 @@ def person_short(user) -> str:
 
 
 @register.filter
+def person_note(user) -> str:
+    """The bracketed note of a full name ("chuyên viên thẩm định"), shown in the user menu."""
+    _name, _bracket, note = user.get_full_name().partition(" (")
+    return note.rstrip(")").strip()
+
+
+@register.filter
 def role_labels(access) -> list[str]:
     """The labels of the user's roles (Quản trị hệ thống, Chuyên viên kế hoạch, …), in order."""
     from stiplan.core.permissions import Role
