@@ -19,6 +19,7 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         prompt_first(self.fields["unit"], _("— Chọn đơn vị —"))
+        self.fields["unit"].widget.attrs["data-content"] = ""  # units' names are data
         prompt_first(self.fields["role"], _("— Chọn vai trò —"))
 
 

