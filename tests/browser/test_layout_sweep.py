@@ -19,7 +19,6 @@ from django.urls import reverse
 from stiplan.core.demo import DEMO_PASSWORD, create_accounts, load_reference_data
 from stiplan.documents.actions import request_document
 from stiplan.index.demo import create_demo_index
-from stiplan.index.models import IndexValue
 from stiplan.metrics.demo import create_demo_series
 from stiplan.reporting.demo import create_demo_rounds
 from stiplan.reporting.models import Round, RoundKind, UnitReport
@@ -35,7 +34,8 @@ DESK, PHONE = (1366, 900), (390, 844)
 ONE_ROW = 64
 #: Routes that answer a file, JSON or the admin, not a page of the site.
 NOT_PAGES = {"plan-export", "indicator-download", "report-template", "evidence-download",
-             "document-file", "document-template-file", "index-package", "admin", "set_language",
+             "document-file", "document-template-file", "index-package", "index-evidence",
+             "admin", "set_language",
              "password_reset_confirm", "password_reset_complete", "password_reset_done",
              "password_change_done", "password_change", "password_reset"}
 #: Pages of issue 11's other half (reporting, documents, the home page): their templates mark
@@ -133,8 +133,6 @@ def pages_of(role: str, document: int) -> list[str]:
     ad_hoc = Round.objects.get(kind=RoundKind.AD_HOC)
     own = UnitReport.objects.get(round=yearly, unit__code="VL25.STC")
     other = UnitReport.objects.get(round=yearly, unit__code="VL25.SGDDT")
-    value = (IndexValue.objects.filter(edition__year=2025, unit="VLG").exclude(evidence="")
-             .order_by("pk").first().pk)
     plan = {"code": yearly.plan.code}
     params = {
         "home": [{}], "plan-list": [{}], "plan-detail": [plan],
@@ -148,7 +146,7 @@ def pages_of(role: str, document: int) -> list[str]:
         "document-list": [{}], "document-detail": [{"pk": document}],
         "document-templates": [{}], "index-home": [{}],
         "index-profile": [{"year": 2025, "province": "VLG"}],
-        "index-entry": [{"year": 2025}], "index-evidence": [{"value_id": value}],
+        "index-entry": [{"year": 2025}],
         "audit-list": [{}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
         "login": [{}],
