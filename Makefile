@@ -16,6 +16,8 @@ DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium gettext libreoffice-writer-nogui
 
 .PHONY: demo test lint messages system-deps runtime-deps bench clean vendor install lock audit
 VENDOR := stiplan/static/vendor/echarts.min.js
+# axe-core (a devDependency): the accessibility check the browser tests inject into each page.
+AXE := node_modules/axe-core/axe.min.js
 
 # Install from the lock only, every file checked against its hashes (pip itself is upgraded from it
 # too). The lock holds the hash of every file PyPI serves for a pinned version, so a byte-identical copy
@@ -54,6 +56,8 @@ $(VENDOR): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	mkdir -p $(dir $(VENDOR))
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)
+$(AXE): $(VENDOR)
+	test -f $(AXE) || npm ci --ignore-scripts --no-audit --no-fund --silent
 
 demo: $(STAMP) runtime-deps messages $(VENDOR)
 	$(BIN)/stiplan demo --port $(PORT)
@@ -73,7 +77,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check stiplan tests bench
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports --no-cache
 
-test: $(STAMP) system-deps messages lint $(VENDOR)
+test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
 	mkdir -p var
 	$(PYTEST) -n 2 -m "not browser" -q
 	$(PYTEST) -m browser -q

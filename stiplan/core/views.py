@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import ListView
 
+from stiplan.core import history
 from stiplan.core.models import AuditEntry
 
 
@@ -13,10 +14,16 @@ class AuditListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        qs = AuditEntry.objects.restrict(self.request.user).select_related("unit")
+        qs = AuditEntry.objects.restrict(self.request.user).select_related("unit", "actor")
         if action := self.request.GET.get("action"):
             qs = qs.filter(action=action)
         return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["entries"] = [{"entry": e, "what": history.action_label(e), "who": history.actor_name(e),
+                           "changes": history.changes(e)} for e in ctx["object_list"]]
+        return ctx
 
 
 class ObjectHistoryView(AuditListView):
@@ -29,5 +36,5 @@ class ObjectHistoryView(AuditListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["object_type"] = self.kwargs["object_type"]
+        ctx["object_kind"] = history.object_kind(self.kwargs["object_type"])
         return ctx

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import get_language
+
 from stiplan.analytics.series import Point
 from stiplan.analytics.targets import ACHIEVED, NO_DATA, OFF_TRACK, Assessment, Bar, assess
 from stiplan.analytics.vntext import format_vi
@@ -24,6 +26,11 @@ class TargetStatus:
     vi: str
     en: str
     override: object | None = None
+
+    @property
+    def explanation(self) -> str:
+        """The reason for the status in the active language (vi, or en on English pages)."""
+        return self.en if get_language() == "en" else self.vi
 
     @property
     def latest(self) -> tuple[int, float] | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key as fragment_cache_key
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -25,7 +27,7 @@ from stiplan.core.templatetags.stiplan import STATUS_LABELS
 from stiplan.metrics.actions import override_status
 from stiplan.metrics.dashboard import cache_key, overview, sparkline
 from stiplan.metrics.engine import Engine
-from stiplan.metrics.models import DataValue
+from stiplan.metrics.models import Computation, DataValue
 from stiplan.metrics.precedence import side_by_side
 from stiplan.metrics.status import FIRST_YEAR, plan_status
 from stiplan.plans.models import Action, Indicator, Plan, Target
@@ -79,6 +81,7 @@ class IndicatorView(TemplateView):
         stored = DataValue.objects.restrict(self.request.user, "view").filter(
             indicator=indicator).select_related("unit").order_by("-period")[:MAX_SOURCE_ROWS]
         ctx.update(plan=plan, indicator=indicator, rows=table["rows"], units=table["units"],
+                   formula=formula_in_words(indicator),
                    statuses=table["statuses"], chart=chart,
                    sources=side_by_side(stored, include_provisional=staff),
                    can_override=staff,
@@ -98,6 +101,21 @@ class IndicatorView(TemplateView):
             messages.success(request, _("Đã điều chỉnh trạng thái mục tiêu %(code)s.")
                              % {"code": target.code})
         return redirect("indicator-detail", code=code)
+
+
+def formula_in_words(indicator: Indicator) -> str:
+    """How a computed indicator is made, with the indicators named, not coded:
+    "100 × Chi cho KH&CN từ NSNN / (GRDP × 1000)"; the TFP model is named as such."""
+    computation = Computation.objects.filter(indicator=indicator).first()
+    if computation is None:
+        return ""
+    formula = computation.formula
+    if not formula:
+        return _("Hạch toán tăng trưởng (năng suất nhân tố tổng hợp, TFP)")
+    names = dict(Indicator.objects.filter(code__in=re.findall(r"[a-z_][a-z0-9_]*", formula))
+                 .values_list("code", "name"))
+    named = re.sub(r"[a-z_][a-z0-9_]*", lambda m: names.get(m.group(0), m.group(0)), formula)
+    return named.replace("*", "×")
 
 
 def indicator_data(plan: Plan, indicator: Indicator) -> tuple[dict, dict]:
@@ -162,6 +180,18 @@ class IndicatorDownloadView(View):
         return response
 
 
+BOARD_STATUSES = ("done", "in_progress", "blocked", "not_started")
+
+
+def accepted_status_counts(round_) -> dict[tuple[int, str], int]:
+    """(action id, status) → how many accepted reports of `round_` give that status. The counts
+    are public (the plan's published progress, like the indicators taken from accepted reports);
+    which unit said what stays with those who may read the reports."""
+    rows = (ActionItem.objects.filter(report__round=round_, report__state=ReportState.ACCEPTED)
+            .values("action_id", "status").annotate(n=Count("pk")))
+    return {(row["action_id"], row["status"]): row["n"] for row in rows}
+
+
 class ActionBoardView(TemplateView):
     """The status of every action by task group and unit, from the latest accepted reports."""
 
@@ -171,11 +201,12 @@ class ActionBoardView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         plan = the_plan(self.request, self.request.GET.get("plan"))
         round_ = plan.rounds.filter(kind=RoundKind.ANNUAL).order_by("-year").first()
-        items = ActionItem.objects.none()
+        items, counts = ActionItem.objects.none(), {}
         if round_ is not None:
             items = ActionItem.objects.restrict(self.request.user).filter(
                 report__round=round_, report__state=ReportState.ACCEPTED
             ).select_related("report__unit", "action__group")
+            counts = accepted_status_counts(round_)
         by_action: dict[int, list] = {}
         for item in items:
             by_action.setdefault(item.action_id, []).append(item)
@@ -183,10 +214,9 @@ class ActionBoardView(TemplateView):
         for action in Action.objects.filter(group__plan=plan).select_related("group"):
             if not groups or groups[-1]["group"] != action.group:
                 groups.append({"group": action.group, "actions": []})
-            done = by_action.get(action.pk, [])
-            counts = {s: sum(i.status == s for i in done) for s in
-                      ("done", "in_progress", "blocked", "not_started")}
-            groups[-1]["actions"].append({"action": action, "items": done, "counts": counts})
+            groups[-1]["actions"].append({
+                "action": action, "items": by_action.get(action.pk, []),
+                "counts": {s: counts.get((action.pk, s), 0) for s in BOARD_STATUSES}})
         ctx.update(plan=plan, round=round_, groups=groups)
         return ctx
 

@@ -1,6 +1,6 @@
 """Units on a date, and one unit's history: predecessors, successors, people."""
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
@@ -8,9 +8,14 @@ from stiplan.core.dates import parse_day
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import Membership, OrgUnit, ReorgLink, UnitType
 
+#: The order of the unit list: the province and its departments first, communes last.
+LIST_ORDER = [UnitType.PROVINCE, UnitType.DEPARTMENT, UnitType.AGENCY, UnitType.DISTRICT,
+              UnitType.COMMUNE, UnitType.MINISTRY]
+
 
 class UnitListView(ListView):
     template_name = "orgs/unit_list.html"
+    paginate_by = 40
 
     def get_queryset(self):
         self.day = parse_day(self.request.GET.get("on"))
@@ -19,7 +24,9 @@ class UnitListView(ListView):
             qs = qs.filter(type=kind)
         if q := self.request.GET.get("q", "").strip():
             qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q)
-        return qs.order_by("type", "code")
+        rank = Case(*(When(type=kind, then=Value(i)) for i, kind in enumerate(LIST_ORDER)),
+                    default=Value(len(LIST_ORDER)), output_field=IntegerField())
+        return qs.order_by(rank, "code")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stiplan.core.widgets import prompt_first
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import AssignmentRole
 
@@ -17,6 +18,9 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        prompt_first(self.fields["unit"], _("— Chọn đơn vị —"))
+        self.fields["unit"].widget.attrs["data-content"] = ""  # units' names are data
+        prompt_first(self.fields["role"], _("— Chọn vai trò —"))
 
 
 class RemoveAssignmentForm(forms.Form):

@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import get_language
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -91,12 +92,25 @@ class CellProblem:
     vi: str
     en: str
 
-    def __str__(self) -> str:
-        where_vi = f"Trang «{self.sheet}»" + (f", dòng {self.row}" if self.row else "") + (
+    @property
+    def where_vi(self) -> str:
+        return f"Trang «{self.sheet}»" + (f", dòng {self.row}" if self.row else "") + (
             f", cột {self.column}" if self.column else "")
-        where_en = f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "") + (
+
+    @property
+    def where_en(self) -> str:
+        return f"sheet '{self.sheet}'" + (f", row {self.row}" if self.row else "") + (
             f", column {self.column}" if self.column else "")
-        return f"{where_vi}: {self.vi} — {where_en}: {self.en}"
+
+    def localized(self) -> str:
+        """The problem in the page's language only (the pages show one language)."""
+        if get_language() == "en":
+            return f"{self.where_en[:1].upper()}{self.where_en[1:]}: {self.en}"
+        return f"{self.where_vi}: {self.vi}"
+
+    def __str__(self) -> str:
+        """Both languages, for the command line and logs."""
+        return f"{self.where_vi}: {self.vi} — {self.where_en}: {self.en}"
 
 
 # --- Rows of a report ------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import get_language
+
 from stiplan.analytics.vntext import NumberError, fold, format_vi, parse_number
 from stiplan.plans.models import ValueType
 from stiplan.reporting.models import ActionStatus, IndicatorItem
@@ -35,6 +37,11 @@ class Problem:
     vi: str
     en: str
     item: str = ""
+
+    def localized(self) -> str:
+        """The problem in the page's language only (the pages show one language)."""
+        where = f"{self.item} · {self.field}: " if self.item else ""
+        return f"{where}{self.en if get_language() == 'en' else self.vi}"
 
     def __str__(self) -> str:
         where = f"{self.item} · {self.field}: " if self.item else ""

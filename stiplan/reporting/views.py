@@ -198,7 +198,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
             messages.error(request, _("Chưa lưu: %(n)s giá trị không hợp lệ, không có gì được lưu.")
                            % {"n": len(exc.problems)})
             for problem in exc.problems[:50]:
-                messages.error(request, str(problem))
+                messages.error(request, problem.localized())
             return self._again(report, request.POST)
         except act.NotReady as exc:
             messages.error(request, _("Chưa gửi được: còn %(n)s vấn đề cần xử lý.")
@@ -292,7 +292,7 @@ class UploadView(LoginRequiredMixin, View):
             messages.error(request, _("Tệp bị từ chối, không có gì được lưu (%(n)s lỗi):")
                            % {"n": len(exc.problems)})
             for problem in exc.problems[:50]:
-                messages.error(request, str(problem))
+                messages.error(request, problem.localized())
         except act.Conflict as exc:
             messages.error(request, str(exc))
         else:

@@ -113,7 +113,8 @@ def test_the_history_view_of_an_assignment_shows_the_change_and_its_reason(login
     assert page.status_code == 200
     html = page.content.decode()
     assert "Sở Nội vụ phối hợp theo chỉ đạo" in html
-    assert "plans.add_assignment" in html and "kehoach" in html
+    assert "thêm phân công" in html and "Nguyễn Văn Kế" in html  # people's words, not codes
+    assert "plans.add_assignment" not in html
     assert list(page.context["object_list"]) == [e]
 
 
@@ -127,7 +128,7 @@ def test_removing_through_the_action_page_is_recorded_and_shown_in_history(login
     e = new_entries(start).get()
     assert (e.action, e.before["unit"], e.after) == ("plans.remove_assignment", "VL25.SNV", None)
     history = client.get(f"/history/plans.assignment/{made.pk}/").content.decode()
-    assert "không còn phù hợp" in history and "plans.remove_assignment" in history
+    assert "không còn phù hợp" in history and "bỏ phân công" in history
 
 
 def test_a_removal_without_a_reason_changes_and_records_nothing(login, action, snv, users):
@@ -212,7 +213,7 @@ def test_the_history_view_of_a_unit_shows_the_admin_edit(login):
     page = client.get(f"/history/orgs.orgunit/{unit.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "orgs.orgunit.save" in html and "Renamed for the history page" in html
+    assert "sửa đơn vị" in html and "Renamed for the history page" in html
 
 
 def test_a_plan_officer_editing_a_unit_in_the_admin_is_recorded_as_themselves(login):

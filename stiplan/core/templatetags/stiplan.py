@@ -1,4 +1,4 @@
-"""Template helpers: ISO dates stored in JSON shown in the user's date format."""
+"""Template helpers: dates, numbers and statuses in the user's language; people as the header names them."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -53,3 +53,55 @@ STATUS_LABELS = {"achieved": _("Đã đạt"), "on_track": _("Đúng tiến đ�
 @register.filter
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def person_short(user) -> str:
+    """The name the header shows: the full name without a bracketed note ("Trần Thị Thẩm
+    (chuyên viên thẩm định)" → "Trần Thị Thẩm"), else the username."""
+    full = user.get_full_name().strip()
+    return full.split(" (", 1)[0].strip() or user.username
+
+
+@register.filter
+def person_note(user) -> str:
+    """The bracketed note of a full name ("chuyên viên thẩm định"), shown in the user menu."""
+    _name, _bracket, note = user.get_full_name().partition(" (")
+    return note.rstrip(")").strip()
+
+
+@register.filter
+def role_labels(access) -> list[str]:
+    """The labels of the user's roles (Quản trị hệ thống, Chuyên viên kế hoạch, …), in order."""
+    from stiplan.core.permissions import Role
+
+    return [str(role.label) for role in Role if role.value in access.roles]
+
+
+@register.simple_tag
+def page_query(request) -> str:
+    """The list's other query parameters (its filters), ready to be followed by page=N."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode() + "&" if params else ""
+
+
+CONDITIONS = {"gt": _("trên %(v)s"), "gte": _("từ %(v)s trở lên"), "lt": _("dưới %(v)s"),
+              "lte": _("không quá %(v)s"), "eq": _("bằng %(v)s")}
+
+
+@register.filter
+def condition(target) -> str:
+    """A target's condition as a phrase: "từ 20 trở lên", "1,2 – 1,5", "trên 50"."""
+    if target.comparator == "range":
+        span = f"{num(target.low)} – {num(target.high)}"
+        return str(_("từ %(v)s trở lên") % {"v": span}) if target.at_least else span
+    return str(CONDITIONS.get(target.comparator, "%(v)s") % {"v": num(target.value)})
+
+
+@register.simple_tag
+def day_input(name: str, value, id_: str) -> str:
+    """A day field of a filter form, typed as dd/mm/yyyy on Vietnamese pages."""
+    from stiplan.core.widgets import DayInput
+
+    return DayInput().render(name, value, {"id": id_})

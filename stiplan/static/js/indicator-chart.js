@@ -3,7 +3,8 @@
 (function () {
   var el = document.getElementById("chart");
   var data = JSON.parse(document.getElementById("chart-data").textContent);
-  if (!el || !window.echarts) { return; }
+  if (!el || !window.echarts || !data.years.length) { return; }  // the box keeps its fallback text
+  el.textContent = "";
   var lang = document.documentElement.lang || "vi";
   var fmt = new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
   var years = data.years.slice();

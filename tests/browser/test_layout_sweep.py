@@ -1,0 +1,242 @@
+"""The layout sweep: every page each role can reach, in a real browser, at a desk (1366 × 900) and
+on a phone (390 × 844). On each page: nothing scrolls sideways, the header is one row on the
+desk, no text overflows its box, the page speaks one language, and axe-core finds no
+accessibility violation.
+
+The pages come from the URL map and its rules (tests/routes.py): every HTML page a role may GET,
+its parameters filled from the demo data. Each role's pages are seen once per width, at the desk
+in Vietnamese and on the phone in English, so both languages and both widths meet every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from stiplan.demo.index import create_demo_index
+from stiplan.demo.reference import DEMO_PASSWORD
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
+from stiplan.documents.actions import request_document
+from stiplan.reporting.models import Round, RoundKind, UnitReport
+from tests.browser.conftest import watch_csp
+from tests.core.test_routes import ACCOUNTS, resolver_routes
+from tests.routes import ROLES, RULES, VISITOR
+
+pytestmark = [pytest.mark.browser]
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+DESK, PHONE = (1366, 900), (390, 844)
+#: The header's one row: the bar is 3.5rem (56 px) high; two rows would be about twice that.
+ONE_ROW = 64
+#: Routes that answer a file, JSON or the admin, not a page of the site.
+NOT_PAGES = {"plan-export", "indicator-download", "report-template", "evidence-download",
+             "document-file", "document-template-file", "index-package", "index-evidence",
+             "admin", "set_language",
+             "password_reset_confirm", "password_reset_complete", "password_reset_done",
+             "password_change_done", "password_change", "password_reset"}
+#: Pages of issue 11's other half (reporting, documents, the home page): their templates mark
+#: their data (`data-content`) in that branch; until both halves are merged, the English-page
+#: check skips them. The other checks apply to them already.
+DATA_MARKED_ELSEWHERE = ("/reporting/", "/documents/")
+HOME = "/"
+#: Pages every role sees alike (bar the header): the visitor sweeps them all; a signed-in role
+#: sees only those whose content depends on who looks.
+SHARED = {"plan-list", "unit-list", "unit-detail", "overview", "indicator-detail", "index-home",
+          "index-profile", "login"}
+
+
+@dataclass
+class Sweep:
+    """The problems found on one role's pages, one line each."""
+
+    role: str
+    problems: list[str] = field(default_factory=list)
+    pages: int = 0
+
+    def add(self, url: str, width: int, what: str, found) -> None:
+        if found:
+            self.problems.append(f"{self.role} {width}px {url}: {what}: {found}")
+
+
+# What the browser measures on each page (one evaluation returns every finding).
+MEASURE = """([oneRow, lang]) => {
+  const vi = /[ăâđêôơưĂÂĐÊÔƠƯ\\u1EA0-\\u1EF9àáãèéìíòóõùúýÀÁÃÈÉÌÍÒÓÕÙÚÝ]/;
+  const isData = (el) => el && el.closest("[data-content], [lang=vi], script, style, noscript, "
+                                          + "[hidden], .visually-hidden");
+  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const scrolls = (el) => { for (let a = el.parentElement; a; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === "auto" || o === "scroll" || o === "hidden") return true; }
+    return false; };
+  const out = {width: document.documentElement.scrollWidth, header: null, overflowing: [],
+               foreign: [], twins: []};
+  const header = document.querySelector("header");
+  out.header = Math.round(header.getBoundingClientRect().height);
+  for (const el of document.body.querySelectorAll("*")) {
+    const own = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim();
+    if (!own || !visible(el) || getComputedStyle(el).display === "inline") continue;
+    if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible"
+        && !scrolls(el))
+      out.overflowing.push(`<${el.tagName.toLowerCase()}> ${own.slice(0, 50)}`);
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.textContent.trim();
+    if (!text || isData(n.parentElement)) continue;
+    if (lang === "en" && vi.test(text)) out.foreign.push(text.slice(0, 60));
+    if (lang === "vi" && vi.test(text) && /\\s(\\/|—)\\s*[A-Za-z][A-Za-z ',.()-]*$/.test(text)
+        && !vi.test(text.split(/\\s(?:\\/|—)\\s/).pop()))
+      out.twins.push(text.slice(0, 80));
+  }
+  const labelled = document.body.querySelectorAll("[title], [aria-label], [placeholder], [alt]");
+  if (lang === "en") for (const el of labelled) {
+    if (isData(el)) continue;
+    for (const a of ["title", "aria-label", "placeholder", "alt"]) {
+      const v = el.getAttribute(a); if (v && vi.test(v)) out.foreign.push(`${a}="${v.slice(0, 60)}"`);
+    }
+  }
+  out.twoRows = oneRow !== null && out.header > oneRow;
+  return out;
+}"""
+
+AXE_RUN = """async () => {
+  const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+  const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`);
+}"""
+
+
+@pytest.fixture
+def demo(site) -> tuple[str, dict[str, list[str]]]:
+    """A live server over the demo data (rounds, series, the index, a document), and the pages
+    of each role. The data take minutes to make, so one test sweeps every role (a live server's
+    test database is emptied after each test)."""
+    create_demo_rounds()
+    create_demo_series()
+    create_demo_index()
+    yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
+    document = request_document(yearly, formats=["xlsx"], by=None, run_now=True)
+    return site.url, {role: pages_of(role, document.pk) for role in ROLES}
+
+
+def pages_of(role: str, document: int) -> list[str]:
+    """The addresses of every page `role` may GET, filled from the demo data."""
+    yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
+    ad_hoc = Round.objects.get(kind=RoundKind.AD_HOC)
+    own = UnitReport.objects.get(round=yearly, unit__code="VL25.STC")
+    other = UnitReport.objects.get(round=yearly, unit__code="VL25.SGDDT")
+    plan = {"code": yearly.plan.code}
+    params = {
+        "home": [{}], "plan-list": [{}], "plan-detail": [plan],
+        "action-detail": [{**plan, "action_code": "III.1.1"}],
+        "unit-list": [{}], "unit-detail": [{"code": "VL25.STC"}, {"code": "VL.STTTT"}],
+        "round-list": [{}], "round-open": [{}],
+        "round-board": [{"pk": yearly.pk}, {"pk": ad_hoc.pk}],
+        "report-detail": [{"pk": own.pk}, {"pk": other.pk}],
+        "overview": [{}], "action-board": [{}],
+        "indicator-detail": [{"code": "rd_budget_grdp"}, {"code": "tfp_share"}],
+        "document-list": [{}], "document-detail": [{"pk": document}],
+        "document-templates": [{}], "index-home": [{}],
+        "index-profile": [{"year": 2025, "province": "VLG"}],
+        "index-entry": [{"year": 2025}],
+        "audit-list": [{}],
+        "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
+        "login": [{}],
+    }
+    reports = {own.pk: "own", other.pk: "other"}
+    found = []
+    for name in sorted(resolver_routes()):
+        if name in NOT_PAGES or name.startswith("api-") or "GET" not in RULES[name]:
+            continue
+        if role != VISITOR and name in SHARED:
+            continue
+        if role != VISITOR and name == "login":
+            continue
+        rule = RULES[name]["GET"]
+        for kwargs in params[name]:
+            side = reports.get(kwargs.get("pk"), "own") if name == "report-detail" else "own"
+            if role in rule[side]:
+                found.append(reverse(name, kwargs=kwargs))
+    return found
+
+
+def check(page, sweep: Sweep, url: str, width: int, lang: str) -> None:
+    response = page.goto(url)
+    assert response.ok, f"{url}: {response.status}"
+    page.wait_for_load_state("load")
+    found = page.evaluate(MEASURE, [ONE_ROW if width == DESK[0] else None, lang])
+    sweep.add(url, width, "scrolls sideways", found["width"] > width and found["width"])
+    sweep.add(url, width, f"header {found['header']} px high", found["twoRows"])
+    sweep.add(url, width, "text overflows its box", found["overflowing"][:5])
+    if not (url == HOME or url.startswith(DATA_MARKED_ELSEWHERE)):
+        sweep.add(url, width, "Vietnamese in the English page", found["foreign"][:5])
+    sweep.add(url, width, "an English twin after Vietnamese", found["twins"][:5])
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    sweep.add(url, width, "axe-core", page.evaluate(AXE_RUN))
+    sweep.pages += 1
+
+
+def size(viewport: tuple[int, int]) -> dict[str, int]:
+    return {"width": viewport[0], "height": viewport[1]}
+
+
+def signed_in_context(browser, base: str, role: str, viewport: tuple[int, int]):
+    context = browser.new_context(base_url=base, viewport=size(viewport),
+                                  locale="en-US")
+    page = context.new_page()
+    if role != VISITOR:
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", ACCOUNTS[role])
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+    return context, page
+
+
+def set_language(page, lang: str) -> None:
+    """Choose the language with the header's switch (behind the menu button on a phone)."""
+    page.goto("/")
+    switch = page.locator("button[name=language]")
+    if switch.get_attribute("value") == lang:
+        if not switch.is_visible():
+            page.get_by_role("button", name="Trình đơn").click()
+        switch.click()
+
+
+def test_every_page_of_every_role_holds_at_both_widths_in_one_language(demo, browser):
+    base, pages = demo
+    sweeps = [sweep_role(browser, base, role, pages[role]) for role in ROLES]
+    for sweep in sweeps:
+        assert sweep.pages >= 2 * len(pages[sweep.role]), sweep.role
+    problems = [line for sweep in sweeps for line in sweep.problems]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def sweep_role(browser, base: str, role: str, pages: list[str]) -> Sweep:
+    """The role's pages at the desk in Vietnamese, then on the phone in English (one browser
+    context each)."""
+    sweep = Sweep(role)
+    for viewport, lang in ((DESK, "vi"), (PHONE, "en")):
+        context, page = signed_in_context(browser, base, role, viewport)
+        violations = watch_csp(page)
+        set_language(page, lang)
+        for url in pages:
+            check(page, sweep, url, viewport[0], lang)
+        if lang == "en":  # the header's English labels are longer: one row on the desk too
+            page.set_viewport_size(size(DESK))
+            check(page, sweep, "/", DESK[0], lang)
+        sweep.add("(all)", viewport[0], "CSP violations", sorted(set(violations)))
+        context.close()
+    return sweep
+
+
+def test_the_sweep_sees_a_page_that_scrolls_sideways(site, browser):
+    """The checks can fail: a page made too wide is caught."""
+    context, page = signed_in_context(browser, site.url, VISITOR, PHONE)
+    page.goto("/plans/")
+    page.evaluate("document.querySelector('main').style.minWidth = '600px'")
+    found = page.evaluate(MEASURE, [None, "vi"])
+    context.close()
+    assert found["width"] > PHONE[0]
