@@ -128,8 +128,13 @@ def publish_draft(draft: PlanDraft, *, by) -> Plan:
                                   "drop)") for key in undecided])
     data, problems = drafts.validate(draft.result, draft.decisions)
     if data is None:
-        raise InputError([p for found in problems.values() for p in found])
-    plan = load_plan(data, by=by)
+        raise InputError([Problem(None, f"{key}.{p.path}", p.vi, p.en)
+                          for key, found in problems.items() for p in found])
+    try:
+        plan = load_plan(data, by=by)
+    except InputError as exc:  # the plan code is taken
+        raise InputError([Problem(None, f"{drafts.HEADER}.{p.path}", p.vi, p.en)
+                          for p in exc.problems]) from None
     draft.plan, draft.status, draft.published_at = plan, DraftStatus.PUBLISHED, timezone.now()
     draft.save(update_fields=["plan", "status", "published_at"])
     record("plans.publish_draft", draft, by=by, after={"plan": plan.code},
