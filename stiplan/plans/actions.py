@@ -1,10 +1,12 @@
 """Writes to a plan, each audited with before → after: assignments (phân công), drafts read from a
-document (review, publish), and later decisions that amend or supersede the plan."""
+document (review, publish), edits of a plan's items, and later decisions that amend or supersede
+the plan."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans import drafts, versions
+from stiplan.plans import drafts, editing, versions
 from stiplan.plans.docimport import import_text
 from stiplan.plans.docreaders import Limits, read_document
 from stiplan.plans.io import TARGET_SPEC, PlanReader, load_plan, to_json_ready
@@ -128,7 +130,7 @@ def publish_draft(draft: PlanDraft, *, by) -> Plan:
                                   "drop)") for key in undecided])
     data, problems = drafts.validate(draft.result, draft.decisions)
     if data is None:
-        raise InputError([Problem(None, f"{key}.{p.path}", p.vi, p.en)
+        raise InputError([Problem(None, f"{key}.{p.path}" if p.path else key, p.vi, p.en)
                           for key, found in problems.items() for p in found])
     try:
         plan = load_plan(data, by=by)
@@ -248,3 +250,57 @@ def supersede_plan(plan: Plan, decision: Decision, *, by, successor: Plan | None
     record("plans.supersede_plan", plan, by=by, before=before, after=snapshot(plan),
            unit=plan.issuing_unit, reason=decision.number, repr_=f"{plan.code}: {amendment}")
     return amendment
+
+
+# --- Editing a plan in the browser ---------------------------------------------------------------
+
+#: Fields an edit leaves alone: the plan's code names it (addresses, files), an indicator's code
+#: is shared by every plan that measures it.
+FIXED_CODES = {drafts.HEADER: "code", "indicators": "code"}
+
+
+@transaction.atomic
+def edit_plan_item(plan: Plan, key: str, values: dict[str, str], *, by):
+    """Change one item of the plan (header, objective, indicator, target, related document, task
+    group, action, assignment): the whole plan is checked as a plan file is, then the row written."""
+    require(by, "plans.change_plan", plan)
+    data = editing.normal(plan)
+    kind = drafts.HEADER if key == drafts.HEADER else drafts.locate(data, key)[1]
+    values = {k: v for k, v in values.items() if k != FIXED_CODES.get(kind)}
+    drafts.apply_fix({"plan": data}, key, values)
+    checked = editing.check(data, key)
+    entry = checked if key == drafts.HEADER else drafts.locate(checked, key)[0]
+    row = editing.row_of(plan, key)
+    before = snapshot(row)
+    editing.write(plan, key, entry, checked, row)
+    row.refresh_from_db()
+    record("plans.edit_plan_item", row, by=by, before=before, after=snapshot(row),
+           unit=plan.issuing_unit, repr_=f"{plan.code}: {key}")
+    return row
+
+
+@transaction.atomic
+def add_plan_item(plan: Plan, to: str, values: dict[str, str], *, by):
+    """Add an objective, indicator, target or related document (`to` names the list), or an
+    action to a task group (`to` = "task_groups[2].actions"), checked as a plan file is."""
+    require(by, "plans.change_plan", plan)
+    data = editing.normal(plan)
+    group = re.fullmatch(r"task_groups\[(\d+)\]\.actions", to)
+    if group:
+        entries = data["task_groups"][int(group.group(1))]["actions"]
+        entries.append({"code": "", "text": "", "targets": [], "assignments": []})
+    else:
+        entries = data[to]
+        entries.append(dict(editing.NEW_ENTRY[to]))
+    key = f"{to}[{len(entries) - 1}]"
+    drafts.apply_fix({"plan": data}, key, values)
+    checked = editing.check(data, key)
+    entry = drafts.locate(checked, key)[0]
+    if group:
+        row = editing.new_action(editing.row_of(plan, f"task_groups[{group.group(1)}]"), entry)
+    else:
+        row = editing.write(plan, key, entry, checked)
+    row.refresh_from_db()
+    record("plans.add_plan_item", row, by=by, after=snapshot(row), unit=plan.issuing_unit,
+           repr_=f"{plan.code}: {key}")
+    return row

@@ -20,10 +20,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
-from stiplan.core.yamlio import InputError
+from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans import actions as plan_actions
-from stiplan.plans import drafts, versions
+from stiplan.plans import drafts, editing, versions
 from stiplan.plans.actions import do_add_assignment, do_remove_assignment
 from stiplan.plans.forms import (
     AssignmentForm,
@@ -386,3 +386,50 @@ def _problems_on_forms(problems, form, rows) -> None:
             rows[int(match.group(1))].add_error(name, message)
         else:
             form.add_error(problem.path if problem.path in form.fields else None, message)
+
+
+# --- Editing a plan -------------------------------------------------------------------------------
+
+class PlanEditView(PlanOfficerOnly, TemplateView):
+    """Every item of the plan as a form, checked as the plan file is; new items at the end."""
+
+    template_name = "plans/plan_edit.html"
+    permission = "plans.change_plan"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = get_plan(request, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        data = editing.normal(self.plan)
+        found = drafts.items({"plan": data, "flags": []}, {})
+        problems = kwargs.get("problems", {})
+        for item in found:
+            item.problems = problems.get(item.key, [])
+        adding = [(to, drafts.ITEM_FIELDS[to], problems.get(f"+{to}", []))
+                  for to in editing.NEW_ENTRY]
+        ctx.update(plan=self.plan, items=found, adding=adding,
+                   groups=[(f"task_groups[{g}].actions", group["code"], group["title"])
+                           for g, group in enumerate(data["task_groups"])],
+                   action_problems=problems.get("+actions", []))
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        values = {k: v for k, v in request.POST.items()
+                  if k not in ("key", "add", "csrfmiddlewaretoken")}
+        key, to = request.POST.get("key", ""), request.POST.get("add", "")
+        try:
+            if to:
+                plan_actions.add_plan_item(self.plan, to, values, by=request.user)
+            else:
+                plan_actions.edit_plan_item(self.plan, key, values, by=request.user)
+        except (KeyError, IndexError, ValueError):
+            raise Http404 from None
+        except InputError as exc:
+            where = f"+{'actions' if '.actions' in to else to}" if to else key
+            problems = {where: [Problem(None, p.path.rsplit(".", 1)[-1], p.vi, p.en)
+                                for p in exc.problems]}
+            return self.render_to_response(self.get_context_data(problems=problems), status=400)
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect(f"{request.path}#item-{key}" if key else request.path)
