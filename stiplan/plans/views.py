@@ -94,6 +94,7 @@ class PlanDetailView(TemplateView):
             specific=plan.objectives.filter(kind=ObjectiveKind.SPECIFIC),
             targets=versions.targets_in_force(plan, day),
             versions=versions.history(plan), drafts=plan.drafts.restrict(request.user),
+            in_force=versions.in_force_on(plan, day),
             indicators=PlanIndicator.objects.filter(plan=plan).select_related(
                 "indicator", "objective"),
             related=plan.related_documents.all(),
@@ -291,6 +292,7 @@ class PlanVersionsView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         plan = get_plan(self.request, kwargs["code"])
         ctx.update(plan=plan, versions=versions.history(plan),
+                   drafts=plan.drafts.restrict(self.request.user),
                    can_edit=can(self.request.user, "plans.change_plan", plan))
         return ctx
 

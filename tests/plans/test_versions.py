@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from stiplan.core.models import AuditEntry
 from stiplan.core.yamlio import InputError
@@ -116,3 +117,12 @@ def test_a_superseded_plan_is_no_longer_in_force_from_the_date(plan, users):
                            else PlanStatus.IN_FORCE)
     with pytest.raises(InputError):
         amend_plan(plan, DECISION, [entry(plan, "T01", value=55)], by=users["plan_officer"])
+
+
+def test_the_plan_page_says_when_the_plan_is_not_in_force(plan, users, client):
+    supersede_plan(plan, Decision("300/QĐ-UBND", dt.date(2026, 5, 1)), by=users["plan_officer"])
+    before = client.get(reverse("plan-detail", args=[plan.code]), {"on": "2026-04-30"})
+    after = client.get(reverse("plan-detail", args=[plan.code]), {"on": "2026-05-01"})
+    assert 'data-testid="not-in-force"' not in before.content.decode()
+    assert 'data-testid="not-in-force"' in after.content.decode()
+    assert "300/QĐ-UBND" in after.content.decode()
