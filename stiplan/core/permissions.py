@@ -148,6 +148,8 @@ POLICIES = {
     "plans.taskgroup": _public_plan("plan__"),
     "plans.action": _public_plan("group__plan__"),
     "plans.assignment": _public_plan("action__group__plan__"),
+    "plans.amendment": _public_plan("plan__"),
+    "plans.plandraft": _internal_only,
     "reporting.round": _unit_scoped_via("reports__"),
     "reporting.unitreport": _unit_scoped,
     "reporting.actionitem": _unit_scoped_via("report__"),

@@ -9,6 +9,7 @@ import contextlib
 import os
 import tempfile
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
 
@@ -37,3 +38,17 @@ class WholeFileStorage(FileSystemStorage):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         return os.path.relpath(self.path(name), self.location).replace(os.sep, "/")
+
+
+class PrivateStorage(WholeFileStorage):  # no part-written file under a real name
+    """Evidence files live outside the web root; they are served only through a checked view.
+
+    The folder is read from settings at each use, so a deployment (or a test) can move it."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
-from stiplan.reporting.models import PrivateStorage, Round
+from stiplan.core.storage import PrivateStorage
+from stiplan.reporting.models import Round
 
 
 class DocumentKind(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stiplan.analytics import index as engine
 from stiplan.core.querysets import RestrictedQuerySet
-from stiplan.reporting.models import PrivateStorage
+from stiplan.core.storage import PrivateStorage
 
 
 class Framework(models.Model):

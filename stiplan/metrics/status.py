@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import get_language
@@ -13,6 +13,7 @@ from stiplan.analytics.vntext import format_vi
 from stiplan.metrics.engine import Engine
 from stiplan.metrics.models import StatusOverride
 from stiplan.plans.models import Direction, Plan, Target
+from stiplan.plans.versions import target_versions, targets_in_force
 
 FIRST_YEAR = 2015
 
@@ -26,6 +27,7 @@ class TargetStatus:
     vi: str
     en: str
     override: object | None = None
+    versions: list[Target] = field(default_factory=list)  # every version of the target, oldest first
 
     @property
     def explanation(self) -> str:
@@ -53,6 +55,10 @@ class TargetStatus:
             "compound_forecast": None if a.compound is None else {
                 "value": a.compound.value, "low": a.compound.low, "high": a.compound.high},
             "explanation": self.vi, "explanation_en": self.en,
+            "versions": [{"version": v.amendment.version if v.amendment else 1,
+                          "valid_from": v.valid_from.isoformat() if v.valid_from else None,
+                          "wording": v.wording, "comparator": v.comparator, "value": _f(v.value),
+                          "low": _f(v.low), "high": _f(v.high)} for v in self.versions],
             "override": None if self.override is None else {
                 "status": self.override.status, "reason": self.override.reason},
         }
@@ -70,7 +76,8 @@ def bar_of(target: Target) -> Bar:
 def plan_status(plan: Plan, *, today: date | None = None, engine: Engine | None = None,
                 first_year: int = FIRST_YEAR) -> list[TargetStatus]:
     today = today or date.today()
-    targets = list(Target.objects.filter(plan=plan).select_related("indicator"))
+    every_version = target_versions(plan)
+    targets = targets_in_force(plan, today, [t for rows in every_version.values() for t in rows])
     engine = engine or Engine(plan, codes={t.indicator.code for t in targets})
     province = engine.province(today).code
     last = today.year - 1  # the last year with a complete annual report
@@ -91,7 +98,8 @@ def plan_status(plan: Plan, *, today: date | None = None, engine: Engine | None 
             status = override.status
             vi = f"{vi} Trạng thái do Sở KH&CN điều chỉnh: {override.reason}"
             en = f"{en} Status set by the Department: {override.reason}"
-        out.append(TargetStatus(target, a, series, status, vi, en, override))
+        out.append(TargetStatus(target, a, series, status, vi, en, override,
+                                every_version[target.code]))
     return out
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key as fragment_cache_key
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -90,8 +90,11 @@ class IndicatorView(TemplateView):
 
     def post(self, request, code: str):
         plan = the_plan(request, request.GET.get("plan"))
-        target = get_object_or_404(Target, plan=plan, code=request.POST.get("target", ""),
-                                   indicator__code=code)
+        target = Target.objects.filter(  # the version in force: the latest amendment
+            plan=plan, code=request.POST.get("target", ""), indicator__code=code,
+        ).order_by(F("valid_from").desc(nulls_last=True)).first()
+        if target is None:
+            raise Http404
         try:
             override_status(target, request.POST.get("status", ""), request.POST.get("reason", ""),
                             by=request.user)

@@ -136,13 +136,17 @@ def read_docx(path: Path) -> str:
     return to_unicode("\n".join(lines))
 
 
-def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+def _run(args: list[str], timeout: float,
+         too_slow: Callable[[], InputError] | None = None) -> subprocess.CompletedProcess:
+    """Run a tool; past `timeout` seconds refuse with `too_slow()` (how far the job got)."""
     # one thread per Tesseract: its OpenMP threads only fight each other on a busy server
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         return subprocess.run(args, capture_output=True, timeout=max(timeout, 1), check=False,
                               env=env)
     except subprocess.TimeoutExpired:
+        if too_slow is not None:
+            raise too_slow() from None
         raise refuse(f"quá thời gian cho phép ({timeout:.0f} giây) khi đọc tài liệu",
                      f"time limit ({timeout:.0f} s) exceeded while reading the document") from None
     except FileNotFoundError:
@@ -177,7 +181,8 @@ def _read_pdf(path: Path, progress: Progress, limits: Limits, started: float) ->
         if left <= 0:
             raise _too_slow(limits, first - 1, pages)
         done = _run(["pdftotext", "-enc", "UTF-8", "-f", str(first), "-l", str(last), str(path),
-                     "-"], min(left, limits.page_seconds * (last - first + 1)))
+                     "-"], min(left, limits.page_seconds * (last - first + 1)),
+                    lambda done=first - 1: _too_slow(limits, done, pages))
         chunks.append(done.stdout.decode("utf-8", "replace"))
         progress(last, pages, "text")
     text = "\n".join(chunks).replace("\f", "\n")
@@ -201,19 +206,22 @@ def _ocr_pdf(path: Path, pages: int, progress: Progress, limits: Limits, started
                 raise _too_slow(limits, page - 1, pages)
             stem = Path(tmp) / f"p{page}"
             done = _run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-f", str(page), "-l", str(page),
-                         "-singlefile", "-png", str(path), str(stem)], min(left, limits.page_seconds))
+                         "-singlefile", "-png", str(path), str(stem)], min(left, limits.page_seconds),
+                        lambda done=page - 1: _too_slow(limits, done, pages))
             image = stem.with_suffix(".png")
             if done.returncode != 0 or not image.exists():
                 raise refuse(f"không chuyển được trang {page} thành ảnh", f"page {page} could not "
                              "be rendered to an image")
-            texts.append(_ocr_image(image, min(left, limits.page_seconds)))
+            texts.append(_ocr_image(image, min(left, limits.page_seconds),
+                                    lambda done=page - 1: _too_slow(limits, done, pages)))
             image.unlink()
             progress(page, pages, "ocr")
     return "\n".join(texts)
 
 
-def _ocr_image(path: Path, seconds: float) -> str:
-    done = _run(["tesseract", str(path), "-", "-l", "vie", "--psm", "4"], seconds)
+def _ocr_image(path: Path, seconds: float,
+               too_slow: Callable[[], InputError] | None = None) -> str:
+    done = _run(["tesseract", str(path), "-", "-l", "vie", "--psm", "4"], seconds, too_slow)
     if done.returncode != 0:
         raise refuse("không nhận dạng được ảnh (OCR)", "the image could not be recognised (OCR)")
     return to_unicode(ocr_cleanup(done.stdout.decode("utf-8", "replace")))

@@ -1,11 +1,11 @@
-"""Forms of the plan pages: the unit/date filter and the assignment editor."""
+"""Forms of the plan pages: the assignment editor, the document upload, later decisions."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.widgets import prompt_first
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.models import AssignmentRole
+from stiplan.plans.models import AmendmentKind, AssignmentRole, Comparator
 
 
 class AssignmentForm(forms.Form):
@@ -26,3 +26,38 @@ class AssignmentForm(forms.Form):
 class RemoveAssignmentForm(forms.Form):
     assignment = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Lý do thay đổi"), max_length=500)
+
+
+class DraftUploadForm(forms.Form):
+    file = forms.FileField(label=_("Văn bản kế hoạch (DOCX, PDF, bản quét, ảnh hay văn bản thuần)"))
+
+
+class DecisionForm(forms.Form):
+    """A later decision on a plan: amend (with changed targets) or supersede."""
+
+    kind = forms.ChoiceField(choices=AmendmentKind.choices, label=_("Loại quyết định"))
+    number = forms.CharField(label=_("Số hiệu"), max_length=60)
+    date = forms.DateField(label=_("Ngày ban hành (có hiệu lực từ)"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Trích yếu"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=_("Tệp quyết định"), required=False)
+
+
+class TargetChangeForm(forms.Form):
+    """One target the decision changes; the fields are those of the plan file's targets."""
+
+    target = forms.ChoiceField(label=_("Mục tiêu"), required=False)
+    comparator = forms.ChoiceField(choices=Comparator.choices, label=_("So sánh"), required=False)
+    value = forms.CharField(label=_("Giá trị"), required=False, max_length=30)
+    low = forms.CharField(label=_("Cận dưới"), required=False, max_length=30)
+    high = forms.CharField(label=_("Cận trên"), required=False, max_length=30)
+    at_least = forms.BooleanField(label=_("«trở lên»"), required=False)
+    wording = forms.CharField(label=_("Nguyên văn mới"), required=False, max_length=500)
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "—")] + [(c, c) for c in codes]
+
+
+TargetChangeFormSet = forms.formset_factory(TargetChangeForm, extra=3, max_num=50)

@@ -135,7 +135,7 @@ PLAN_SPEC = {
 }
 
 
-class _PlanReader:
+class PlanReader:
     """Reads and checks one plan document; every problem is collected with its line."""
 
     def __init__(self, doc) -> None:
@@ -328,7 +328,12 @@ def _is_slug(code: str) -> bool:
 
 def parse_plan(raw: bytes | str) -> dict:
     """Validate a plan file; return its normal form or raise InputError naming every place."""
-    return _PlanReader(y.load_yaml(raw)).read()
+    return read_plan(y.load_yaml(raw))
+
+
+def read_plan(doc: dict) -> dict:
+    """Validate a plan given as data (dates as ISO strings allowed), as `parse_plan` does."""
+    return PlanReader(doc).read()
 
 
 # --- Apply -------------------------------------------------------------------------------------
@@ -427,14 +432,16 @@ def _num(value: Decimal | None) -> Decimal | None:
 
 
 def export_plan(plan: Plan) -> dict:
-    """The plan in normal form, equal to what `parse_plan` returns for the file it came from."""
+    """The plan as issued (version 1) in normal form, equal to what `parse_plan` returns for the
+    file it came from; later amendments are in `versions.history`."""
     plan = (
         Plan.objects.select_related("issuing_unit")
         .prefetch_related(
             "related_documents", "objectives",
             Prefetch("plan_indicators", queryset=PlanIndicator.objects.select_related(
                 "indicator", "objective")),
-            Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+            Prefetch("targets", queryset=Target.objects.filter(amendment=None)
+                     .select_related("indicator")),
             Prefetch("task_groups__actions", queryset=Action.objects.prefetch_related(
                 "targets", Prefetch("assignments",
                                     queryset=Assignment.objects.select_related("unit")))),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
+from stiplan.core.storage import PrivateStorage
 from stiplan.orgs.models import OrgUnit, UnitType
 
 
@@ -179,14 +181,23 @@ class Target(models.Model):
     wording = models.TextField(_("nguyên văn"))
     recurring = models.BooleanField(_("hằng năm"), default=False)
     source = models.CharField(_("mục"), max_length=20, blank=True)
+    amendment = models.ForeignKey(
+        "Amendment", verbose_name=_("quyết định sửa đổi"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="targets",
+        help_text=_("Trống: mục tiêu theo văn bản ban hành (phiên bản 1)."))
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mục tiêu")
         verbose_name_plural = _("mục tiêu")
-        ordering = ["plan", "order"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="target_code")]
+        ordering = ["plan", "order", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], condition=models.Q(amendment=None),
+                                    name="target_code"),
+            models.UniqueConstraint(fields=["amendment", "code"], name="amended_target_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.wording}"
@@ -285,3 +296,82 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         who = self.unit.code if self.unit_id else f"*{self.unit_type}"
         return f"{self.action.code} → {who} ({self.role})"
+
+
+def _private_storage():
+    return PrivateStorage()
+
+
+class AmendmentKind(models.TextChoices):
+    AMEND = "amend", _("Sửa đổi, bổ sung")
+    SUPERSEDE = "supersede", _("Thay thế")
+
+
+class Amendment(models.Model):
+    """A later decision on a plan: it amends (sửa đổi, bổ sung) targets from its date, or
+    supersedes (thay thế) the plan, which is no longer in force from that date.
+
+    The plan as issued is version 1; the n-th amendment of a plan, by date, makes version n + 1.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    version = models.PositiveSmallIntegerField(_("phiên bản"))
+    kind = models.CharField(_("loại"), max_length=12, choices=AmendmentKind.choices)
+    number = models.CharField(_("số hiệu"), max_length=60)
+    date = models.DateField(_("ngày ban hành, có hiệu lực"))
+    title = models.TextField(_("trích yếu"), blank=True)
+    file = models.FileField(_("tệp quyết định"), storage=_private_storage,
+                            upload_to="plans/decisions/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quyết định sửa đổi, thay thế")
+        verbose_name_plural = _("quyết định sửa đổi, thay thế")
+        ordering = ["plan", "version"]
+        constraints = [models.UniqueConstraint(fields=["plan", "version"], name="amendment_version")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_kind_display()})"
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "open", _("Đang rà soát")
+    PUBLISHED = "published", _("Đã ban hành vào hệ thống")
+
+
+class PlanDraft(models.Model):
+    """A plan read from its document (bản nháp): the parsed items with source spans, confidences
+    and flags, the staff's decision on each item, and the source file, archived with the plan
+    once published."""
+
+    status = models.CharField(_("trạng thái"), max_length=12, choices=DraftStatus.choices,
+                              default=DraftStatus.OPEN)
+    source = models.FileField(_("văn bản gốc"), storage=_private_storage,
+                              upload_to="plans/sources/")
+    source_name = models.CharField(_("tên tệp"), max_length=200)
+    source_kind = models.CharField(_("loại tệp"), max_length=10)
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(_("văn bản đọc được"))
+    result = models.JSONField(_("bản nháp"))
+    decisions = models.JSONField(_("quyết định rà soát"), default=dict, blank=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="drafts")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bản nháp kế hoạch")
+        verbose_name_plural = _("bản nháp kế hoạch")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.get_status_display()})"

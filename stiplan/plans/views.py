@@ -1,29 +1,45 @@
-"""Plan pages: the plan as the decision lays it out, filtered by unit and date."""
+"""Plan pages: the plan as the decision lays it out (filtered by unit and date, with the targets in
+force on that date), its versions, later decisions, and the import of a plan from its document."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
+from stiplan.core.uploads import accepts_upload
+from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
+from stiplan.plans import actions as plan_actions
+from stiplan.plans import drafts, editing, versions
 from stiplan.plans.actions import do_add_assignment, do_remove_assignment
-from stiplan.plans.forms import AssignmentForm, RemoveAssignmentForm
+from stiplan.plans.forms import (
+    AssignmentForm,
+    DecisionForm,
+    DraftUploadForm,
+    RemoveAssignmentForm,
+    TargetChangeFormSet,
+)
 from stiplan.plans.io import export_plan, to_json_ready, to_yaml
 from stiplan.plans.models import (
     Action,
+    AmendmentKind,
     Assignment,
     ObjectiveKind,
     Plan,
+    PlanDraft,
     PlanIndicator,
     Section,
     Target,
@@ -76,7 +92,9 @@ class PlanDetailView(TemplateView):
             my_units=self._my_units(day),
             general=plan.objectives.filter(kind=ObjectiveKind.GENERAL),
             specific=plan.objectives.filter(kind=ObjectiveKind.SPECIFIC),
-            targets=Target.objects.filter(plan=plan).select_related("indicator"),
+            targets=versions.targets_in_force(plan, day),
+            versions=versions.history(plan), drafts=plan.drafts.restrict(request.user),
+            in_force=versions.in_force_on(plan, day),
             indicators=PlanIndicator.objects.filter(plan=plan).select_related(
                 "indicator", "objective"),
             related=plan.related_documents.all(),
@@ -160,3 +178,260 @@ class ActionDetailView(TemplateView):
                           by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã thêm phân công."))
         return redirect(request.path)
+
+
+# --- Import from a document, review, publish -----------------------------------------------------
+
+class PlanOfficerOnly(LoginRequiredMixin):
+    """Pages of the plan officers (import, review, later decisions): others get 403."""
+
+    permission = "plans.load_plan"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def may_import(user) -> bool:
+    return can(user, "plans.load_plan")
+
+
+@accepts_upload(may_import)
+class PlanImportView(PlanOfficerOnly, FormView):
+    """Upload a decision (DOCX, PDF, scan, text): it is read into a draft to review."""
+
+    template_name = "plans/plan_import.html"
+    form_class = DraftUploadForm
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["drafts"] = PlanDraft.objects.restrict(self.request.user).select_related("plan")[:20]
+        return ctx
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            draft = plan_actions.create_draft(upload.name, upload.read(), by=self.request.user)
+        except InputError as exc:
+            for problem in exc.problems:
+                form.add_error("file", f"{problem.vi} — {problem.en}")
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã đọc văn bản thành bản nháp; hãy rà soát các mục "
+                                         "được đánh dấu trước."))
+        return redirect("draft-review", pk=draft.pk)
+
+
+class DraftReviewView(PlanOfficerOnly, TemplateView):
+    """The draft beside its source text, flagged items first; accept, fix or drop each item."""
+
+    template_name = "plans/draft_review.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.draft = get_object_or_404(PlanDraft.objects.restrict(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        draft = self.draft
+        found = drafts.items(draft.result, draft.decisions)
+        _data, problems = drafts.validate(draft.result, draft.decisions)
+        for item in found:
+            item.problems = problems.get(item.key, [])
+        first = [i for i in found if i.open or i.problems]
+        ctx.update(draft=draft, first=first, rest=[i for i in found if i not in first],
+                   open_count=sum(1 for i in found if i.open),
+                   problem_count=sum(len(p) for p in problems.values()),
+                   lines=list(enumerate(draft.text.splitlines(), start=1)),
+                   summary=draft.result.get("summary", {}), errors=kwargs.get("errors", []))
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        key, state = request.POST.get("key", ""), request.POST.get("state", "")
+        try:
+            if state == "publish":
+                plan = plan_actions.publish_draft(self.draft, by=request.user)
+                messages.success(request, _("Đã đưa kế hoạch vào hệ thống."))
+                return redirect("plan-detail", code=plan.code)
+            values = {k: v for k, v in request.POST.items() if k not in ("key", "state",
+                                                                         "csrfmiddlewaretoken")}
+            plan_actions.decide_item(self.draft, key, state, by=request.user, values=values)
+        except (KeyError, ValueError):
+            raise Http404 from None
+        except InputError as exc:
+            self.draft.refresh_from_db()
+            return self.render_to_response(self.get_context_data(errors=exc.problems),
+                                           status=400)
+        return redirect(f"{request.path}#item-{key}" if key else request.path)
+
+
+class DraftSourceView(PlanOfficerOnly, View):
+    """The archived source document of a draft (and of the plan published from it)."""
+
+    def get(self, request, pk: int):
+        draft = get_object_or_404(PlanDraft.objects.restrict(request.user), pk=pk)
+        return _stored_file(draft.source, draft.source_name)
+
+
+def _stored_file(stored, name: str) -> FileResponse:
+    try:
+        handle = stored.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=name or stored.name.rsplit("/")[-1])
+
+
+# --- Versions: later decisions that amend or supersede a plan ---------------------------------
+
+class PlanVersionsView(TemplateView):
+    """Every version of a plan: the decision as issued, then each amendment with what changed."""
+
+    template_name = "plans/plan_versions.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = get_plan(self.request, kwargs["code"])
+        ctx.update(plan=plan, versions=versions.history(plan),
+                   drafts=plan.drafts.restrict(self.request.user),
+                   can_edit=can(self.request.user, "plans.change_plan", plan))
+        return ctx
+
+
+class AmendmentFileView(PlanOfficerOnly, View):
+    def get(self, request, code: str, version: int):
+        plan = get_plan(request, code)
+        amendment = get_object_or_404(plan.amendments, version=version)
+        if not amendment.file:
+            raise Http404
+        return _stored_file(amendment.file, amendment.file_name)
+
+
+def may_amend(user, code: str) -> bool:
+    plan = Plan.objects.restrict(user).filter(code=code).first()
+    if plan is None:
+        raise Http404
+    return can(user, "plans.change_plan", plan)
+
+
+@accepts_upload(may_amend)
+class PlanAmendView(PlanOfficerOnly, TemplateView):
+    """Record a later decision: the targets it changes (from its date), or the supersession."""
+
+    template_name = "plans/plan_amend.html"
+    permission = "plans.change_plan"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = get_plan(request, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def codes(self):
+        return [t.code for t in versions.targets_in_force(self.plan, timezone.localdate())]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(plan=self.plan,
+                   targets=versions.targets_in_force(self.plan, timezone.localdate()),
+                   form=kwargs.get("form") or DecisionForm(),
+                   changes=kwargs.get("changes") or TargetChangeFormSet(
+                       prefix="t", form_kwargs={"codes": self.codes()}))
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = DecisionForm(request.POST, request.FILES)
+        changes = TargetChangeFormSet(request.POST, prefix="t",
+                                      form_kwargs={"codes": self.codes()})
+        if not (form.is_valid() and changes.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, changes=changes),
+                                           status=400)
+        data, upload = form.cleaned_data, form.cleaned_data["file"]
+        decision = plan_actions.Decision(data["number"], data["date"], data["title"],
+                                         upload.name if upload else "",
+                                         upload.read() if upload else b"")
+        rows = [f for f in changes.forms if f.cleaned_data.get("target")]
+        try:
+            if data["kind"] == AmendmentKind.SUPERSEDE:
+                plan_actions.supersede_plan(self.plan, decision, by=request.user)
+            else:
+                plan_actions.amend_plan(self.plan, decision, [_change(self.plan, f.cleaned_data)
+                                                               for f in rows], by=request.user)
+        except InputError as exc:
+            _problems_on_forms(exc.problems, form, rows)
+            return self.render_to_response(self.get_context_data(form=form, changes=changes),
+                                           status=400)
+        messages.success(request, _("Đã ghi nhận quyết định %(n)s.") % {"n": decision.number})
+        return redirect("plan-versions", code=self.plan.code)
+
+
+def _change(plan: Plan, row: dict) -> dict:
+    """A changed target as a plan file's `targets` entry, completed from the target it changes."""
+    old = Target.objects.filter(plan=plan, code=row["target"]).select_related("indicator").first()
+    single = row["comparator"] != "range"
+    return {"code": row["target"], "indicator": old.indicator.code, "year": old.year,
+            "comparator": row["comparator"],
+            "value": drafts.coerce("value", row["value"]) if single else None,
+            "low": None if single else drafts.coerce("low", row["low"]),
+            "high": None if single else drafts.coerce("high", row["high"]),
+            "at_least": row["at_least"], "wording": row["wording"], "recurring": old.recurring,
+            "source": old.source}
+
+
+def _problems_on_forms(problems, form, rows) -> None:
+    """Each problem on its field: "targets[1].low" on the second changed row, "date" on the form."""
+    for problem in problems:
+        message = f"{problem.vi} — {problem.en}"
+        match = re.match(r"targets\[(\d+)\]\.?(\w*)", problem.path)
+        if match and int(match.group(1)) < len(rows):
+            name = match.group(2)
+            name = name if name in rows[int(match.group(1))].fields else None
+            if name == "code":
+                name = "target"
+            rows[int(match.group(1))].add_error(name, message)
+        else:
+            form.add_error(problem.path if problem.path in form.fields else None, message)
+
+
+# --- Editing a plan -------------------------------------------------------------------------------
+
+class PlanEditView(PlanOfficerOnly, TemplateView):
+    """Every item of the plan as a form, checked as the plan file is; new items at the end."""
+
+    template_name = "plans/plan_edit.html"
+    permission = "plans.change_plan"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = get_plan(request, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        data = editing.normal(self.plan)
+        found = drafts.items({"plan": data, "flags": []}, {})
+        problems = kwargs.get("problems", {})
+        for item in found:
+            item.problems = problems.get(item.key, [])
+        adding = [(to, drafts.ITEM_FIELDS[to], problems.get(f"+{to}", []))
+                  for to in editing.NEW_ENTRY]
+        ctx.update(plan=self.plan, items=found, adding=adding,
+                   groups=[(f"task_groups[{g}].actions", group["code"], group["title"])
+                           for g, group in enumerate(data["task_groups"])],
+                   action_problems=problems.get("+actions", []))
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        values = {k: v for k, v in request.POST.items()
+                  if k not in ("key", "add", "csrfmiddlewaretoken")}
+        key, to = request.POST.get("key", ""), request.POST.get("add", "")
+        try:
+            if to:
+                plan_actions.add_plan_item(self.plan, to, values, by=request.user)
+            else:
+                plan_actions.edit_plan_item(self.plan, key, values, by=request.user)
+        except (KeyError, IndexError, ValueError):
+            raise Http404 from None
+        except InputError as exc:
+            where = f"+{'actions' if '.actions' in to else to}" if to else key
+            problems = {where: [Problem(None, p.path.rsplit(".", 1)[-1], p.vi, p.en)
+                                for p in exc.problems]}
+            return self.render_to_response(self.get_context_data(problems=problems), status=400)
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect(f"{request.path}#item-{key}" if key else request.path)

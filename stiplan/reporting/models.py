@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.querysets import RestrictedQuerySet
-from stiplan.core.storage import WholeFileStorage
+from stiplan.core.storage import PrivateStorage  # noqa: F401  (also named by migrations of reporting and documents)
 from stiplan.orgs.models import OrgUnit, UnitType
 from stiplan.plans.models import Action, AssignmentRole, Indicator, Plan
 
@@ -205,18 +204,6 @@ class QuestionItem(ReviewedItem):
         return f"{self.report_id}: {self.code}"
 
 
-class PrivateStorage(WholeFileStorage):  # no part-written file under a real name
-    """Evidence files live outside the web root; they are served only through a checked view.
-
-    The folder is read from settings at each use, so a deployment (or a test) can move it."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
 
     @property
     def base_url(self):

@@ -18,6 +18,7 @@ from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
+from stiplan.plans.versions import targets_for_year
 from stiplan.reporting import actions as act
 from stiplan.reporting.access import may_upload, visible_board
 from stiplan.reporting.evidence import add_evidence, remove_evidence
@@ -98,7 +99,8 @@ class RoundBoardView(LoginRequiredMixin, TemplateView):
         history = [visible_board(r, user) for r in Round.objects.restrict(user).filter(
             plan=round_.plan, kind=RoundKind.ANNUAL)]
         ctx.update(round=round_, board=board, history=history,
-                   can_open=can(user, "reporting.open_round"))
+                   can_open=can(user, "reporting.open_round"),
+                   targets=targets_for_year(round_.plan, round_.year))
         return ctx
 
     def post(self, request, *args, **kwargs):

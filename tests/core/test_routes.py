@@ -9,6 +9,7 @@ it must be served (except for the few REFUSAL_ONLY routes)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +20,8 @@ from stiplan.demo.index import create_demo_index
 from stiplan.documents.actions import request_document
 from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
+from stiplan.plans.actions import Decision, amend_plan, create_draft
+from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
 from stiplan.reporting.actions import open_round
 from stiplan.reporting.evidence import add_evidence
@@ -29,6 +32,7 @@ pytestmark = pytest.mark.django_db
 ACCOUNTS = {"admin": "quantri", "plan_officer": "kehoach", "reviewer": "thamdinh",
             "reporter": "baocao.stc", "leader": "lanhdao"}
 OWN, OTHER = "VL25.STC", "VL25.SGDDT"
+SEED_TEXT = Path(__file__).resolve().parents[1] / "plans" / "data" / "vinh-long-1925-2023.txt"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -92,6 +96,9 @@ def world(plan, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[
              for side, code in (("own", OWN), ("other", OTHER))}
     document = request_document(round_, formats=["xlsx"], by=None)
     action = Action.objects.filter(group__plan=plan).first()
+    draft = create_draft("ke-hoach.txt", SEED_TEXT.read_bytes(), by=None)
+    amend_plan(plan, Decision("99/QĐ-UBND", date(2026, 3, 1), file_name="qd.pdf", raw=PDF),
+               [{**export_plan(plan)["targets"][0], "wording": "trên 55%", "value": 55}], by=None)
     values = {}
     for side in ("own", "other"):
         values[side] = {
@@ -99,7 +106,7 @@ def world(plan, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[
             "audit": audit[side].pk, "unit": OWN if side == "own" else OTHER,
             "round": round_.pk, "document": document.pk, "plan": plan.code, "action": action.code,
             "indicator": Indicator.objects.order_by("code").first().code,
-            "index_value": index_value,
+            "index_value": index_value, "draft": draft.pk,
         }
     return values
 
@@ -108,7 +115,7 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
     """The route's address, its parameters filled from the world by what the route serves."""
     if name == "admin":
         return "/admin/"
-    kinds = [("evidence/", "evidence"), ("reports/", "report"), ("rounds/", "round"),
+    kinds = [("drafts/", "draft"), ("evidence/", "evidence"), ("reports/", "report"), ("rounds/", "round"),
              ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),
              ("units/", "unit"), ("plans/", "plan"), ("indicators/", "indicator")]
     serves = next((kind for prefix, kind in kinds if prefix in pattern), None)
@@ -117,7 +124,7 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
             "action_code": ids["action"], "kind": "annual", "layout": "default",
             "object_type": "reporting.unitreport", "object_id": ids["report"],
             "uidb64": "MQ", "token": "set-password",
-            "year": 2025, "province": "VLG", "value_id": ids["index_value"]}
+            "year": 2025, "province": "VLG", "value_id": ids["index_value"], "version": 2}
     kwargs = {p: fill[p] if p in fill else ids[serves] for p in params}
     return reverse(name, kwargs=kwargs)
 
