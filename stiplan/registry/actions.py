@@ -428,7 +428,7 @@ def do_report_application(task: Task, year: int, *, applied: bool, where: str = 
     if ResultApplication.objects.filter(task=task, year=year).exists():
         raise ValidationError(_("Nhiệm vụ %(code)s đã có báo cáo ứng dụng năm %(year)s.")
                               % {"code": task.code, "year": year})
-    step = "follow_up" if task.state == State.APPLIED else "apply"
+    step = "follow_up" if Task.objects.get(pk=task.pk).state == State.APPLIED else "apply"
     do_move_task(task, step, by=by, on=on, decision=decision, note=where)
     report = ResultApplication.objects.create(task=task, year=year, applied=applied, where=where.strip())
     record("registry.report_application", report, by=by, after=snapshot(report))
