@@ -14,11 +14,10 @@ from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
 from stiplan.core.cli import clean_errors, print_json
-from stiplan.registry.actions import FieldRow, do_load_fields
+from stiplan.registry.actions import do_load_fields
 from stiplan.registry.deadlines import TaskDates, due_items
+from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
 from stiplan.registry.models import ResultApplication, Task
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 TITLE_COLUMNS = ("title", "ten", "tên", "ten_nhiem_vu", "tên nhiệm vụ")
 KEY_COLUMNS = ("id", "code", "ma", "mã")
@@ -71,7 +70,7 @@ class Command(BaseCommand):
         d.add_argument("--limit", type=int, default=10)
         d.add_argument("--min-score", type=float, default=0.3)
         f = sub.add_parser("fields", help="load the classification of S&T fields (Circular 24/2025)")
-        f.add_argument("file", nargs="?", type=Path, default=DATA / "fields-2025.csv",
+        f.add_argument("file", nargs="?", type=Path, default=SHIPPED_FIELDS,
                        help="CSV: code,name,name_en,oecd (default: the 6 shipped fields)")
         f.add_argument("--legacy", type=Path, default=None,
                        help="CSV: code_2008,name_2008,code_2025 (Decision 12/2008 → Circular 24/2025)")
@@ -108,19 +107,13 @@ class Command(BaseCommand):
 
     @clean_errors
     def load_fields(self, o):
-        rows = [FieldRow(line, r.get("code", "").strip(), r.get("name") or "", r.get("name_en") or "",
-                         r.get("oecd") or "") for line, r in _csv_rows(o["file"], ("code", "name"))]
-        legacy = []
-        if o["legacy"] is None and o["file"] == DATA / "fields-2025.csv":
-            o["legacy"] = DATA / "fields-2008-map.csv"
-        if o["legacy"] is not None:
-            legacy = [(line, r["code_2008"].strip(), (r.get("name_2008") or "").strip(),
-                       r["code_2025"].strip())
-                      for line, r in _csv_rows(o["legacy"], ("code_2008", "code_2025"))]
+        rows = read_fields(o["file"])
+        if o["legacy"] is None and o["file"] == SHIPPED_FIELDS:
+            o["legacy"] = SHIPPED_LEGACY
+        legacy = read_legacy(o["legacy"]) if o["legacy"] is not None else []
         count = do_load_fields(rows, legacy, by=None)
-        summary = {"fields": count, "legacy_codes": len(legacy)}
         if o["format"] == "json":
-            print_json(summary, self.stdout)
+            print_json({"fields": count, "legacy_codes": len(legacy)}, self.stdout)
         else:
             self.stdout.write(f"Đã nạp {count} mục phân loại, {len(legacy)} mã cũ / loaded")
 
@@ -135,15 +128,6 @@ class Command(BaseCommand):
         for r in rows:
             mark = "QUÁ HẠN" if r["overdue"] else "sắp đến hạn"
             self.stdout.write(f"{r['due_on']} {r['task']} {r['kind']} ({mark})")
-
-
-def _csv_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
-    """The rows of a UTF-8 CSV file with their line numbers; refused when a column is missing."""
-    reader = csv.DictReader(_text(path).splitlines())
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        raise CommandError(f"{path}: thiếu cột / missing columns: {', '.join(missing)}")
-    return list(enumerate(reader, 2))
 
 
 def task_dates() -> list[TaskDates]:
