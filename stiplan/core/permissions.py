@@ -286,3 +286,8 @@ rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
     lambda user: access_of(user).has(Role.REPORTER)))
 for _perm in ("move_task", "manage_council", "enter_score", "manage_resources"):
     rules.add_perm(f"registry.{_perm}", is_plan_officer)
+for _model in ("organisation", "organisationrelation", "person", "affiliation", "programme", "ipasset"):
+    for _verb in ("view", "add", "change", "delete"):
+        rules.add_perm(f"registry.{_verb}_{_model}", is_plan_officer)
+for _model in ("sciencefield", "task", "taskmember", "budgetline", "taskstep", "council", "councilmember"):
+    rules.add_perm(f"registry.view_{_model}", is_plan_officer)
