@@ -154,7 +154,12 @@ def _missing(task: Task, step: Step, decision: Decision, finding: str, end_date,
     if Needs.FAILING_GRADE in step.needs and Grade.FAIL not in grades:
         problems.append(_("Hội đồng nghiệm thu chưa kết luận «không đạt»."))
     if Needs.CERTIFICATES in step.needs:
-        numbers = {**{o.pk: o.certificate_number for o in task.outputs.all()}, **(certificates or {})}
+        own = dict(task.outputs.values_list("pk", "certificate_number"))
+        numbers = {pk: (certificates or {}).get(pk, number) for pk, number in own.items()}
+        strangers = sorted(set(certificates or {}) - set(own))
+        if strangers:
+            problems.append(_("Kết quả %(ids)s không thuộc nhiệm vụ %(code)s.")
+                            % {"ids": ", ".join(map(str, strangers)), "code": task.code})
         if not numbers:
             problems.append(_("Nhiệm vụ %(code)s chưa có kết quả nào để đăng ký.") % {"code": task.code})
         lacking = sorted(pk for pk, number in numbers.items() if not (number or "").strip())

@@ -164,9 +164,15 @@ def test_selection_needs_the_councils_scores_and_acceptance_its_grade(propose, u
     with pytest.raises(TransitionRefused, match="đạt trở lên"):
         do_move_task(task, "accept", by=users["plan_officer"], decision=decision)
     Task.objects.filter(pk=task.pk).update(state="accepted")
+    with pytest.raises(TransitionRefused, match="chưa có kết quả nào"):
+        do_move_task(task, "register", by=users["plan_officer"])
+    elsewhere = Output.objects.create(task=propose(code="NV-OTHER"), kind="model", title="Mô hình khác")
+    with pytest.raises(TransitionRefused, match="không thuộc nhiệm vụ NV-NEEDS"):
+        do_move_task(task, "register", by=users["plan_officer"], certificates={elsewhere.pk: "1/KQNC"})
     Output.objects.create(task=task, kind="product", title="Giống lúa OM-VL1")
     with pytest.raises(TransitionRefused, match="Giống lúa OM-VL1"):
         do_move_task(task, "register", by=users["plan_officer"])
+    assert Output.objects.get(pk=elsewhere.pk).certificate_number == ""
 
 
 @pytest.mark.parametrize("role", ["public", "reporter", "leader", "reviewer"])
