@@ -258,3 +258,38 @@ def require(user, perm: str, obj=None) -> None:
         raise PermissionDenied(
             _("Bạn không có quyền thực hiện thao tác này (%(perm)s).") % {"perm": perm}
         )
+
+
+# --- The STI registry (issue 12) ---------------------------------------------------------------
+# Proposals are internal until approved (Task.public, set by the lifecycle); people are shown only
+# through public tasks, and never their contacts or ID numbers (Person.PRIVATE_FIELDS); councils,
+# reviewers, conflicts and scores are internal.
+
+def _public_task_via(prefix: str):
+    def policy(access: Access, action: str):
+        if action != "view":
+            return access.has(Role.PLAN_OFFICER)
+        return True if access.internal else Q(**{f"{prefix}public": True})
+    return policy
+
+
+POLICIES.update({
+    **{f"registry.{m}": _reference for m in (
+        "sciencefield", "legacyfieldcode", "organisation", "organisationrelation", "programme",
+        "ipasset")},
+    **{f"registry.{m}": _public_task_via(p) for m, p in (
+        ("task", ""), ("taskmember", "task__"), ("budgetline", "task__"), ("output", "task__"),
+        ("resultapplication", "task__"), ("person", "task_roles__task__"),
+        ("affiliation", "person__task_roles__task__"))},
+    **{f"registry.{m}": _internal_only for m in (
+        "taskstep", "council", "councilmember", "conflictdeclaration", "score", "consensus")},
+})
+rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
+    lambda user: access_of(user).has(Role.REPORTER)))
+for _perm in ("move_task", "manage_council", "enter_score", "manage_resources"):
+    rules.add_perm(f"registry.{_perm}", is_plan_officer)
+for _model in ("organisation", "organisationrelation", "person", "affiliation", "programme", "ipasset"):
+    for _verb in ("view", "add", "change", "delete"):
+        rules.add_perm(f"registry.{_verb}_{_model}", is_plan_officer)
+for _model in ("sciencefield", "task", "taskmember", "budgetline", "taskstep", "council", "councilmember"):
+    rules.add_perm(f"registry.view_{_model}", is_plan_officer)

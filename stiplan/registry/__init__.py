@@ -1,1 +1,2 @@
-"""The STI registry (issue 12): for now only the `stiplan registry dedupe` command; tasks come later."""
+"""The STI registry (issue 12): tasks and their lifecycle under both regimes, councils, outputs,
+organisations, people, fields of science and IP assets (see docs/registry.md)."""

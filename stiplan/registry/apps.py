@@ -1,4 +1,4 @@
-"""Django app of the STI registry; for now only its `stiplan registry` command (no models yet)."""
+"""Django app of the STI registry: tasks, councils and resources, and the `stiplan registry` command."""
 
 from django.apps import AppConfig
 

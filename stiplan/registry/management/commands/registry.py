@@ -1,15 +1,23 @@
-"""`stiplan registry dedupe "TITLE"`: titles like a proposed one, ranked with scores and the
-shared phrases. Until the registry holds tasks, it checks against the titles of --corpus."""
+"""`stiplan registry`: `dedupe "TITLE"` (titles like a proposed one, ranked with scores and the
+shared phrases, checked against the titles of --corpus), `fields [FILE]` (load the
+classification of S&T fields) and `due` (inspections, registrations and application reports due)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
+from stiplan.core.cli import clean_errors, print_json
+from stiplan.registry.actions import do_load_fields
+from stiplan.registry.deadlines import TaskDates, due_items
+from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
+from stiplan.registry.models import ResultApplication, Task
 
 TITLE_COLUMNS = ("title", "ten", "tên", "ten_nhiem_vu", "tên nhiệm vụ")
 KEY_COLUMNS = ("id", "code", "ma", "mã")
@@ -61,8 +69,22 @@ class Command(BaseCommand):
         d.add_argument("--format", choices=["json", "text"], default="text")
         d.add_argument("--limit", type=int, default=10)
         d.add_argument("--min-score", type=float, default=0.3)
+        f = sub.add_parser("fields", help="load the classification of S&T fields (Circular 24/2025)")
+        f.add_argument("file", nargs="?", type=Path, default=SHIPPED_FIELDS,
+                       help="CSV: code,name,name_en,oecd (default: the 6 shipped fields)")
+        f.add_argument("--legacy", type=Path, default=None,
+                       help="CSV: code_2008,name_2008,code_2025 (Decision 12/2008 → Circular 24/2025)")
+        f.add_argument("--format", choices=["json", "text"], default="text")
+        due = sub.add_parser("due", help="inspections, registrations and application reports due")
+        due.add_argument("--on", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (today)")
+        due.add_argument("--horizon", type=int, default=30, help="days ahead (30)")
+        due.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, verb, **o):
+        if verb == "fields":
+            return self.load_fields(o)
+        if verb == "due":
+            return self.due(o)
         if not o["title"].strip():
             raise CommandError("Tên nhiệm vụ trống / the title is empty")
         if o["corpus"] is None:
@@ -82,3 +104,42 @@ class Command(BaseCommand):
         for r in rows:
             self.stdout.write(f"{r['rank']}. [{r['score']:.2f}] {r['id']}: {r['title']}")
             self.stdout.write(f"   cụm từ trùng: {'; '.join(r['phrases'])}")
+
+    @clean_errors
+    def load_fields(self, o):
+        rows = read_fields(o["file"])
+        if o["legacy"] is None and o["file"] == SHIPPED_FIELDS:
+            o["legacy"] = SHIPPED_LEGACY
+        legacy = read_legacy(o["legacy"]) if o["legacy"] is not None else []
+        count = do_load_fields(rows, legacy, by=None)
+        if o["format"] == "json":
+            print_json({"fields": count, "legacy_codes": len(legacy)}, self.stdout)
+        else:
+            self.stdout.write(f"Đã nạp {count} mục phân loại, {len(legacy)} mã cũ / loaded")
+
+    def due(self, o):
+        today = o["on"] or dt.date.today()
+        items = due_items(task_dates(), today, horizon_days=max(o["horizon"], 0))
+        rows = [{"task": i.task, "kind": i.kind, "due_on": i.due_on.isoformat(), "year": i.year,
+                 "overdue": i.overdue(today)} for i in items]
+        if o["format"] == "json":
+            print_json(rows, self.stdout)
+            return
+        for r in rows:
+            mark = "QUÁ HẠN" if r["overdue"] else "sắp đến hạn"
+            self.stdout.write(f"{r['due_on']} {r['task']} {r['kind']} ({mark})")
+
+
+def task_dates() -> list[TaskDates]:
+    """The dates the reminders read, for every task the lifecycle still follows."""
+    tasks = Task.objects.restrict(None).filter(
+        state__in=["contracted", "accepted", "registered", "applied"]).annotate(
+        contracted_on=Max("steps__on", filter=Q(steps__step="contract")),
+        last_inspection_on=Max("steps__on", filter=Q(steps__step="inspect")),
+        accepted_on=Max("steps__on", filter=Q(steps__step="accept")),
+        registered_on=Max("steps__on", filter=Q(steps__step="register")))
+    reported = {}
+    for task_id, year in ResultApplication.objects.values_list("task_id", "year"):
+        reported.setdefault(task_id, set()).add(year)
+    return [TaskDates(t.code, t.state, t.contracted_on, t.last_inspection_on, t.accepted_on,
+                      t.registered_on, frozenset(reported.get(t.pk, ()))) for t in tasks]

@@ -1,0 +1,440 @@
+"""Every write of the registry: proposing a task, moving it along its regime's lifecycle (each
+move an audited step with who, when and the decision), councils with conflict declarations,
+scores and consensus, and loading the classification of fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stiplan.core.audit import record, snapshot
+from stiplan.core.permissions import require
+from stiplan.registry.lifecycle import (
+    INITIAL_STATE,
+    PUBLIC_STATES,
+    STATE_LABELS,
+    Needs,
+    State,
+    Step,
+    lifecycle_of,
+)
+from stiplan.registry.models import (
+    ConflictDeclaration,
+    Consensus,
+    Council,
+    CouncilKind,
+    CouncilMember,
+    FieldLevel,
+    Grade,
+    LegacyFieldCode,
+    Person,
+    Regime,
+    ResultApplication,
+    ScienceField,
+    Score,
+    Task,
+    TaskKind,
+    TaskStep,
+    regime_for,
+)
+from stiplan.registry.ranking import rank_proposals
+
+
+class TransitionRefused(ValidationError):
+    """A lifecycle step that the task's state, regime or record does not allow."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The document behind a step: its number (số), date (ngày) and, when at hand, the file."""
+
+    number: str = ""
+    date: dt.date | None = None
+    file: File | None = None
+
+
+# --- Tasks -----------------------------------------------------------------------------------
+
+def _check_regime(regime: str, start: dt.date, reason: str) -> None:
+    if regime not in Regime.values:
+        raise ValidationError(_("Chế độ pháp lý «%(regime)s» không tồn tại.") % {"regime": regime})
+    if regime != regime_for(start) and not reason.strip():
+        raise ValidationError(
+            _("Nhiệm vụ bắt đầu ngày %(start)s thuộc chế độ «%(default)s»; chọn chế độ khác cần ghi lý do.")
+            % {"start": start.strftime("%d/%m/%Y"), "default": Regime(regime_for(start)).label})
+
+
+@transaction.atomic
+def do_propose_task(*, code: str, title: str, level: str, kind: str, mechanism: str, selection: str,
+                    start_date: dt.date, by, regime: str | None = None, regime_reason: str = "",
+                    innovation_subkind: str = "", actions: Iterable = (), **details) -> Task:
+    """A proposal for ordering (đề xuất đặt hàng): the task's first state. The regime follows the
+    start date unless another one is given with a reason."""
+    require(by, "registry.propose_task")
+    regime = regime or regime_for(start_date)
+    _check_regime(regime, start_date, regime_reason)
+    if kind == TaskKind.INNOVATION and not innovation_subkind:
+        raise ValidationError(_("Nhiệm vụ đổi mới sáng tạo cần ghi rõ loại (Nghị định 268/2025)."))
+    if kind != TaskKind.INNOVATION and innovation_subkind:
+        raise ValidationError(_("Chỉ nhiệm vụ đổi mới sáng tạo mới có loại nhiệm vụ ĐMST."))
+    task = Task(code=code.strip(), title=title.strip(), level=level, kind=kind, mechanism=mechanism,
+                selection=selection, start_date=start_date, regime=regime,
+                regime_reason=regime_reason.strip() if regime != regime_for(start_date) else "",
+                innovation_subkind=innovation_subkind, state=INITIAL_STATE, **details)
+    task.full_clean()
+    task.save()
+    task.actions.set(actions)
+    record("registry.propose_task", task, by=by, after=snapshot(task))
+    return task
+
+
+@transaction.atomic
+def do_set_regime(task: Task, regime: str, *, reason: str, by) -> Task:
+    """Override the regime the start date gave (or return to it); the reason is kept."""
+    require(by, "registry.move_task", task)
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    _check_regime(regime, task.start_date, reason)
+    if task.state not in lifecycle_of(regime).states:
+        raise ValidationError(
+            _("Nhiệm vụ %(code)s đang ở trạng thái «%(state)s», không có trong chế độ «%(regime)s».")
+            % {"code": task.code, "state": STATE_LABELS[task.state], "regime": Regime(regime).label})
+    before = snapshot(task)
+    task.regime = regime
+    task.regime_reason = reason.strip() if regime != task.default_regime else ""
+    task.save(update_fields=["regime", "regime_reason"])
+    record("registry.set_regime", task, by=by, before=before, after=snapshot(task), reason=reason)
+    return task
+
+
+def refusal(task: Task, step: Step | None, step_code: str) -> TransitionRefused:
+    """The message for a step the task cannot take now, naming the state and the step."""
+    names = {"code": task.code, "state": STATE_LABELS.get(task.state, task.state),
+             "regime": Regime(task.regime).label}
+    if step is None:
+        return TransitionRefused(
+            _("Nhiệm vụ %(code)s (chế độ «%(regime)s»): bước «%(step)s» không có trong quy trình "
+              "của chế độ này.")
+            % {**names, "step": step_code}, code="unknown_step")
+    allowed = ", ".join(f"«{s.label}»" for s in lifecycle_of(task.regime).allowed(task.state)) or "—"
+    return TransitionRefused(
+        _("Nhiệm vụ %(code)s đang ở trạng thái «%(state)s»: không thể thực hiện bước «%(step)s». "
+          "Các bước được phép lúc này: %(allowed)s.")
+        % {**names, "step": step.label, "allowed": allowed}, code="wrong_state")
+
+
+def _missing(task: Task, step: Step, decision: Decision, finding: str, end_date, certificates) -> list[str]:
+    """What the step needs and the request does not give, as messages."""
+    problems = []
+    if Needs.DECISION in step.needs and not (decision.number.strip() and decision.date):
+        problems.append(_("Bước «%(step)s» cần số và ngày của văn bản: %(document)s.")
+                        % {"step": step.label, "document": step.document})
+    if Needs.FINDING in step.needs and not finding.strip():
+        problems.append(_("Bước «%(step)s» cần kết luận bằng văn bản (đã thực hiện đúng quy trình).")
+                        % {"step": step.label})
+    later = end_date is not None and (task.end_date is None or end_date > task.end_date)
+    if Needs.NEW_END_DATE in step.needs and not later:
+        problems.append(_("Gia hạn cần ngày kết thúc mới, sau ngày kết thúc hiện tại."))
+    if Needs.SELECTION_SCORES in step.needs and not Consensus.objects.filter(
+            task=task, council__kind=CouncilKind.SELECTION, mean_score__isnull=False).exists():
+        problems.append(_("Chưa có kết luận chấm điểm của hội đồng tuyển chọn, giao trực tiếp "
+                          "cho nhiệm vụ %(code)s.")
+                        % {"code": task.code})
+    grades = set(Consensus.objects.filter(task=task, council__kind=CouncilKind.ACCEPTANCE)
+                 .exclude(grade="").values_list("grade", flat=True))
+    if Needs.PASSING_GRADE in step.needs and not grades - {Grade.FAIL}:
+        problems.append(_("Chưa có kết luận xếp loại đạt trở lên của hội đồng nghiệm thu."))
+    if Needs.FAILING_GRADE in step.needs and Grade.FAIL not in grades:
+        problems.append(_("Hội đồng nghiệm thu chưa kết luận «không đạt»."))
+    if Needs.CERTIFICATES in step.needs:
+        own = dict(task.outputs.values_list("pk", "certificate_number"))
+        numbers = {pk: (certificates or {}).get(pk, number) for pk, number in own.items()}
+        strangers = sorted(set(certificates or {}) - set(own))
+        if strangers:
+            problems.append(_("Kết quả %(ids)s không thuộc nhiệm vụ %(code)s.")
+                            % {"ids": ", ".join(map(str, strangers)), "code": task.code})
+        if not numbers:
+            problems.append(_("Nhiệm vụ %(code)s chưa có kết quả nào để đăng ký.") % {"code": task.code})
+        lacking = sorted(pk for pk, number in numbers.items() if not (number or "").strip())
+        if lacking:
+            titles = task.outputs.filter(pk__in=lacking).values_list("title", flat=True)
+            problems.append(_("Mỗi kết quả cần số giấy chứng nhận đăng ký; còn thiếu: %(titles)s.")
+                            % {"titles": "; ".join(titles)})
+    return problems
+
+
+@transaction.atomic
+def do_move_task(task: Task, step: str, *, by, on: dt.date | None = None, decision: Decision = Decision(),
+                 note: str = "", finding: str = "", end_date: dt.date | None = None,
+                 certificates: Mapping[int, str] | None = None) -> TaskStep:
+    """Take one lifecycle step: check the regime's table and what the step needs, then move the
+    state, keep the step with its decision, and write the audit entry. Extension takes
+    `end_date`; registration takes `certificates` (output id → certificate number)."""
+    require(by, "registry.move_task", task)
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    rule = lifecycle_of(task.regime).steps.get(step)
+    if rule is None or task.state not in rule.sources:
+        raise refusal(task, rule, step)
+    problems = _missing(task, rule, decision, finding, end_date, certificates)
+    if problems:
+        raise TransitionRefused(problems, code="incomplete")
+    day = on or timezone.localdate()
+    before = snapshot(task)
+    from_state = task.state
+    task.state = rule.lands_in(from_state)
+    task.public = task.state in PUBLIC_STATES
+    if Needs.NEW_END_DATE in rule.needs:
+        task.end_date = end_date
+    task.save(update_fields=["state", "public", "end_date"])
+    for output in task.outputs.filter(pk__in=list(certificates or {})):
+        output.certificate_number = certificates[output.pk].strip()
+        output.registered_on = day
+        output.save(update_fields=["certificate_number", "registered_on"])
+    made = TaskStep(task=task, step=rule.code, from_state=from_state, to_state=task.state, on=day,
+                    by=by if getattr(by, "is_authenticated", False) else None,
+                    decision_number=decision.number.strip(), decision_date=decision.date,
+                    note=note, finding=finding.strip())
+    if decision.file is not None:
+        made.document.save(decision.file.name, decision.file, save=False)
+    made.save()
+    record(f"registry.{rule.code}", task, by=by, before=before,
+           after={**snapshot(task), "step": snapshot(made)}, reason=note)
+    return made
+
+
+# --- Councils --------------------------------------------------------------------------------
+
+def _check_criteria(criteria: list[dict]) -> list[dict]:
+    seen, clean = set(), []
+    for n, item in enumerate(criteria, 1):
+        code = str(item.get("code", "")).strip()
+        try:
+            top = Decimal(str(item.get("max")))
+        except InvalidOperation:
+            top = Decimal(0)
+        if not code or code in seen or top <= 0:
+            raise ValidationError(_("Tiêu chí thứ %(n)s: cần mã riêng và điểm tối đa lớn hơn 0.") % {"n": n})
+        seen.add(code)
+        clean.append({"code": code, "name": str(item.get("name", code)), "max": str(top)})
+    return clean
+
+
+@transaction.atomic
+def do_create_council(kind: str, name: str, *, tasks: Iterable[Task], by, criteria: list[dict] = (),
+                      decision_number: str = "", decision_date: dt.date | None = None,
+                      meets_on: dt.date | None = None) -> Council:
+    require(by, "registry.manage_council")
+    council = Council(kind=kind, name=name, criteria=_check_criteria(list(criteria)),
+                      decision_number=decision_number, decision_date=decision_date, meets_on=meets_on)
+    council.full_clean()
+    council.save()
+    council.tasks.set(tasks)
+    record("registry.create_council", council, by=by,
+           after={**snapshot(council), "tasks": sorted(t.code for t in council.tasks.all())})
+    return council
+
+
+@transaction.atomic
+def do_add_council_member(council: Council, person: Person, role: str, *, by) -> CouncilMember:
+    require(by, "registry.manage_council", council)
+    if council.members.filter(person=person).exists():
+        raise ValidationError(_("%(person)s đã là thành viên của %(council)s.")
+                              % {"person": person, "council": council})
+    member = CouncilMember(council=council, person=person, role=role)
+    member.full_clean()
+    member.save()
+    record("registry.add_council_member", member, by=by, after=snapshot(member))
+    return member
+
+
+def _under_evaluation(member: CouncilMember, task: Task) -> None:
+    if not member.council.tasks.filter(pk=task.pk).exists():
+        raise ValidationError(_("Nhiệm vụ %(code)s không thuộc hồ sơ của %(council)s.")
+                              % {"code": task.code, "council": member.council})
+
+
+@transaction.atomic
+def do_declare_conflict(member: CouncilMember, task: Task, *, reason: str, by,
+                        on: dt.date | None = None) -> ConflictDeclaration:
+    """A member declares a conflict of interest with a task: from now on they do not score it,
+    and any scores they gave it are withdrawn."""
+    require(by, "registry.manage_council", member.council)
+    _under_evaluation(member, task)
+    if not reason.strip():
+        raise ValidationError(_("Khai xung đột lợi ích cần ghi lý do."))
+    withdrawn = list(Score.objects.filter(member=member, task=task).values("criterion", "value"))
+    Score.objects.filter(member=member, task=task).delete()
+    made, _new = ConflictDeclaration.objects.update_or_create(
+        member=member, task=task,
+        defaults={"reason": reason.strip(), "declared_on": on or timezone.localdate()})
+    record("registry.declare_conflict", made, by=by, after={**snapshot(made), "withdrawn_scores": withdrawn})
+    return made
+
+
+@transaction.atomic
+def do_enter_scores(member: CouncilMember, task: Task, values: Mapping[str, object], *, by) -> list[Score]:
+    """One member's complete scoring sheet for one task (replacing an earlier one). Refused for a
+    member who declared a conflict with the task, for unknown or missing criteria and for a
+    score outside 0…max."""
+    council = member.council
+    require(by, "registry.enter_score", council)
+    _under_evaluation(member, task)
+    if ConflictDeclaration.objects.filter(member=member, task=task).exists():
+        raise ValidationError(
+            _("%(person)s đã khai xung đột lợi ích với nhiệm vụ %(code)s nên không được chấm điểm.")
+            % {"person": member.person, "code": task.code}, code="conflict")
+    sheet = {c["code"]: Decimal(c["max"]) for c in council.criteria}
+    unknown = sorted(set(values) - set(sheet))
+    missing = [c for c in sheet if c not in values]
+    if unknown or missing or not sheet:
+        raise ValidationError(_("Phiếu chấm phải có đủ và chỉ các tiêu chí %(codes)s "
+                                "(thiếu: %(missing)s; lạ: %(unknown)s).")
+                              % {"codes": ", ".join(sheet) or "—", "missing": ", ".join(missing) or "—",
+                                 "unknown": ", ".join(map(str, unknown)) or "—"})
+    scores = []
+    for code, top in sheet.items():
+        try:
+            value = Decimal(str(values[code]).replace(",", "."))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or not 0 <= value <= top:
+            raise ValidationError(_("Tiêu chí %(code)s: điểm «%(value)s» phải từ 0 đến %(max)s.")
+                                  % {"code": code, "value": values[code], "max": top})
+        scores.append(Score(member=member, task=task, criterion=code, value=value))
+    before = list(Score.objects.filter(member=member, task=task).values("criterion", "value"))
+    Score.objects.filter(member=member, task=task).delete()
+    Score.objects.bulk_create(scores)
+    record("registry.enter_scores", task, by=by, before={"member": member.pk, "scores": before},
+           after={"member": member.pk, "scores": {s.criterion: s.value for s in scores}},
+           repr_=f"{council}: {task.code}")
+    return scores
+
+
+@transaction.atomic
+def do_rank_council(council: Council, *, by, on: dt.date | None = None) -> list[Consensus]:
+    """Rank the council's proposals by the rule of stiplan.registry.ranking and keep each mean
+    and rank in the council's consensus record."""
+    require(by, "registry.manage_council", council)
+    codes = [c["code"] for c in council.criteria]
+    sheets: dict[int, list[dict]] = {t.pk: [] for t in council.tasks.all()}
+    by_member: dict[tuple[int, int], dict] = {}
+    for score in Score.objects.filter(member__council=council):
+        by_member.setdefault((score.task_id, score.member_id), {})[score.criterion] = score.value
+    for (task_id, _member), sheet in by_member.items():
+        sheets[task_id].append(sheet)
+    day = on or timezone.localdate()
+    made = []
+    for ranked in rank_proposals(sheets, codes):
+        mean = None
+        if ranked.mean is not None:
+            exact = Decimal(ranked.mean.numerator) / Decimal(ranked.mean.denominator)
+            mean = exact.quantize(Decimal("0.01"))
+        row, _new = Consensus.objects.update_or_create(
+            council=council, task_id=ranked.key,
+            defaults={"mean_score": mean,
+                      "rank": ranked.rank, "decided_on": day})
+        made.append(row)
+    record("registry.rank_council", council, by=by,
+           after={"ranking": [(r.task.code, r.rank, r.mean_score) for r in made]})
+    return made
+
+
+@transaction.atomic
+def do_record_conclusion(council: Council, task: Task, *, by, conclusion: str, grade: str = "",
+                         on: dt.date | None = None) -> Consensus:
+    """The council's agreed wording on one task, with its grade when it is an acceptance council."""
+    require(by, "registry.manage_council", council)
+    if not council.tasks.filter(pk=task.pk).exists():
+        raise ValidationError(_("Nhiệm vụ %(code)s không thuộc hồ sơ của %(council)s.")
+                              % {"code": task.code, "council": council})
+    if council.kind == CouncilKind.ACCEPTANCE and grade not in Grade.values:
+        raise ValidationError(_("Hội đồng nghiệm thu cần xếp loại: %(grades)s.")
+                              % {"grades": ", ".join(str(g.label) for g in Grade)})
+    if council.kind != CouncilKind.ACCEPTANCE and grade:
+        raise ValidationError(_("Chỉ hội đồng nghiệm thu mới xếp loại."))
+    before = Consensus.objects.filter(council=council, task=task).first()
+    row, _new = Consensus.objects.update_or_create(
+        council=council, task=task,
+        defaults={"grade": grade, "conclusion": conclusion.strip(), "decided_on": on or timezone.localdate()})
+    record("registry.record_conclusion", row, by=by, before=snapshot(before), after=snapshot(row))
+    return row
+
+
+# --- The classification of fields ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldRow:
+    line: int
+    code: str
+    name: str
+    name_en: str = ""
+    oecd: str = ""
+
+
+@transaction.atomic
+def do_load_fields(rows: list[FieldRow], legacy: list[tuple[int, str, str, str]] = (), *, by) -> int:
+    """Add or update entries of the classification (Thông tư 24/2025) and the mapping from the
+    codes of Quyết định 12/2008 ((line, old code, old name, new code)); every row is checked
+    before anything is written, and the messages name the line."""
+    require(by, "registry.manage_resources")
+    if not rows and not legacy:
+        raise ValidationError(_("Tệp không có dòng nào."))
+    known = set(ScienceField.objects.values_list("code", flat=True)) | {row.code for row in rows}
+    problems, seen = [], set()
+    for row in rows:
+        if not row.code.isdigit() or len(row.code) not in FieldLevel.values:
+            problems.append(_("Dòng %(line)s: mã «%(code)s» phải gồm 1, 3, 5 hoặc 7 chữ số.")
+                            % {"line": row.line, "code": row.code})
+        elif row.code in seen:
+            problems.append(_("Dòng %(line)s: mã «%(code)s» lặp lại.") % {"line": row.line, "code": row.code})
+        elif len(row.code) > 1 and _parent_code(row.code) not in known:
+            problems.append(_("Dòng %(line)s: mã «%(code)s» không có cấp trên «%(parent)s».")
+                            % {"line": row.line, "code": row.code, "parent": _parent_code(row.code)})
+        if not row.name.strip():
+            problems.append(_("Dòng %(line)s: thiếu tên.") % {"line": row.line})
+        seen.add(row.code)
+    for line, _old, _old_name, new in legacy:
+        if new not in known:
+            problems.append(_("Bảng chuyển đổi, dòng %(line)s: mã mới «%(code)s» không có trong danh mục.")
+                            % {"line": line, "code": new})
+    if problems:
+        raise ValidationError(problems)
+    for row in sorted(rows, key=lambda r: len(r.code)):
+        parent = ScienceField.objects.get(code=_parent_code(row.code)) if len(row.code) > 1 else None
+        ScienceField.objects.update_or_create(
+            code=row.code, defaults={"name": row.name.strip(), "name_en": row.name_en.strip(),
+                                     "oecd": row.oecd.strip(), "level": len(row.code), "parent": parent})
+    for _line, old, old_name, new in legacy:
+        LegacyFieldCode.objects.update_or_create(
+            code=old, defaults={"name": old_name, "field": ScienceField.objects.get(code=new)})
+    record("registry.load_fields", ScienceField.objects.order_by("code").first(), by=by,
+           after={"fields": len(rows), "legacy_codes": len(legacy)}, repr_="phân loại lĩnh vực KH&CN")
+    return len(rows)
+
+
+def _parent_code(code: str) -> str:
+    """The code one level up: 7 → 5 → 3 → 1 digits."""
+    return code[:-2] if len(code) > 1 else ""
+
+
+@transaction.atomic
+def do_report_application(task: Task, year: int, *, applied: bool, where: str = "", by,
+                          on: dt.date | None = None, decision: Decision = Decision()) -> ResultApplication:
+    """The yearly report on the application of a task's results (Mẫu 12): the first one takes the
+    step «ứng dụng kết quả», later ones the yearly follow-up; one report per year."""
+    require(by, "registry.move_task", task)
+    if ResultApplication.objects.filter(task=task, year=year).exists():
+        raise ValidationError(_("Nhiệm vụ %(code)s đã có báo cáo ứng dụng năm %(year)s.")
+                              % {"code": task.code, "year": year})
+    step = "follow_up" if Task.objects.get(pk=task.pk).state == State.APPLIED else "apply"
+    do_move_task(task, step, by=by, on=on, decision=decision, note=where)
+    report = ResultApplication.objects.create(task=task, year=year, applied=applied, where=where.strip())
+    record("registry.report_application", report, by=by, after=snapshot(report))
+    return report

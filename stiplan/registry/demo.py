@@ -1,0 +1,186 @@
+"""A small demo registry, built through the real actions so every step is audited.
+
+What is real and what is synthetic:
+- real: the 6 fields of Circular 24/2025; the public institutions (the Department of S&T and the
+  four universities of CONTEXT.md §8); the five programmes of the plan's section II.2 (numbers,
+  dates and titles from the plan's related documents); the IP assets of CONTEXT.md §8 (collective
+  mark "Bưởi da xanh Vũng Liêm", the "Bến Tre" geographical indications), without certificate
+  numbers, which were not at hand;
+- synthetic (flagged `synthetic=True`, names marked "mô phỏng" where they could be mistaken for
+  real ones): enterprises, the innovation centre, every person (contacts and ID numbers are
+  placeholders in reserved ranges), every task, council, score and output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from stiplan.core.actions import do_save
+from stiplan.registry.actions import (
+    Decision,
+    do_add_council_member,
+    do_create_council,
+    do_enter_scores,
+    do_load_fields,
+    do_move_task,
+    do_propose_task,
+    do_rank_council,
+    do_record_conclusion,
+    do_report_application,
+)
+from stiplan.registry.deadlines import add_months
+from stiplan.registry.io import read_fields, read_legacy
+from stiplan.registry.models import (
+    IPAsset,
+    Level,
+    Organisation,
+    Output,
+    Person,
+    Programme,
+    Task,
+    TaskKind,
+    TaskMember,
+)
+
+REAL_ORGANISATIONS = [
+    ("skhcn-vinh-long", "Sở Khoa học và Công nghệ tỉnh Vĩnh Long", "agency"),
+    ("dh-spkt-vinh-long", "Trường Đại học Sư phạm Kỹ thuật Vĩnh Long", "university"),
+    ("dh-tra-vinh", "Trường Đại học Trà Vinh", "university"),
+    ("dh-cuu-long", "Trường Đại học Cửu Long", "university"),
+    ("dh-mekong", "Trường Đại học Mekong", "university"),
+]
+SYNTHETIC_ORGANISATIONS = [
+    ("dn-nong-san-song-tien", "Công ty TNHH Nông sản Sông Tiền (mô phỏng)", "st_enterprise"),
+    ("dn-dua-xanh", "Công ty Cổ phần Chế biến Dừa Xanh (mô phỏng)", "enterprise"),
+    ("kn-lua-thong-minh", "Công ty Khởi nghiệp Lúa Thông Minh (mô phỏng)", "startup"),
+    ("tt-dmst-vinh-long", "Trung tâm Hỗ trợ khởi nghiệp sáng tạo (mô phỏng)", "innovation_centre"),
+]
+PROGRAMMES = [
+    ("qd-1457-2021", "1457/QĐ-UBND", dt.date(2021, 6, 14), 2021, 2025,
+     "Kế hoạch thực hiện Đề án “Hỗ trợ hệ sinh thái khởi nghiệp đổi mới sáng tạo quốc gia đến năm "
+     "2025”, giai đoạn 2021 – 2025 trên địa bàn tỉnh Vĩnh Long"),
+    ("qd-776-2021", "776/QĐ-UBND", dt.date(2021, 4, 5), 2021, 2025,
+     "Kế hoạch thực hiện Chương trình quốc gia hỗ trợ doanh nghiệp nâng cao năng suất và chất lượng "
+     "sản phẩm, hàng hóa trên địa bàn tỉnh Vĩnh Long giai đoạn 2021-2025"),
+    ("qd-841-2021", "841/QĐ-UBND", dt.date(2021, 4, 5), 2021, None,
+     "Kế hoạch triển khai, áp dụng và quản lý hệ thống truy xuất nguồn gốc sản phẩm, hàng hóa trên "
+     "địa bàn tỉnh Vĩnh Long"),
+    ("qd-4538-2021", "4538/QĐ-UBND", dt.date(2021, 12, 31), 2021, 2030,
+     "Chương trình phát triển tài sản trí tuệ tỉnh Vĩnh Long giai đoạn 2021-2030"),
+    ("qd-1425-2022", "1425/QĐ-UBND", dt.date(2022, 7, 14), 2022, 2030,
+     "Kế hoạch triển khai thực hiện Chiến lược quốc gia về nghiên cứu, phát triển và ứng dụng trí tuệ "
+     "nhân tạo đến năm 2030 trên địa bàn tỉnh Vĩnh Long"),
+]
+REAL_IP = [
+    ("collective_mark", "Bưởi da xanh Vũng Liêm", "Nhãn hiệu tập thể, 2016 (CONTEXT.md §8)"),
+    ("geographical_indication", "Bến Tre — dừa", "Chỉ dẫn địa lý, 2018 (CONTEXT.md §8)"),
+    ("geographical_indication", "Bến Tre — bưởi da xanh", "Chỉ dẫn địa lý, 2018 (CONTEXT.md §8)"),
+    ("geographical_indication", "Bến Tre — xoài tứ quý", "Chỉ dẫn địa lý, 2022 (CONTEXT.md §8)"),
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi"]
+GIVEN = ["Văn An", "Thị Bích", "Minh Châu", "Quốc Dũng", "Thị Hạnh", "Hoàng Khang", "Thanh Lâm",
+         "Ngọc Mai", "Đức Nam", "Thị Oanh", "Hữu Phước", "Kim Quyên"]
+SUBJECTS = ["chọn tạo giống lúa chịu mặn", "quy trình canh tác bưởi Năm Roi an toàn",
+            "chế biến sâu sản phẩm từ dừa", "ứng dụng trí tuệ nhân tạo dự báo xâm nhập mặn",
+            "truy xuất nguồn gốc nông sản", "nuôi tôm càng xanh kết hợp lúa",
+            "phát triển nhãn hiệu tập thể cho đặc sản địa phương", "xử lý phụ phẩm nông nghiệp"]
+
+#: The legal road of both regimes up to each state (the one branch step last).
+ROADS = {
+    "proposed": [], "rejected": ["reject_proposal"],
+    "listed": ["identify", "approve_list"],
+    "approved": ["identify", "approve_list", "select", "appraise", "approve"],
+}
+ROADS["contracted"] = [*ROADS["approved"], "contract", "inspect"]
+ROADS["suspended"] = [*ROADS["contracted"], "suspend"]
+ROADS["terminated"] = [*ROADS["contracted"], "terminate"]
+ROADS["risk_accepted"] = [*ROADS["terminated"], "accept_risk"]
+ROADS["not_accepted"] = [*ROADS["contracted"], "self_assess", "fail_acceptance"]
+ROADS["accepted"] = [*ROADS["contracted"], "self_assess", "accept"]
+ROADS["registered"] = [*ROADS["accepted"], "register"]
+ROADS["applied"] = [*ROADS["registered"], "apply"]
+
+CRITERIA = [{"code": "C1", "name": "Tính cấp thiết", "max": 30},
+            {"code": "C2", "name": "Nội dung, phương pháp", "max": 40},
+            {"code": "C3", "name": "Năng lực thực hiện", "max": 30}]
+
+
+def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[str, int]:
+    """Fill an empty registry (fields, organisations, people, programmes, IP, and tasks in every
+    level, kind, regime and state); returns counts by model."""
+    rnd = random.Random(seed)
+    do_load_fields(read_fields(), read_legacy(), by=by)
+    orgs = [_saved(Organisation, by, code=code, name=name, kind=kind, synthetic=synthetic)
+            for rows, synthetic in ((REAL_ORGANISATIONS, False), (SYNTHETIC_ORGANISATIONS, True))
+            for code, name, kind in rows]
+    hosts = [o for o in orgs if o.kind != "agency"]
+    programmes = [_saved(Programme, by, code=code, name=name, decision_number=number,
+                         decision_date=day, start_year=start, end_year=end)
+                  for code, number, day, start, end, name in PROGRAMMES]
+    for kind, title, source in REAL_IP:
+        _saved(IPAsset, by, kind=kind, title=title, source=source)
+    people = [_saved(Person, by, full_name=f"{FAMILY[n % len(FAMILY)]} {GIVEN[n % len(GIVEN)]}",
+                     degree=rnd.choice(["master", "doctor"]), email=f"nguoi{n}@example.invalid",
+                     phone=f"0900{n:06d}", id_number=f"0000000{n:05d}", synthetic=True)
+              for n in range(12)]
+    new_regime = tasks // 3  # the last third starts under Law 93/2025
+    for n in range(tasks):
+        if n < tasks - new_regime:
+            start = dt.date(2016 + n * 10 // (tasks - new_regime), 1 + n % 6, 1)
+            states = [s for s in ROADS if s != "risk_accepted"]
+            state = states[n % len(states)]
+        else:
+            k = n - (tasks - new_regime)
+            start = add_months(dt.date(2025, 10, 1), k * 6 // new_regime)
+            state = list(ROADS)[k % len(ROADS)]
+        kind = list(TaskKind.values)[n % len(TaskKind.values)]
+        task = do_propose_task(
+            code=f"DEMO-{start.year}-{n + 1:03d}",
+            title=f"Nghiên cứu {rnd.choice(SUBJECTS)} (mô phỏng {n + 1})",
+            level=list(Level.values)[n % len(Level.values)], kind=kind,
+            innovation_subkind="technology" if kind == TaskKind.INNOVATION else "",
+            mechanism="funding" if n % 3 == 0 else "commissioning",
+            selection="direct" if n % 4 == 0 else "open", start_date=start,
+            end_date=start + dt.timedelta(days=730), host=rnd.choice(hosts), synthetic=True,
+            programme=programmes[n % len(programmes)] if n % 2 else None, by=by)
+        _saved(TaskMember, by, task=task, person=people[n % len(people)], role="principal", valid_from=start)
+        _walk(task, ROADS[state], people, rnd, by)
+    return {"tasks": Task.objects.filter(synthetic=True).count(), "people": len(people),
+            "organisations": len(orgs), "programmes": len(programmes), "ip_assets": len(REAL_IP)}
+
+
+def _saved(model, by, **values):
+    """A new row written through the audited generic save (the demo's resources)."""
+    return do_save(model(**values), by=by, perm="registry.manage_resources")
+
+
+def _walk(task: Task, road: list[str], people: list[Person], rnd: random.Random, by) -> None:
+    """Take the steps of `road`, giving each what it needs (councils, scores, outputs)."""
+    day = task.start_date
+    for n, step in enumerate(road, 1):
+        day += dt.timedelta(days=15)
+        decision = Decision(f"{n}{task.pk}/QĐ-SKHCN", day)
+        extra = {}
+        if step == "select":
+            council = do_create_council("selection", f"Hội đồng tuyển chọn {task.code}", tasks=[task],
+                                        criteria=CRITERIA, meets_on=day, by=by)
+            for person in rnd.sample(people, 3):
+                member = do_add_council_member(council, person, "member", by=by)
+                do_enter_scores(member, task, {"C1": rnd.randint(18, 30), "C2": rnd.randint(25, 40),
+                                               "C3": rnd.randint(18, 30)}, by=by)
+            do_rank_council(council, by=by, on=day)
+        if step in ("accept", "fail_acceptance"):
+            council = do_create_council("acceptance", f"Hội đồng nghiệm thu {task.code}", tasks=[task],
+                                        meets_on=day, by=by)
+            grade = "fail" if step == "fail_acceptance" else rnd.choice(["excellent", "good", "pass"])
+            do_record_conclusion(council, task, grade=grade, conclusion="Kết luận (mô phỏng)", by=by, on=day)
+        if step == "register":
+            phd = _saved(Output, by, task=task, kind="trained_phd", title="Luận án tiến sĩ (mô phỏng)",
+                         person=rnd.choice(people), year=day.year)
+            extra["certificates"] = {phd.pk: f"{task.pk}/KQNC-SKHCN"}
+        if step == "apply":
+            do_report_application(task, day.year, applied=True, where="Mô phỏng", by=by, on=day)
+            continue
+        do_move_task(task, step, by=by, on=day, decision=decision, finding="Đúng quy trình (mô phỏng)",
+                     note="", **extra)

@@ -1,0 +1,41 @@
+"""The registry in the admin: plan officers keep resources through audited saves, tasks and
+councils are read-only there, and accounts outside the Department are kept out."""
+
+import pytest
+
+from stiplan.core.models import AuditEntry
+from stiplan.registry.models import Organisation, Task
+from tests.core.test_permissions import admin_form_data
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["organisation", "person", "programme", "ipasset", "sciencefield", "task", "council"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_plan_officer_opens_every_registry_list_and_a_reporter_is_kept_out(login, client, propose, page):
+    propose()
+    assert login("kehoach").get(f"/admin/registry/{page}/").status_code == 200
+    refused = login("baocao.stc").get(f"/admin/registry/{page}/")
+    assert refused.status_code == 403 or (refused.status_code == 302 and "login" in refused["Location"])
+
+
+def test_an_organisation_changed_in_the_admin_is_audited(login, host, users):
+    client = login("kehoach")
+    url = f"/admin/registry/organisation/{host.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data.update({"short_name": "TVU", "relations_out-TOTAL_FORMS": "0", "relations_out-INITIAL_FORMS": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Organisation.objects.get(pk=host.pk).short_name == "TVU"
+    entry = AuditEntry.objects.get(action="registry.organisation.save")
+    assert entry.actor == users["plan_officer"] and entry.after["short_name"] == "TVU"
+
+
+def test_a_task_cannot_be_edited_in_the_admin(login, propose):
+    task = propose()
+    client = login("kehoach")
+    page = client.get(f"/admin/registry/task/{task.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    client.post(f"/admin/registry/task/{task.pk}/change/", {"state": "applied", "_save": "Save"})
+    assert Task.objects.get(pk=task.pk).state == "proposed"

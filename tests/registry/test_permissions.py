@@ -1,0 +1,124 @@
+"""The role matrix of the registry: what each role reads of every registry model (proposals,
+people outside public tasks, councils, reviewers, conflicts and scores stay internal) and which
+registry actions each role may take."""
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+
+from stiplan.core.permissions import POLICIES, can
+from stiplan.registry.actions import (
+    Decision,
+    do_add_council_member,
+    do_create_council,
+    do_declare_conflict,
+    do_enter_scores,
+    do_move_task,
+    do_rank_council,
+)
+from stiplan.registry.models import (
+    Affiliation,
+    BudgetLine,
+    ConflictDeclaration,
+    Consensus,
+    Council,
+    CouncilMember,
+    IPAsset,
+    Organisation,
+    Output,
+    Person,
+    Programme,
+    ResultApplication,
+    ScienceField,
+    Score,
+    Task,
+    TaskMember,
+    TaskStep,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["public", "reporter", "leader", "reviewer", "plan_officer", "admin"]
+EVERYONE = frozenset(ROLES)
+INTERNAL = frozenset({"leader", "reviewer", "plan_officer", "admin"})
+DEPARTMENT = frozenset({"plan_officer", "admin"})
+
+
+@pytest.fixture
+def world(propose, people, users, fields):
+    """A public task (under contract, P0 its principal investigator) and an internal proposal
+    (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict."""
+    officer = users["plan_officer"]
+    public_task, proposal = propose(code="NV-PUBLIC"), propose(code="NV-PROPOSAL")
+    for t, person in ((public_task, people[0]), (proposal, people[1])):
+        TaskMember.objects.create(task=t, person=person, role="principal")
+        Affiliation.objects.create(person=person, organisation=t.host, position="giảng viên")
+        BudgetLine.objects.create(task=t, source="provincial", year=2024, amount=100)
+        Output.objects.create(task=t, kind="publication", title=f"Bài báo {t.code}")
+        ResultApplication.objects.create(task=t, year=2025, applied=True)
+    Task.objects.filter(pk=public_task.pk).update(state="approved")
+    do_move_task(public_task, "contract", by=officer, decision=Decision("1/HĐ", dt.date(2024, 5, 1)))
+    council = do_create_council("selection", "HĐ", tasks=[public_task, proposal], by=officer,
+                                criteria=[{"code": "C1", "max": 10}])
+    chair = do_add_council_member(council, people[2], "chair", by=officer)
+    other = do_add_council_member(council, people[3], "member", by=officer)
+    do_enter_scores(chair, proposal, {"C1": 7}, by=officer)
+    do_declare_conflict(other, proposal, reason="cùng đơn vị", by=officer)
+    do_rank_council(council, by=officer)
+    Programme.objects.create(code="ct-1457", name="Chương trình 1457/QĐ-UBND")
+    IPAsset.objects.create(kind="collective_mark", title="Bưởi da xanh Vũng Liêm")
+    return {"public_task": public_task, "proposal": proposal, "people": people}
+
+
+def visible(model, user) -> int:
+    return model.objects.restrict(user).count()
+
+
+#: model → (rows every role below sees, the roles that see every row); others see the first count.
+#: Counts come from the world above: 2 tasks, 1 of them public; 5 people, 1 on the public task.
+READS = {
+    Task: (1, INTERNAL), TaskMember: (1, INTERNAL), BudgetLine: (1, INTERNAL), Output: (1, INTERNAL),
+    ResultApplication: (1, INTERNAL), Person: (1, INTERNAL), Affiliation: (1, INTERNAL),
+    TaskStep: (0, INTERNAL), Council: (0, INTERNAL), CouncilMember: (0, INTERNAL),
+    ConflictDeclaration: (0, INTERNAL), Score: (0, INTERNAL), Consensus: (0, INTERNAL),
+    ScienceField: (6, EVERYONE), Organisation: (1, EVERYONE), Programme: (1, EVERYONE),
+    IPAsset: (1, EVERYONE),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", list(READS), ids=lambda m: m.__name__)
+def test_each_role_reads_exactly_the_rows_the_matrix_gives(world, users, model, role):
+    outside_count, full_roles = READS[model]
+    expected = model.objects.count() if role in full_roles else outside_count
+    assert visible(model, users[role]) == expected
+
+
+@pytest.mark.parametrize("role", ["public", "reporter"])
+def test_outside_the_department_only_the_public_task_and_its_investigator_show(world, users, role):
+    assert list(Task.objects.restrict(users[role]).values_list("code", flat=True)) == ["NV-PUBLIC"]
+    assert list(Person.objects.restrict(users[role])) == [world["people"][0]]
+
+
+#: registry permission → the roles that hold it.
+WRITES = {
+    "registry.propose_task": DEPARTMENT | {"reporter"},
+    "registry.move_task": DEPARTMENT,
+    "registry.manage_council": DEPARTMENT,
+    "registry.enter_score": DEPARTMENT,
+    "registry.manage_resources": DEPARTMENT,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("perm", list(WRITES))
+def test_each_role_holds_exactly_the_registry_permissions_the_matrix_gives(users, perm, role):
+    assert can(users[role], perm) == (role in WRITES[perm])
+
+
+def test_every_registry_model_has_a_read_policy_and_the_matrix_covers_it():
+    models = set(apps.get_app_config("registry").get_models())
+    assert [m for m in models if m._meta.label_lower not in POLICIES] == []
+    assert models - set(READS) == {apps.get_model("registry", "LegacyFieldCode"),
+                                   apps.get_model("registry", "OrganisationRelation")}
