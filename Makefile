@@ -12,7 +12,7 @@ PYTEST := $(BIN)/python -m pytest
 # Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
 # the tests add a real browser, gettext, LibreOffice (opens the DOCX) and poppler (reads the PDF).
 RUNTIME_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium gettext libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-vie
+DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium gettext libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-vie
 
 .PHONY: demo test lint messages system-deps runtime-deps bench clean vendor install lock audit
 VENDOR := stiplan/static/vendor/echarts.min.js

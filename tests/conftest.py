@@ -1,10 +1,12 @@
-"""Shared fixtures: the Vĩnh Long units and plan loaded once per test database, and users."""
+"""Shared fixtures: the Vĩnh Long units and plan loaded once per test database, the filled demo
+(rounds with series, the index) built once per session and restored per test, and users."""
 
 import os
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -12,6 +14,9 @@ from stiplan.demo.reference import (
     load_reference_data,
     serve_plain_http,
 )
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
+from tests.dbsnapshot import Snapshot, take
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still synchronous and safe.
@@ -36,6 +41,44 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_reference_data()
         create_accounts()
+
+
+def snapshot_of(*builders, run_on_commit: bool = False):
+    """A session fixture: the snapshot of what `builders` add to the reference database, taken
+    the first time a test of this worker asks for it."""
+
+    @pytest.fixture(scope="session")
+    def snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+        with django_db_blocker.unblock():
+            return take(lambda: [build() for build in builders], run_on_commit=run_on_commit)
+
+    return snapshot
+
+
+#: The demo rounds 2023–2025 and the ad hoc round of 2026, with the synthetic statistics series.
+demo_rounds_snapshot = snapshot_of(create_demo_rounds, create_demo_series)
+#: The demo index: framework, editions 2024 and 2025, Vĩnh Long's entered values (evidence files
+#: included) and the computation its request ran.
+demo_index_snapshot = snapshot_of(create_demo_index, run_on_commit=True)
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Evidence and documents of the test in a folder of its own."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def demo_rounds(db, private_media, demo_rounds_snapshot) -> None:
+    """The filled demo rounds and series in the test's database (see `demo_rounds_snapshot`)."""
+    demo_rounds_snapshot.restore()
+
+
+@pytest.fixture
+def demo_index(db, private_media, demo_index_snapshot) -> None:
+    """The demo index in the test's database, computed (see `demo_index_snapshot`)."""
+    demo_index_snapshot.restore()
 
 
 @pytest.fixture

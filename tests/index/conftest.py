@@ -3,13 +3,13 @@ its computation run."""
 
 import pytest
 
+<<<<<<< HEAD
 from stiplan.demo.index import create_demo_index
+=======
+>>>>>>> h-speed
 from stiplan.index.models import IndexEdition
 
 
 @pytest.fixture
-def edition(db, settings, tmp_path, django_capture_on_commit_callbacks) -> IndexEdition:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    with django_capture_on_commit_callbacks(execute=True):
-        create_demo_index()
+def edition(demo_index) -> IndexEdition:
     return IndexEdition.objects.get(year=2025)

@@ -6,7 +6,6 @@ import importlib
 import pytest
 from django.apps import apps
 
-from stiplan.demo.rounds import create_demo_rounds
 from stiplan.metrics.models import DataValue
 from stiplan.reporting.models import IndicatorItem, Round
 
@@ -16,9 +15,7 @@ repair = importlib.import_module(
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    create_demo_rounds()
+def demo(demo_rounds):
     return Round.objects.get(kind="ad_hoc")
 
 
