@@ -3,10 +3,6 @@ its computation run."""
 
 import pytest
 
-<<<<<<< HEAD
-from stiplan.demo.index import create_demo_index
-=======
->>>>>>> h-speed
 from stiplan.index.models import IndexEdition
 
 
