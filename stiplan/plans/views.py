@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
+from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.actions import do_add_assignment, do_remove_assignment
 from stiplan.plans.forms import AssignmentForm, RemoveAssignmentForm
@@ -37,11 +38,9 @@ def get_plan(request, code: str) -> Plan:
                              code=code)
 
 
-class PlanListView(ListView):
+class PlanListView(RestrictedQuerysetMixin, ListView):
     template_name = "plans/plan_list.html"
-
-    def get_queryset(self):
-        return Plan.objects.restrict(self.request.user).select_related("issuing_unit")
+    queryset = Plan.objects.select_related("issuing_unit")
 
 
 class PlanDetailView(TemplateView):
