@@ -3,19 +3,19 @@ each operation can really give."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from stiplan.core.errors import refusal_of
+
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's own PermissionDenied/ValidationError raised by actions."""
-    if isinstance(exc, ValidationError):
-        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, PermissionDenied) and str(exc):
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    """DRF's own exceptions as DRF answers them; a domain refusal raised by an action (403,
+    404, 409, 422, 400 with the problems) as the one table in stiplan.core.errors says."""
+    if not isinstance(exc, APIException) and (refusal := refusal_of(exc)) is not None:
+        return Response(refusal.body, status=refusal.status)
     return drf_exception_handler(exc, context)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
+from stiplan.core.errors import Conflict, NotReady
 from stiplan.core.yamlio import InputError
 
 
@@ -34,7 +35,7 @@ def clean_errors(handler: Callable) -> Callable:
             ) from None
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        except (PermissionDenied, OSError) as exc:
+        except (PermissionDenied, Conflict, NotReady, OSError) as exc:
             raise CommandError(str(exc)) from None
         except DatabaseError as exc:
             raise CommandError(

@@ -1,7 +1,9 @@
-"""Roles and permissions, in one place: the rules for writes and the row filters for reads.
+"""Roles and permissions, in one place: the row filters for reads (POLICIES) and the rules for writes.
 
 Every read in UI, API and exports goes through `Model.objects.restrict(user, action)`, which asks
-`restriction()` here; every write goes through an action function, which calls `require()` here.
+`restriction()` here; `can(user, "app.view_model", obj)` answers from the same POLICIES. Every
+write goes through an action function, which calls `require()` here. No app is imported: the
+memberships are read through the app registry.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -71,9 +74,8 @@ def access_of(user) -> Access:
     cached = getattr(user, "_stiplan_access", None)
     if cached is not None:
         return cached
-    from stiplan.orgs.models import Membership
-
-    pairs = list(Membership.objects.filter(user=user).valid_on(timezone.localdate())
+    membership = apps.get_model("orgs", "Membership")
+    pairs = list(membership.objects.filter(user=user).valid_on(timezone.localdate())
                  .values_list("role", "unit_id"))
     access = Access(
         roles=frozenset(r for r, _u in pairs),
@@ -124,6 +126,19 @@ def _audit(access: Access, action: str):
     return condition & Q(internal=False) if isinstance(condition, Q) else condition
 
 
+def _final_values(access: Access, action: str):
+    """Data values: final ones (accepted reports, official figures) are public, as the
+    dashboards built from them are; a value still under review is seen by the Department and by
+    the unit it belongs to. The Department's plan officers enter and correct values."""
+    if action != "view":
+        return access.has(Role.PLAN_OFFICER)
+    if access.internal:
+        return True
+    if access.is_authenticated and access.unit_ids:
+        return Q(final=True) | Q(unit_id__in=access.unit_ids)
+    return Q(final=True)
+
+
 def _internal_only(access: Access, action: str):
     return access.internal if action == "view" else access.is_admin
 
@@ -159,7 +174,7 @@ POLICIES = {
     "reporting.indicatorassignment": _reference,
     "reporting.validationrule": _reference,
     "reporting.reminder": _internal_only,
-    "metrics.datavalue": _reference,
+    "metrics.datavalue": _final_values,
     "metrics.computation": _reference,
     "metrics.statusoverride": _reference,
     "metrics.revision": _reference,
@@ -185,6 +200,30 @@ def restriction(user, model, action: str = "view") -> bool | Q:
     return policy(access, action)
 
 
+def may_view(user, model, obj=None) -> bool:
+    """Whether `user` may read `obj` of `model` by POLICIES; without an object, whether they may
+    read some rows of it (which ones, `restrict()` says)."""
+    condition = restriction(user, model, "view")
+    if not isinstance(condition, Q):
+        return condition
+    if obj is None:
+        return True
+    return model._default_manager.filter(pk=obj.pk).filter(condition).exists()
+
+
+def _view_rule(label: str):
+    """The `app.view_model` permission of a model: its row in POLICIES, not a second rule."""
+    @rules.predicate(name=f"view {label}")
+    def viewable(user, obj=None) -> bool:
+        return may_view(user, apps.get_model(label), obj)
+    return viewable
+
+
+for _label in POLICIES:
+    _app, _model = _label.split(".")
+    rules.add_perm(f"{_app}.view_{_model}", _view_rule(_label))
+
+
 # --- Writes: named permissions checked by action functions ----------------------------------
 
 @rules.predicate
@@ -207,7 +246,7 @@ for _label in ("plans.plan", "plans.indicator", "orgs.orgunit", "orgs.reorgevent
                "reporting.round", "reporting.validationrule", "reporting.indicatorassignment",
                "metrics.computation", "metrics.datavalue"):
     _app, _model = _label.split(".")
-    for _verb in ("view", "add", "change", "delete"):
+    for _verb in ("add", "change", "delete"):
         rules.add_perm(f"{_app}.{_verb}_{_model}", is_plan_officer)
 rules.add_perm("plans.load_plan", is_plan_officer)
 
@@ -231,11 +270,9 @@ rules.add_perm("reporting.open_round", is_plan_officer)
 rules.add_perm("reporting.edit_report", reports_for_the_unit)
 rules.add_perm("reporting.review_report", is_reviewer)
 rules.add_perm("reporting.unlock_report", is_reviewer | is_plan_officer)
-rules.add_perm("orgs.view_membership", is_admin)
 rules.add_perm("orgs.change_membership", is_admin)
 rules.add_perm("auth.change_user", is_admin)
-rules.add_perm("core.view_auditentry", is_internal)
-for _verb in ("view", "add", "change"):
+for _verb in ("add", "change"):
     rules.add_perm(f"core.{_verb}_apitoken", is_admin)
 rules.add_perm("documents.generate_document", is_plan_officer)
 rules.add_perm("documents.upload_template", is_plan_officer)

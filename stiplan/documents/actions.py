@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from stiplan.core import faults
 from stiplan.core.audit import acting_user, record, snapshot
+from stiplan.core.errors import Conflict
 from stiplan.core.jobs import JobStopped, run_later
 from stiplan.core.permissions import require
 from stiplan.documents import content as assembly
@@ -78,7 +79,7 @@ def regenerate(document: Document, *, formats=None, by, run_now: bool = False) -
     whatever changed in the data since."""
     require(by, "documents.generate_document", document.round)
     if document.content is None:
-        raise ValidationError(_("Văn bản #%(id)s chưa có nội dung lưu trữ để tạo lại.")
+        raise Conflict(_("Văn bản #%(id)s chưa có nội dung lưu trữ để tạo lại.")
                               % {"id": document.pk})
     formats = [f for f in Format.values if f in set(formats or document.formats)]
     return _queue("documents.regenerate_document", by=by, run_now=run_now, kind=document.kind,

@@ -3,11 +3,10 @@ rebuild one from the archive — through the same restricted query set and actio
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from stiplan.core.api import ActionPermission
 from stiplan.core.api_schema import refusals
-from stiplan.core.permissions import restriction
+from stiplan.core.api_views import RestrictedViewSet
 from stiplan.documents import actions as act
 from stiplan.documents.files import CONTENT_TYPES, file_response
 from stiplan.documents.models import Document, Format, JobState
@@ -53,22 +52,16 @@ class DocumentFilter(RoundFilter):
         fields = ["kind", "round", "state"]
 
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(RestrictedViewSet):
     """GET documents (Department only); POST to ask for one (queued); GET …/file/{fmt}/;
-    POST …/regenerate/. Reporting officers and the public get 403."""
+    POST …/regenerate/. Reporting officers and the public get 403, not an empty list."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
+    queryset = Document.objects.select_related("round")
+    refuse_when_none = True
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     allows_writes = True
-
-    def get_queryset(self):
-        return Document.objects.restrict(self.request.user).select_related("round")
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if restriction(request.user, Document) is False:
-            raise PermissionDenied  # not an empty list: documents are the Department's
 
     @extend_schema(request=RequestSerializer, responses={202: DocumentSerializer})
     @refusals("404")
@@ -79,18 +72,16 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         round_ = Round.objects.restrict(request.user).filter(pk=args["round"]).first()
         if round_ is None:
             raise NotFound
-        return self._answer(lambda: act.request_document(
-            round_, layout=args["layout"], formats=args["formats"], options=args["options"],
-            by=request.user), status.HTTP_202_ACCEPTED)
+        document = act.request_document(round_, layout=args["layout"], formats=args["formats"],
+                                        options=args["options"], by=request.user)
+        return self._accepted(document)
 
     @extend_schema(request=None, responses={202: DocumentSerializer})
     @refusals("409")
     @action(detail=True, methods=["post"], filter_backends=[])
     def regenerate(self, request, pk=None):
         """409 when the document has no archived content to rebuild from (still queued, failed)."""
-        document = self.get_object()
-        return self._answer(lambda: act.regenerate(document, by=request.user),
-                            status.HTTP_202_ACCEPTED, invalid=status.HTTP_409_CONFLICT)
+        return self._accepted(act.regenerate(self.get_object(), by=request.user))
 
     @extend_schema(
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(Format.values))],
@@ -104,12 +95,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         except Http404:
             raise NotFound from None
 
-    def _answer(self, make, code, invalid=status.HTTP_400_BAD_REQUEST):
-        try:
-            document = make()
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        except ValidationError as exc:
-            return Response({"detail": exc.messages}, status=invalid)
+    def _accepted(self, document: Document) -> Response:
+        """202 with the document as it stands (queued, or made when jobs run inline)."""
         document.refresh_from_db()
-        return Response(self.get_serializer(document).data, status=code)
+        return Response(self.get_serializer(document).data, status=status.HTTP_202_ACCEPTED)

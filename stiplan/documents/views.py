@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
 
-from stiplan.core.permissions import can, restriction
+from stiplan.core.permissions import can
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
+from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin
 from stiplan.documents import actions as act
 from stiplan.documents.docx_build import TEMPLATES
 from stiplan.documents.files import CONTENT_TYPES, file_response
@@ -24,13 +25,11 @@ from stiplan.documents.models import Document, DocumentTemplate, Format
 from stiplan.reporting.models import Round
 
 
-class DocumentsAccess(LoginRequiredMixin):
+class DocumentsAccess(LoginRequiredMixin, RestrictedQuerysetMixin):
     """Documents are the Department's: users who may see none get 403, not an empty page."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and restriction(request.user, Document) is False:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    queryset = Document.objects.select_related("round", "created_by")
+    refuse_when_none = True
 
 
 class PostRequires:
@@ -69,7 +68,7 @@ class DocumentListView(DocumentsAccess, PostRequires, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["documents"] = Document.objects.restrict(user).select_related("round", "created_by")[:100]
+        ctx["documents"] = self.get_queryset()[:100]
         ctx["can_generate"] = can(user, "documents.generate_document")
         return ctx
 
@@ -92,10 +91,8 @@ class DocumentDetailView(DocumentsAccess, DetailView):
 
     template_name = "documents/document_detail.html"
     context_object_name = "document"
-
-    def get_queryset(self):
-        return Document.objects.restrict(self.request.user).select_related(
-            "round", "template", "regenerated_from", "created_by")
+    queryset = Document.objects.select_related("round", "template", "regenerated_from",
+                                               "created_by")
 
     def get_template_names(self):
         if self.request.htmx:
@@ -118,19 +115,17 @@ class DocumentDetailView(DocumentsAccess, DetailView):
 
 class DocumentFileView(DocumentsAccess, View):
     def get(self, request, pk: int, fmt: str):
-        return file_response(get_object_or_404(Document.objects.restrict(request.user), pk=pk), fmt)
+        return file_response(self.visible_object(pk=pk), fmt)
 
 
-class RegenerateView(DocumentsAccess, View):
+class RegenerateView(DocumentsAccess, RefusalMessagesMixin, View):
     def post(self, request, pk: int):
-        document = get_object_or_404(Document.objects.restrict(request.user), pk=pk)
-        try:
-            copy = act.regenerate(document, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("document-detail", document.pk)
+        copy = act.regenerate(self.visible_object(pk=pk), by=request.user)
         messages.info(request, _("Đang tạo lại văn bản từ nội dung đã lưu trữ."))
         return redirect("document-detail", copy.pk)
+
+    def refused(self, exc):
+        return redirect("document-detail", self.kwargs["pk"])
 
 
 @accepts_upload(may_upload_template, limit=MAX_TEMPLATE_BYTES + MULTIPART_SLACK)
@@ -143,7 +138,8 @@ class TemplateListView(DocumentsAccess, PostRequires, FormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        uploaded = DocumentTemplate.objects.restrict(self.request.user).select_related("uploaded_by")
+        uploaded = DocumentTemplate.objects.restrict(self.request.user).select_related(
+            "uploaded_by")
         active = {(t.kind, t.layout): t for t in uploaded if t.active}
         ctx["layouts"] = [{"kind": kind, "layout": layout, "label": label, "active": active.get(
             (kind, layout))} for (kind, layout), (_b, _f, label) in TEMPLATES.items()]

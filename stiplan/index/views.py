@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from stiplan.analytics.vntext import NumberError, parse_number
 from stiplan.core.permissions import access_of, can
+from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin
 from stiplan.index import actions as act
 from stiplan.index import checks, compute, package, profile
 from stiplan.index.models import IndexEdition, IndexValue, ValueState
@@ -180,35 +181,35 @@ class EntryView(LoginRequiredMixin, TemplateView):
         return redirect(f"{request.path}#v-{code}")
 
 
-def visible_value(request, value_id: int) -> IndexValue:
-    return get_object_or_404(IndexValue.objects.restrict(request.user).select_related("edition"),
-                             pk=value_id)
+class ValueView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMixin, View):
+    """A step on one index value the user may see; a refusal is shown on the entry page."""
+
+    queryset = IndexValue.objects.select_related("edition")
+
+    def refused(self, exc):
+        return redirect(f"{_entry_url(self.item)}#v-{self.item.code}")
 
 
-class CheckView(LoginRequiredMixin, View):
+class CheckView(ValueView):
     def post(self, request, value_id: int):
         if not can(request.user, "index.enter_value"):
             raise PermissionDenied
-        item = visible_value(request, value_id)
-        try:
-            act.do_mark_checked(item, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(code)s: đã gửi thẩm định.") % {"code": item.code})
+        self.item = item = self.visible_object(pk=value_id)
+        act.do_mark_checked(item, by=request.user)
+        messages.success(request, _("%(code)s: đã gửi thẩm định.") % {"code": item.code})
         return redirect(f"{_entry_url(item)}#v-{item.code}")
 
 
-class ReviewView(LoginRequiredMixin, View):
+class ReviewView(ValueView):
     def post(self, request, value_id: int):
         if not can(request.user, "index.review_value"):
             raise PermissionDenied
-        item = visible_value(request, value_id)
+        self.item = item = self.visible_object(pk=value_id)
         try:
             act.do_review_value(item, approve=request.POST.get("decision") == "accept",
                                 reason=request.POST.get("reason", ""), by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except PermissionDenied as exc:  # a reviewer may not review their own entry: say so
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("%(code)s: đã ghi kết quả thẩm định.") % {"code": item.code})
         return redirect(f"{_entry_url(item)}#v-{item.code}")
@@ -228,9 +229,9 @@ class ComputeView(LoginRequiredMixin, View):
         return redirect("index-profile", year=year, province=edition.home)
 
 
-class EvidenceView(LoginRequiredMixin, View):
+class EvidenceView(ValueView):
     def get(self, request, value_id: int):
-        item = visible_value(request, value_id)
+        item = self.visible_object(pk=value_id)
         if not item.evidence:
             raise Http404
         response = FileResponse(item.evidence.open("rb"), as_attachment=True,

@@ -1,10 +1,11 @@
 """Read API for units (with ?on=DATE) and memberships, through the restricted query sets."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.dates import parse_day
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import Membership, OrgUnit
@@ -31,14 +32,15 @@ class MembershipSerializer(serializers.ModelSerializer):
 ON = OpenApiParameter("on", str, description="YYYY-MM-DD; mặc định hôm nay / default today")
 
 
-class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class OrgUnitViewSet(RestrictedViewSet):
+    queryset = OrgUnit.objects.select_related("parent")
     serializer_class = OrgUnitSerializer
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     filterset_fields = ["type"]
 
     def get_queryset(self):
-        qs = OrgUnit.objects.restrict(self.request.user).select_related("parent")
+        qs = super().get_queryset()
         if self.action == "list" and "on" in self.request.query_params:
             qs = qs.valid_on(parse_day(self.request.query_params["on"]))
         return qs.order_by("code")
@@ -53,13 +55,11 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
         unit = self.get_object()
         day = parse_day(request.query_params.get("on"))
         codes = load_lineage().successors(unit.code, day, request.query_params.get("function", ""))
-        units = OrgUnit.objects.in_bulk(codes, field_name="code")
-        return Response(OrgUnitSerializer([units[c] for c in codes], many=True).data)
+        units = self.get_queryset().in_bulk(codes, field_name="code")
+        return Response(OrgUnitSerializer([units[c] for c in codes if c in units], many=True).data)
 
 
-class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+class MembershipViewSet(RestrictedViewSet):
+    queryset = Membership.objects.select_related("unit", "user")
     serializer_class = MembershipSerializer
     filterset_fields = ["role"]
-
-    def get_queryset(self):
-        return Membership.objects.restrict(self.request.user).select_related("unit", "user")

@@ -1,10 +1,10 @@
 """Units on a date, and one unit's history: predecessors, successors, people."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.shortcuts import get_object_or_404
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.views.generic import ListView, TemplateView
 
 from stiplan.core.dates import parse_day
+from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import Membership, OrgUnit, ReorgLink, UnitType
 
@@ -13,13 +13,14 @@ LIST_ORDER = [UnitType.PROVINCE, UnitType.DEPARTMENT, UnitType.AGENCY, UnitType.
               UnitType.COMMUNE, UnitType.MINISTRY]
 
 
-class UnitListView(ListView):
+class UnitListView(RestrictedQuerysetMixin, ListView):
     template_name = "orgs/unit_list.html"
     paginate_by = 40
+    queryset = OrgUnit.objects.select_related("parent")
 
     def get_queryset(self):
         self.day = parse_day(self.request.GET.get("on"))
-        qs = OrgUnit.objects.restrict(self.request.user).valid_on(self.day).select_related("parent")
+        qs = super().get_queryset().valid_on(self.day)
         if (kind := self.request.GET.get("type")) in UnitType.values:
             qs = qs.filter(type=kind)
         if q := self.request.GET.get("q", "").strip():
@@ -35,14 +36,17 @@ class UnitListView(ListView):
         return ctx
 
 
-class UnitDetailView(TemplateView):
+class UnitDetailView(RestrictedQuerysetMixin, TemplateView):
+    """A unit, its lineage and children, and the memberships the user may see (the unit passing
+    does not hand over its people: they are restricted on their own)."""
+
     template_name = "orgs/unit_detail.html"
+    queryset = OrgUnit.objects.select_related("parent")
+    related = (Prefetch("memberships", Membership.objects.select_related("user")),)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        unit = get_object_or_404(OrgUnit.objects.restrict(user).select_related("parent"),
-                                 code=kwargs["code"])
+        unit = self.visible_object(code=kwargs["code"])
         day = parse_day(self.request.GET.get("on"))
         lineage = load_lineage()
         units = OrgUnit.objects.in_bulk(field_name="code")
@@ -53,6 +57,6 @@ class UnitDetailView(TemplateView):
             links=ReorgLink.objects.filter(Q(source=unit) | Q(target=unit))
             .select_related("event", "source", "target").order_by("event__date", "source__code"),
             children=unit.children.valid_on(day).order_by("code"),
-            memberships=Membership.objects.restrict(user).filter(unit=unit).select_related("user"),
+            memberships=unit.memberships.all(),
         )
         return ctx

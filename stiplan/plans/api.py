@@ -2,9 +2,10 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
 
+from stiplan.core.api_views import RestrictedViewSet
 from stiplan.plans.io import export_plan, to_json_ready
 from stiplan.plans.models import Plan
 
@@ -19,12 +20,10 @@ class PlanSerializer(serializers.ModelSerializer):
                   "issuing_unit"]
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(RestrictedViewSet):
+    queryset = Plan.objects.select_related("issuing_unit")
     serializer_class = PlanSerializer
     lookup_field = "code"
-
-    def get_queryset(self):
-        return Plan.objects.restrict(self.request.user).select_related("issuing_unit")
 
     @extend_schema(responses=OpenApiResponse(
         OpenApiTypes.OBJECT, description="Kế hoạch ở dạng chuẩn, như tệp YAML xuất ra / "

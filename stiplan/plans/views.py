@@ -20,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
+from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans import actions as plan_actions
@@ -53,11 +54,9 @@ def get_plan(request, code: str) -> Plan:
                              code=code)
 
 
-class PlanListView(ListView):
+class PlanListView(RestrictedQuerysetMixin, ListView):
     template_name = "plans/plan_list.html"
-
-    def get_queryset(self):
-        return Plan.objects.restrict(self.request.user).select_related("issuing_unit")
+    queryset = Plan.objects.select_related("issuing_unit")
 
 
 class PlanDetailView(TemplateView):

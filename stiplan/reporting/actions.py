@@ -21,6 +21,7 @@ from stiplan.analytics import periods
 from stiplan.core.audit import entry as audit_entry
 from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
+from stiplan.core.errors import Conflict, NotReady
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
@@ -42,15 +43,11 @@ from stiplan.reporting.models import (
 )
 from stiplan.reporting.scope import UnitScope, round_scope
 from stiplan.reporting.signals import report_values_changed
-from stiplan.reporting.validation import Finding, check_report
+from stiplan.reporting.validation import check_report
 
 ACTION_FIELDS = ("status", "done", "results", "difficulties", "proposals")
 INDICATOR_FIELDS = ("value", "source", "note", "explanation")
 QUESTION_FIELDS = ("answer",)
-
-
-class Conflict(Exception):
-    """The report changed under the user's feet (another reviewer acted, or a newer version)."""
 
 
 class RoundClosed(Conflict):
@@ -62,14 +59,6 @@ def refuse_if_closed(round_: Round) -> None:
         raise RoundClosed(_("Kỳ báo cáo «%(title)s» đã đóng (%(status)s): không nhận thay đổi nào. "
                             "Liên hệ Sở Khoa học và Công nghệ nếu cần mở lại.")
                           % {"title": round_.title, "status": round_.get_status_display()})
-
-
-class NotReady(Exception):
-    """Submission refused: the findings that block it."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("; ".join(str(f) for f in findings))
 
 
 # --- Rounds ------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Reporting API: rounds and reports (read), and the workflow actions on a report (write),
 through the same restricted query sets and action functions as the pages."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -14,14 +15,15 @@ from rest_framework.response import Response
 
 from stiplan.core.api import ActionPermission
 from stiplan.core.api_schema import refusals
+from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.constants import MIME_XLSX
 from stiplan.core.permissions import can
 from stiplan.core.uploads import accepts_upload
-from stiplan.core.yamlio import InputError
 from stiplan.reporting import actions as act
 from stiplan.reporting.access import may_upload, visible_board
 from stiplan.reporting.excel import apply_upload, build_template
-from stiplan.reporting.models import Round, UnitReport
+from stiplan.reporting.models import ActionItem, IndicatorItem, Round, UnitReport
+from stiplan.reporting.workflow import take_step
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -51,12 +53,12 @@ class ReportSerializer(serializers.ModelSerializer):
         return [{"code": i.action.code, "role": i.role, "status": i.status, "done": i.done,
                  "results": i.results, "difficulties": i.difficulties, "proposals": i.proposals,
                  "review_comment": i.review_comment, "needs_fix": i.needs_fix}
-                for i in report.action_items.select_related("action")]
+                for i in report.action_items.all()]
 
     def get_indicators(self, report) -> list[dict]:
         return [{"code": i.indicator.code, "value": i.value, "source": i.source, "note": i.note,
                  "review_comment": i.review_comment, "needs_fix": i.needs_fix}
-                for i in report.indicator_items.select_related("indicator")]
+                for i in report.indicator_items.all()]
 
 
 class BoardRoundSerializer(serializers.Serializer):
@@ -99,15 +101,13 @@ class UploadAnswerSerializer(serializers.Serializer):
     changed = serializers.IntegerField()
 
 
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(RestrictedViewSet):
     """Reporting is for signed-in users: anonymous callers get 403, not an empty list."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
+    queryset = Round.objects.select_related("plan")
     serializer_class = RoundSerializer
     filterset_fields = ["year", "kind", "status"]
-
-    def get_queryset(self):
-        return Round.objects.restrict(self.request.user).select_related("plan")
 
     @extend_schema(responses=BoardSerializer)
     @action(detail=True, pagination_class=None, filter_backends=[])
@@ -153,53 +153,26 @@ class SaveAnswerSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-def refused(exc: InputError) -> Response:
-    """400 with every problem: the item, the field and the reason in Vietnamese and English."""
-    return Response({"detail": "refused", "problems": [
-        {"item": p.item, "field": p.field, "vi": p.vi, "en": p.en} for p in exc.problems]},
-        status=status.HTTP_400_BAD_REQUEST)
-
-
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(RestrictedViewSet):
     """GET reports; POST …/save/, …/submit/, …/return/, …/accept/, …/unlock/, …/upload/;
-    GET …/template/."""
+    GET …/template/. Refusals are answered by the one exception handler (core.api_schema)."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
+    queryset = UnitReport.objects.select_related("unit", "inherited_from", "round")
+    related = (Prefetch("action_items", ActionItem.objects.select_related("action")),
+               Prefetch("indicator_items", IndicatorItem.objects.select_related("indicator")))
     serializer_class = ReportSerializer
     filterset_class = ReportFilter
     allows_writes = True
-
-    def get_queryset(self):
-        return UnitReport.objects.restrict(self.request.user).select_related(
-            "unit", "inherited_from", "round")
 
     def _run(self, request, verb):
         report = self.get_object()
         data = (UnlockSerializer if verb == "unlock" else WorkflowSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
-        try:
-            if verb == "submit":
-                act.submit_report(report, by=request.user, expected_version=args.get("version"))
-            elif verb == "return":
-                act.return_report(report, by=request.user, comments=args.get("comments", {}),
-                                  expected_version=args.get("version"))
-            elif verb == "accept":
-                act.accept_report(report, by=request.user, expected_version=args.get("version"))
-            else:
-                act.unlock_report(report, by=request.user, reason=args.get("reason", ""))
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        except act.Conflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except act.NotReady as exc:
-            return Response({"detail": "not ready", "findings": [
-                {"item": f.item, "severity": f.severity, "vi": f.vi, "en": f.en}
-                for f in exc.findings]}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-        except ValidationError as exc:
-            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
-        report.refresh_from_db()
-        return Response(ReportSerializer(report).data)
+        take_step(report, verb, by=request.user, version=args.get("version"),
+                  comments=args.get("comments"), reason=args.get("reason", ""))
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=SaveSerializer, responses=SaveAnswerSerializer)
     @refusals("409")
@@ -209,17 +182,10 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         data = SaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
-        try:
-            changed = act.save_items(report, by=request.user, actions=args.get("actions"),
-                                     indicators=args.get("indicators"),
-                                     questions=args.get("questions"),
-                                     expected_version=args.get("version"), source="api")
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        except InputError as exc:
-            return refused(exc)
-        except act.Conflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        changed = act.save_items(report, by=request.user, actions=args.get("actions"),
+                                 indicators=args.get("indicators"),
+                                 questions=args.get("questions"),
+                                 expected_version=args.get("version"), source="api")
         report.refresh_from_db()
         return Response({"changed": changed, "version": report.version})
 
@@ -263,18 +229,8 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     def upload(self, request, pk=None):
         report = self.get_object()
         if not can(request.user, "reporting.edit_report", report):  # before the body is parsed
-            return Response({"detail": "you may not upload to this report"},
-                            status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied("you may not upload to this report")
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            changed = apply_upload(report, upload.read(), by=request.user)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        except InputError as exc:
-            return Response({"detail": "refused", "problems": [str(p) for p in exc.problems]},
-                            status=status.HTTP_400_BAD_REQUEST)
-        except act.Conflict as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response({"changed": changed})
+        return Response({"changed": apply_upload(report, upload.read(), by=request.user)})

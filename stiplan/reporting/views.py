@@ -16,7 +16,7 @@ from stiplan.analytics.vntext import format_vi
 from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
-from stiplan.core.yamlio import InputError
+from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin
 from stiplan.plans.models import Plan
 from stiplan.plans.versions import targets_for_year
 from stiplan.reporting import actions as act
@@ -34,6 +34,7 @@ from stiplan.reporting.models import (
 )
 from stiplan.reporting.text import rich_to_text
 from stiplan.reporting.validation import check_report
+from stiplan.reporting.workflow import take_step
 
 
 def visible_report(request, pk: int) -> UnitReport:
@@ -41,13 +42,14 @@ def visible_report(request, pk: int) -> UnitReport:
         UnitReport.objects.restrict(request.user).select_related("round__plan", "unit"), pk=pk)
 
 
-class RoundListView(LoginRequiredMixin, TemplateView):
+class RoundListView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateView):
     template_name = "reporting/round_list.html"
+    queryset = Round.objects.select_related("plan")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        rounds = list(Round.objects.restrict(user).select_related("plan"))
+        rounds = list(self.get_queryset())
         ctx["boards"] = [visible_board(r, user) for r in rounds]
         ctx["my_reports"] = UnitReport.objects.restrict(user).filter(
             unit_id__in=access_of(user).unit_ids).select_related("round", "unit")
@@ -85,18 +87,19 @@ class OpenRoundView(LoginRequiredMixin, FormView):
         return redirect("round-board", pk=round_.pk)
 
 
-class RoundBoardView(LoginRequiredMixin, TemplateView):
+class RoundBoardView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMixin,
+                     TemplateView):
     """Completeness and timeliness of one round, with the overdue units."""
 
     template_name = "reporting/round_board.html"
+    queryset = Round.objects.select_related("plan")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        round_ = get_object_or_404(Round.objects.restrict(user).select_related("plan"),
-                                   pk=kwargs["pk"])
+        round_ = self.visible_object(pk=kwargs["pk"])
         board = visible_board(round_, user)
-        history = [visible_board(r, user) for r in Round.objects.restrict(user).filter(
+        history = [visible_board(r, user) for r in self.get_queryset().filter(
             plan=round_.plan, kind=RoundKind.ANNUAL)]
         ctx.update(round=round_, board=board, history=history,
                    can_open=can(user, "reporting.open_round"),
@@ -105,39 +108,35 @@ class RoundBoardView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         """Follow reorganisations (verb "sync"), or close, archive or reopen the round."""
-        round_ = get_object_or_404(Round.objects.restrict(request.user), pk=kwargs["pk"])
+        round_ = self.visible_object(pk=kwargs["pk"])
         verb = request.POST.get("verb", "sync")
         reason = request.POST.get("reason", "")
-        try:
-            if verb == "close":
-                act.close_round(round_, by=request.user, reason=reason)
-                messages.success(request, _("Đã đóng kỳ báo cáo."))
-            elif verb == "archive":
-                act.archive_round(round_, by=request.user, reason=reason)
-                messages.success(request, _("Đã lưu trữ kỳ báo cáo."))
-            elif verb == "reopen":
-                act.reopen_round(round_, by=request.user, reason=reason)
-                messages.success(request, _("Đã mở lại kỳ báo cáo."))
-            else:
-                done = act.sync_round(round_, timezone.localdate(), by=request.user)
-                messages.info(request, _("Đã cập nhật theo sắp xếp tổ chức: %(done)s")
-                              % {"done": ", ".join(done) or _("không có thay đổi")})
-        except act.Conflict as exc:
-            messages.error(request, str(exc))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        if verb == "close":
+            act.close_round(round_, by=request.user, reason=reason)
+            messages.success(request, _("Đã đóng kỳ báo cáo."))
+        elif verb == "archive":
+            act.archive_round(round_, by=request.user, reason=reason)
+            messages.success(request, _("Đã lưu trữ kỳ báo cáo."))
+        elif verb == "reopen":
+            act.reopen_round(round_, by=request.user, reason=reason)
+            messages.success(request, _("Đã mở lại kỳ báo cáo."))
+        else:
+            done = act.sync_round(round_, timezone.localdate(), by=request.user)
+            messages.info(request, _("Đã cập nhật theo sắp xếp tổ chức: %(done)s")
+                          % {"done": ", ".join(done) or _("không có thay đổi")})
         return redirect("round-board", pk=round_.pk)
 
 
-class ReportView(LoginRequiredMixin, TemplateView):
+class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMixin, TemplateView):
     """A unit's report: the unit edits and submits; the Department returns, accepts, unlocks."""
 
     template_name = "reporting/report_detail.html"
+    queryset = UnitReport.objects.select_related("round__plan", "unit")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        report = kwargs.get("report") or visible_report(self.request, kwargs["pk"])
+        report = kwargs.get("report") or self.visible_object(pk=kwargs["pk"])
         findings = check_report(report)
         by_item: dict[str, list] = {}
         for f in findings:
@@ -153,7 +152,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
                              lambda i: f"indicator:{i.indicator.code}"),
             questions=_rows(report.question_items.all(), lambda i: f"q:{i.code}:", ("answer",),
                             posted, by_item, lambda i: f"question:{i.code}"),
-            attachments=report.attachments.all(),
+            attachments=report.attachments.restrict(user),
             statuses=ActionStatus.choices,
             round_open=report.round.is_open,
             can_edit=report.round.is_open and report.editable
@@ -170,47 +169,28 @@ class ReportView(LoginRequiredMixin, TemplateView):
         return ctx
 
     def post(self, request, pk: int):
-        report = visible_report(request, pk)
+        """Save (and submit), or take a review step; a refusal shows the page again with what
+        the user typed (`refused`)."""
+        self.report = report = self.visible_object(pk=pk)
         verb = request.POST.get("verb", "save")
         version = _int(request.POST.get("version"))
-        try:
-            if verb in ("save", "submit"):
-                self._save(report, request.POST, version)
-                report.refresh_from_db()
-                if verb == "submit":
-                    act.submit_report(report, by=request.user, expected_version=report.version)
-                    messages.success(request, _("Đã gửi báo cáo đến Sở Khoa học và Công nghệ."))
-                else:
-                    messages.success(request, _("Đã lưu."))
-            elif verb == "return":
-                comments = {k[2:]: v for k, v in request.POST.items() if k.startswith("c:")}
-                act.return_report(report, comments=comments, by=request.user,
-                                  expected_version=version)
-                messages.success(request, _("Đã trả lại báo cáo để đơn vị bổ sung."))
-            elif verb == "accept":
-                act.accept_report(report, by=request.user, expected_version=version)
-                messages.success(request, _("Đã chấp nhận báo cáo."))
-            elif verb == "unlock":
-                act.unlock_report(report, reason=request.POST.get("reason", ""), by=request.user)
-                messages.success(request, _("Đã mở khóa báo cáo."))
-        except act.Conflict as exc:
-            messages.error(request, str(exc))
-            return self._again(report, request.POST, status=409)
-        except InputError as exc:
-            messages.error(request, _("Chưa lưu: %(n)s giá trị không hợp lệ, không có gì được lưu.")
-                           % {"n": len(exc.problems)})
-            for problem in exc.problems[:50]:
-                messages.error(request, problem.localized())
-            return self._again(report, request.POST)
-        except act.NotReady as exc:
-            messages.error(request, _("Chưa gửi được: còn %(n)s vấn đề cần xử lý.")
-                           % {"n": len(exc.findings)})
-            return self._again(report, request.POST)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-            return self._again(report, request.POST)
+        if verb in ("save", "submit"):
+            self._save(report, request.POST, version)
+            report.refresh_from_db()
+            version = report.version
+        if verb == "save":
+            messages.success(request, _("Đã lưu."))
+        else:
+            comments = {k[2:]: v for k, v in request.POST.items() if k.startswith("c:")}
+            messages.success(request, take_step(report, verb, by=request.user, version=version,
+                                                comments=comments,
+                                                reason=request.POST.get("reason", "")))
         return redirect("report-detail", pk=pk)
+
+    def refused(self, exc):
+        if getattr(self, "report", None) is None:
+            return super().refused(exc)
+        return self._again(self.report, self.request.POST, status=self.refused_status(exc))
 
     def _again(self, report, posted, status: int = 200):
         """The page again with what the user typed still in the fields (nothing is lost)."""
@@ -278,9 +258,18 @@ class TemplateDownloadView(LoginRequiredMixin, View):
         return response
 
 
+class ReportFileView(LoginRequiredMixin, RefusalMessagesMixin, View):
+    """A POST about a report's files (the Excel upload, evidence): a refusal is shown on the
+    report's page."""
+
+    def refused(self, exc):
+        return redirect("report-detail", pk=self.report_id)
+
+
 @accepts_upload(may_upload)
-class UploadView(LoginRequiredMixin, View):
+class UploadView(ReportFileView):
     def post(self, request, pk: int):
+        self.report_id = pk
         report = visible_report(request, pk)
         if not can(request.user, "reporting.edit_report", report):
             raise PermissionDenied
@@ -288,23 +277,15 @@ class UploadView(LoginRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Chưa chọn tệp để tải lên."))
             return redirect("report-detail", pk=pk)
-        try:
-            changed = apply_upload(report, form.cleaned_data["file"].read(), by=request.user)
-        except InputError as exc:
-            messages.error(request, _("Tệp bị từ chối, không có gì được lưu (%(n)s lỗi):")
-                           % {"n": len(exc.problems)})
-            for problem in exc.problems[:50]:
-                messages.error(request, problem.localized())
-        except act.Conflict as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã nhận tệp: %(n)s mục được cập nhật.") % {"n": changed})
+        changed = apply_upload(report, form.cleaned_data["file"].read(), by=request.user)
+        messages.success(request, _("Đã nhận tệp: %(n)s mục được cập nhật.") % {"n": changed})
         return redirect("report-detail", pk=pk)
 
 
 @accepts_upload(may_upload)
-class EvidenceUploadView(LoginRequiredMixin, View):
+class EvidenceUploadView(ReportFileView):
     def post(self, request, pk: int):
+        self.report_id = pk
         report = visible_report(request, pk)
         if not can(request.user, "reporting.edit_report", report):
             raise PermissionDenied
@@ -314,33 +295,27 @@ class EvidenceUploadView(LoginRequiredMixin, View):
             return redirect("report-detail", pk=pk)
         upload = form.cleaned_data["file"]
         item = report.action_items.filter(action__code=form.cleaned_data["action"]).first()
-        try:
-            add_evidence(report, upload.name, upload.read(), by=request.user, action_item=item)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        except act.Conflict as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã lưu tệp minh chứng."))
+        add_evidence(report, upload.name, upload.read(), by=request.user, action_item=item)
+        messages.success(request, _("Đã lưu tệp minh chứng."))
         return redirect("report-detail", pk=pk)
 
 
-class EvidenceRemoveView(LoginRequiredMixin, View):
+class EvidenceRemoveView(RestrictedQuerysetMixin, ReportFileView):
+    queryset = Attachment.objects.select_related("report")
+
     def post(self, request, pk: int):
-        attachment = get_object_or_404(Attachment.objects.restrict(request.user)
-                                       .select_related("report"), pk=pk)
-        try:
-            remove_evidence(attachment, by=request.user)
-        except act.Conflict as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã xóa tệp minh chứng."))
+        attachment = self.visible_object(pk=pk)
+        self.report_id = attachment.report_id
+        remove_evidence(attachment, by=request.user)
+        messages.success(request, _("Đã xóa tệp minh chứng."))
         return redirect("report-detail", pk=attachment.report_id)
 
 
-class EvidenceDownloadView(LoginRequiredMixin, View):
+class EvidenceDownloadView(LoginRequiredMixin, RestrictedQuerysetMixin, View):
+    model = Attachment
+
     def get(self, request, pk: int):
-        attachment = get_object_or_404(Attachment.objects.restrict(request.user), pk=pk)
+        attachment = self.visible_object(pk=pk)
         response = FileResponse(attachment.file.open("rb"), as_attachment=True,
                                 filename=attachment.name, content_type=attachment.content_type)
         response["X-Content-Type-Options"] = "nosniff"

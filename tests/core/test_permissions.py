@@ -409,3 +409,89 @@ def test_every_policy_names_an_existing_model():
         except LookupError:
             stale.append(label)
     assert stale == []
+
+
+# --- One table: the `view_*` permissions are POLICIES' rows, not a second rule ----------------
+
+def _samples(world) -> list:
+    """One row of each kind whose visibility differs by role and unit."""
+    from stiplan.metrics.models import DataValue
+    from stiplan.orgs.models import Membership
+    from stiplan.plans.models import Indicator
+
+    draft = Plan.objects.get(code=DRAFT)
+    stc, sgddt = OrgUnit.objects.get(code="VL25.STC"), OrgUnit.objects.get(code="VL25.SGDDT")
+    indicator = Indicator.objects.order_by("code").first()
+    value = DataValue.objects.create(indicator=indicator, unit=sgddt, year=2025, value=1,
+                                     source="reported", final=False)
+    final = DataValue.objects.create(indicator=indicator, unit=sgddt, year=2024, value=1,
+                                     source="statistics", final=True)
+    return [draft, world, Membership.objects.filter(unit=stc).first(),
+            Membership.objects.filter(unit=sgddt).first(),
+            AuditEntry.objects.get(object_repr="ENTRY-OF-STC"),
+            AuditEntry.objects.get(object_repr="ENTRY-OF-SGDDT"), value, final]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_can_view_answers_from_the_policy_table(world, users, role):
+    """`can(user, "app.view_model", obj)` says yes exactly for the rows `restrict()` lets
+    through, for every kind of row (the Django admin asks these permissions)."""
+    from stiplan.core.permissions import can
+
+    user = users[role]
+    for obj in _samples(world):
+        label = obj._meta.label_lower
+        perm = f"{obj._meta.app_label}.view_{obj._meta.model_name}"
+        listed = type(obj).objects.restrict(user).filter(pk=obj.pk).exists()
+        assert can(user, perm, obj) is listed, (role, label, obj.pk)
+
+
+def test_a_reporter_may_view_their_own_units_membership_and_not_anothers(world, users):
+    """The old rule gave `orgs.view_membership` to administrators only, while the pages showed a
+    unit's people to its own reporting officers; now both read the same row of POLICIES."""
+    from stiplan.core.permissions import can
+    from stiplan.orgs.models import Membership
+
+    own = Membership.objects.filter(unit__code="VL25.STC").first()
+    other = Membership.objects.filter(unit__code="VL25.SGDDT").first()
+    assert can(users["reporter"], "orgs.view_membership", own)
+    assert not can(users["reporter"], "orgs.view_membership", other)
+    assert not can(users["public"], "orgs.view_membership")
+
+
+def test_every_policy_has_its_view_permission():
+    import rules
+
+    assert all(rules.perm_exists(f"{label.split('.')[0]}.view_{label.split('.')[1]}")
+               for label in POLICIES)
+
+
+def test_the_permission_module_imports_no_app():
+    """core sits under every app: permissions.py names models by label, never by import."""
+    import ast
+    import inspect
+
+    from stiplan.core import permissions
+
+    tree = ast.parse(inspect.getsource(permissions))
+    imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names]
+    assert [m for m in imported if m and m.startswith("stiplan.")
+            and not m.startswith("stiplan.core")] == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_whoever_may_read_documents_may_read_everything_they_are_made_from(users, role):
+    """A document's content is assembled from every unit's accepted reports and every value,
+    without the reader's scope: safe because only roles that may read all of those may read a
+    document at all."""
+    from stiplan.documents.models import Document
+    from stiplan.metrics.models import DataValue
+    from stiplan.reporting.models import ActionItem, IndicatorItem, UnitReport
+
+    user = users[role]
+    if restriction(user, Document) is False:
+        return
+    assert all(restriction(user, model) is True
+               for model in (UnitReport, ActionItem, IndicatorItem, DataValue, Plan)), role
