@@ -19,7 +19,7 @@ from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
-from stiplan.reporting.board import round_board
+from stiplan.reporting.board import BOARD_SORTS, WAITING, board_rows, round_board
 from stiplan.reporting.checklist import (
     REFUSED,
     field_id,
@@ -76,6 +76,7 @@ class RoundListView(LoginRequiredMixin, TemplateView):
         ctx["my_reports"] = UnitReport.objects.restrict(user).filter(
             unit_id__in=access_of(user).unit_ids).select_related("round", "unit")
         ctx["can_open"] = can(user, "reporting.open_round")
+        ctx["reviews"] = can(user, "reporting.review_report")
         return ctx
 
 
@@ -122,7 +123,15 @@ class RoundBoardView(LoginRequiredMixin, TemplateView):
         board = visible_board(round_, user)
         history = [visible_board(r, user) for r in Round.objects.restrict(user).filter(
             plan=round_.plan, kind=RoundKind.ANNUAL)]
-        ctx.update(round=round_, board=board, history=history,
+        states = [(WAITING, _("Chờ thẩm định"))] + [
+            (value, label) for value, label in ReportState.choices
+            if value != ReportState.TRANSFERRED]
+        state = self.request.GET.get("state", "")
+        state = state if state in dict(states) else ""
+        sort = self.request.GET.get("sort", "unit")
+        sort = sort if sort in BOARD_SORTS else "unit"
+        ctx.update(round=round_, board=board, history=history, states=states, state=state,
+                   sort=sort, rows=board_rows(board, state=state, sort=sort),
                    can_open=can(user, "reporting.open_round"))
         return ctx
 
