@@ -65,6 +65,7 @@ RULES: dict[str, dict[str, dict]] = {
     "document-file": {"GET": same(INTERNAL)},
     "document-templates": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "document-template-file": {"GET": same(INTERNAL)},
+    "document-template-revert": {"POST": same(DEPARTMENT)},
     "index-home": {"GET": same(EVERYONE)},
     "index-profile": {"GET": same(EVERYONE)},
     "index-whatif": {"POST": same(INTERNAL)},

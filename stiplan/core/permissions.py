@@ -276,6 +276,7 @@ for _verb in ("add", "change"):
     rules.add_perm(f"core.{_verb}_apitoken", is_admin)
 rules.add_perm("documents.generate_document", is_plan_officer)
 rules.add_perm("documents.upload_template", is_plan_officer)
+rules.add_perm("documents.revert_template", is_plan_officer)
 rules.add_perm("index.manage_edition", is_plan_officer)
 rules.add_perm("index.enter_value", is_plan_officer)
 rules.add_perm("index.review_value", is_reviewer)

@@ -46,12 +46,16 @@ class RefusalMessagesMixin:
     messages from the one table (stiplan.core.errors) and `refused()` answers, by default
     the page again by redirect. PermissionDenied and Http404 stay Django's 403 and 404."""
 
+    #: Refusals the page shows itself, at their fields (no messages are added for them).
+    shown_at_fields: tuple = ()
+
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
         except PAGE_REFUSALS as exc:
-            for message in refusal_of(exc).messages:
-                messages.error(request, message)
+            if not isinstance(exc, self.shown_at_fields):
+                for message in refusal_of(exc).messages:
+                    messages.error(request, message)
             return self.refused(exc)
 
     def refused(self, exc):

@@ -27,8 +27,15 @@ from stiplan.documents.layouts import (
     layouts_of,
     shipped_template,
 )
-from stiplan.documents.models import Document, DocumentKind, DocumentTemplate, Format, JobState
-from stiplan.documents.problems import DocumentProblem
+from stiplan.documents.models import (
+    Document,
+    DocumentKind,
+    DocumentTemplate,
+    Failure,
+    Format,
+    JobState,
+)
+from stiplan.documents.problems import DocumentProblem, FontProblem
 from stiplan.reporting.models import Round, RoundKind
 
 log = logging.getLogger(__name__)
@@ -88,6 +95,34 @@ def regenerate(document: Document, *, formats=None, by, run_now: bool = False) -
                   inputs=document.inputs, regenerated_from=document)
 
 
+def retry(document: Document, *, by, run_now: bool = False) -> Document:
+    """A failed document asked for again: regenerated from its archive when it has one, else
+    requested anew with the same round, layout, formats and options (and today's template)."""
+    if document.content is not None:
+        return regenerate(document, by=by, run_now=run_now)
+    return request_document(document.round, layout=document.layout, formats=document.formats,
+                            options=document.options, by=by, run_now=run_now)
+
+
+def revert_template(kind: str, layout: str, *, by) -> list[DocumentTemplate]:
+    """Stop using the templates staff uploaded for `kind` and `layout`: the shipped template is
+    used again (the uploaded files are kept, for the record). Returns the templates put aside."""
+    require(by, "documents.revert_template")
+    with transaction.atomic():
+        active = list(DocumentTemplate.objects.select_for_update()
+                      .filter(kind=kind, layout=layout, active=True))
+        if not active:
+            raise ValidationError(_("Mẫu mặc định của hệ thống đang được dùng cho loại văn bản và "
+                                    "mẫu trình bày này."))
+        for template in active:
+            before = snapshot(template)
+            template.active = False
+            template.save(update_fields=["active"])
+            record("documents.revert_template", template, by=by, before=before,
+                   after=snapshot(template))
+    return active
+
+
 def _queue(action: str, *, by, run_now: bool, **fields) -> Document:
     """Create the document with its audit record, then make it now or queue it on commit."""
     with transaction.atomic():
@@ -128,14 +163,19 @@ def generate(document_id: int) -> Document:
                 charts = charts_of(document.content)  # drawn once for both formats
             made[fmt] = _render(fmt, document, charts)
         return _store(document, made)
+    except TemplateProblem as exc:
+        return _failed(document, str(exc), Failure.TEMPLATE)
+    except FontProblem as exc:
+        return _failed(document, str(exc), Failure.FONT)
     except (DocumentProblem, JobStopped) as exc:
-        return _failed(document, str(exc))
+        return _failed(document, str(exc), Failure.STOPPED if isinstance(exc, JobStopped)
+                       else Failure.INTERNAL)
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
         if faults.kind_of(exc) == "disk":
-            return _failed(document, faults.DISK_FULL)
+            return _failed(document, faults.DISK_FULL, Failure.DISK)
         log.exception("document %s failed", document.pk)
         return _failed(document, _("Lỗi khi tạo văn bản / the document could not be made: %(e)s")
-                       % {"e": exc.__class__.__name__})
+                       % {"e": exc.__class__.__name__}, Failure.INTERNAL)
 
 
 def _store(document: Document, made: dict[str, bytes]) -> Document:
@@ -213,16 +253,17 @@ def expire_stale_jobs(*, by=None) -> list[int]:
                  .order_by("pk"))
         for document in stale:
             before = {"state": document.state, "progress": document.progress, "step": document.step}
-            _failed(document, STALE_MESSAGE)
+            _failed(document, STALE_MESSAGE, Failure.STALE)
             record("documents.expire_stale_job", document, by=by, before=before,
                    after={"state": document.state, "error": document.error})
             expired.append(document.pk)
     return expired
 
 
-def _failed(document: Document, message: str) -> Document:
+def _failed(document: Document, message: str, failure: str) -> Document:
     Document.objects.filter(pk=document.pk).update(state=JobState.FAILED, error=message,
-                                                   step="Lỗi / failed", finished_at=timezone.now())
+                                                   failure=failure, step="Lỗi / failed",
+                                                   finished_at=timezone.now())
     document.refresh_from_db()
     return document
 

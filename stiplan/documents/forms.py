@@ -33,6 +33,7 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, rounds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+        self.fields["round"].empty_label = None  # a round is required: no "---------" choice
 
     def options(self) -> dict:
         data = self.cleaned_data

@@ -29,6 +29,17 @@ class JobState(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
+class Failure(models.TextChoices):
+    """Why a job failed, so the page can say what fixes it."""
+
+    TEMPLATE = "template", _("Mẫu Word lỗi")
+    FONT = "font", _("Thiếu phông chữ")
+    STALE = "stale", _("Không có tiến trình chạy nền")
+    STOPPED = "stopped", _("Tiến trình bị dừng")
+    DISK = "disk", _("Hết chỗ lưu tệp")
+    INTERNAL = "internal", _("Lỗi bất ngờ")
+
+
 class DocumentTemplate(models.Model):
     """A Word template (.docx with docxtpl tags) that staff changed and uploaded; it replaces the
     shipped template of its kind and layout while active."""
@@ -81,6 +92,7 @@ class Document(models.Model):
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     step = models.CharField(_("bước"), max_length=200, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
+    failure = models.CharField(_("loại lỗi"), max_length=10, choices=Failure.choices, blank=True)
     docx = models.FileField(storage=PrivateStorage, upload_to=_document_path, blank=True)
     pdf = models.FileField(storage=PrivateStorage, upload_to=_document_path, blank=True)
     xlsx = models.FileField(storage=PrivateStorage, upload_to=_document_path, blank=True)

@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont
 from weasyprint.urls import URLFetcher
 
 from stiplan.documents.charts import charts_of
-from stiplan.documents.problems import DocumentProblem
+from stiplan.documents.problems import FontProblem
 
 FACES = [("Regular", "normal", "normal"), ("Bold", "bold", "normal"), ("Italic", "normal", "italic"),
          ("BoldItalic", "bold", "italic")]
@@ -24,10 +24,6 @@ FACES = [("Regular", "normal", "normal"), ("Bold", "bold", "normal"), ("Italic",
 
 #: Letters a Vietnamese document cannot do without; Liberation Serif 1.x lacks most of them.
 VIETNAMESE = "ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
-
-
-class FontProblem(DocumentProblem):
-    """The PDF font is missing or cannot show Vietnamese: say so instead of printing boxes."""
 
 
 def fonts() -> tuple[dict, ...]:

@@ -368,9 +368,18 @@ def return_report(report: UnitReport, *, comments: dict[str, str], by,
     if locked.state not in IN_REVIEW_STATES:
         raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
                        % {"state": locked.get_state_display()})
-    comments = {k: v.strip() for k, v in comments.items() if v and v.strip()}
+    comments = _comment_items(locked, comments)
     if not comments:
         raise ValidationError(_("Cần nhận xét ít nhất một mục khi trả lại báo cáo."))
+    _write_comments(comments, needs_fix=True)
+    return _move(locked, ReportState.RETURNED, by=by, action="reporting.return_report",
+                 reason="\n".join(f"{k}: {text}" for k, (_i, text) in comments.items()))
+
+
+def _comment_items(locked: UnitReport, comments: dict[str, str]) -> dict[str, tuple]:
+    """{item key: (item or None for "report", text)} for the comments that say something;
+    a key naming no item of the report is refused."""
+    comments = {k: v.strip() for k, v in (comments or {}).items() if v and v.strip()}
     items = {
         **{f"action:{i.action.code}": i for i in locked.action_items.select_related("action")},
         **{f"indicator:{i.indicator.code}": i
@@ -381,23 +390,31 @@ def return_report(report: UnitReport, *, comments: dict[str, str], by,
     if unknown:
         raise ValidationError(_("Mục không có trong báo cáo: %(items)s")
                               % {"items": ", ".join(sorted(unknown))})
-    for key, text in comments.items():
-        if key in items:
-            items[key].review_comment, items[key].needs_fix = text, True
-            items[key].save(update_fields=["review_comment", "needs_fix"])
-    return _move(locked, ReportState.RETURNED, by=by, action="reporting.return_report",
-                 reason="\n".join(f"{k}: {v}" for k, v in comments.items()))
+    return {key: (items.get(key), text) for key, text in comments.items()}
+
+
+def _write_comments(comments: dict[str, tuple], *, needs_fix: bool) -> None:
+    for item, text in comments.values():
+        if item is not None:
+            item.review_comment, item.needs_fix = text, needs_fix
+            item.save(update_fields=["review_comment", "needs_fix"])
 
 
 @transaction.atomic
-def accept_report(report: UnitReport, *, by, expected_version: int | None = None) -> UnitReport:
-    """Accept and lock the report; only accepted reports count in consolidations."""
+def accept_report(report: UnitReport, *, by, expected_version: int | None = None,
+                  notes: dict[str, str] | None = None) -> UnitReport:
+    """Accept and lock the report; only accepted reports count in consolidations. `notes`
+    ({"action:III.1.2": "…"}), the reviewer's comments typed before accepting, are kept on their
+    items as remarks (nothing to fix) and in the audit record."""
     require(by, "reporting.review_report", report)
     locked = locked_report(report, expected_version)
     if locked.state not in IN_REVIEW_STATES:
         raise Conflict(_("Báo cáo không còn chờ thẩm định (trạng thái: %(state)s).")
                        % {"state": locked.get_state_display()})
+    notes = _comment_items(locked, notes or {})
+    _write_comments(notes, needs_fix=False)
     moved = _move(locked, ReportState.ACCEPTED, by=by, action="reporting.accept_report",
+                  reason="\n".join(f"{k}: {text}" for k, (_i, text) in notes.items()),
                   accepted_at=timezone.now(), accepted_version=locked.version)
     report_values_changed.send(UnitReport, report=moved, final=True, by=by)
     return moved

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from stiplan.reporting.models import ReportState, Round, UnitReport
+from stiplan.reporting.models import IN_REVIEW_STATES, ReportState, Round, UnitReport
 
 COUNTED = [s for s in ReportState.values if s != ReportState.TRANSFERRED]
 SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.RESUBMITTED, ReportState.ACCEPTED,
@@ -22,6 +22,7 @@ class Board:
     late: int = 0
     missing: int = 0
     accepted: int = 0
+    waiting: int = 0  # submitted or resubmitted, not yet reviewed (chờ thẩm định)
     overdue: list[UnitReport] = field(default_factory=list)
     reports: list[UnitReport] = field(default_factory=list)
 
@@ -53,6 +54,20 @@ class Board:
         }
 
 
+WAITING = "waiting"  # the board's filter for IN_REVIEW_STATES
+BOARD_SORTS = ("unit", "oldest")
+
+
+def board_rows(board: Board, *, state: str = "", sort: str = "unit") -> list[UnitReport]:
+    """The board's reports in one state (or WAITING: in review), by unit name or oldest
+    submission first (not submitted last)."""
+    rows = [r for r in board.reports if not state or r.state == state
+            or (state == WAITING and r.state in IN_REVIEW_STATES)]
+    if sort == "oldest":
+        return sorted(rows, key=lambda r: (r.submitted_at is None, r.submitted_at or 0, r.unit.name))
+    return rows
+
+
 def round_board(round_: Round, reports=None) -> Board:
     board = Board(round_)
     today = timezone.localdate()
@@ -70,6 +85,7 @@ def round_board(round_: Round, reports=None) -> Board:
             continue
         board.submitted += 1
         board.accepted += report.state == ReportState.ACCEPTED
+        board.waiting += report.state in IN_REVIEW_STATES
         if report.on_time:
             board.on_time += 1
         else:

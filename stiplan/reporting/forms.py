@@ -3,8 +3,11 @@
 from datetime import date
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from stiplan.orgs.models import OrgUnit
+from stiplan.plans.models import Action
 from stiplan.reporting.models import RoundKind
 
 
@@ -17,16 +20,32 @@ class OpenRoundForm(forms.Form):
     opened_on = forms.DateField(label=_("Ngày mở"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateField(label=_("Hạn nộp"), widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label=_("Tên kỳ báo cáo"), max_length=300, required=False)
-    units = forms.CharField(label=_("Đơn vị (mã, cách nhau bởi dấu phẩy; để trống = tất cả)"),
-                            required=False)
-    actions = forms.CharField(label=_("Nhiệm vụ (mã, ví dụ III.1.2; để trống = tất cả)"),
-                              required=False)
-    indicators = forms.CharField(label=_("Chỉ tiêu (mã; để trống = tất cả)"), required=False)
+    units = forms.MultipleChoiceField(
+        label=_("Đơn vị (chọn một hoặc nhiều; không chọn = tất cả)"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}))
+    actions = forms.MultipleChoiceField(
+        label=_("Nhiệm vụ (chọn một hoặc nhiều; không chọn = tất cả)"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}))
+    indicators = forms.MultipleChoiceField(
+        label=_("Chỉ tiêu (chọn một hoặc nhiều; không chọn = tất cả)"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}))
     questions = forms.CharField(label=_("Câu hỏi thêm (mỗi dòng một câu)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
+    PICKERS = ("units", "actions", "indicators")
+
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["units"].choices = [
+                (u.code, u.name) for u in OrgUnit.objects.valid_on(date.today()).order_by("name")]
+            self.fields["actions"].choices = [
+                (a.code, f"{a.code} — {Truncator(a.text).words(14)}")
+                for a in Action.objects.filter(group__plan=plan).order_by("group__order", "order")]
+            self.fields["indicators"].choices = [
+                (pi.indicator.code, f"{pi.indicator.name} ({pi.indicator.unit})"
+                 if pi.indicator.unit else pi.indicator.name)
+                for pi in plan.plan_indicators.select_related("indicator").order_by("order")]
         if not self.is_bound and plan is not None:
             year = date.today().year
             month, day = plan.report_due
@@ -35,7 +54,7 @@ class OpenRoundForm(forms.Form):
 
     def scope(self) -> dict:
         def codes(name: str) -> list[str]:
-            return [c.strip() for c in self.cleaned_data.get(name, "").split(",") if c.strip()]
+            return list(self.cleaned_data.get(name) or [])
 
         questions = [q.strip() for q in self.cleaned_data.get("questions", "").splitlines()
                      if q.strip()]

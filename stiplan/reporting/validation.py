@@ -10,6 +10,7 @@ from decimal import Decimal
 from stiplan.analytics import outliers
 from stiplan.analytics.vntext import format_vi
 from stiplan.orgs.lineage import load_lineage
+from stiplan.reporting import inputs
 from stiplan.reporting.models import (
     ActionStatus,
     IndicatorItem,
@@ -30,6 +31,7 @@ class Finding:
     vi: str
     en: str
     explained: bool = False
+    field: str = ""  # the field that fixes it: "status", "value", "explanation", "answer"
 
     @property
     def blocking(self) -> bool:
@@ -39,32 +41,61 @@ class Finding:
         return f"{self.vi} / {self.en}"
 
 
-def check_report(report: UnitReport) -> list[Finding]:
+def with_typed(items, kind: str, typed: dict | None) -> list:
+    """`items` (not saved) with what the user typed put over the saved values, read the way
+    save_items reads them; a value that cannot be read counts as empty."""
+    items = list(items)
+    if not typed:
+        return items
+    for item in items:
+        raw = typed.get(item_code(kind, item))
+        if raw is None:
+            continue
+        rules = inputs.ValueRules.of(item) if kind == "indicator" else None
+        values, problems = inputs.read_fields(raw, tuple(raw), rules=rules)
+        for field, value in values.items():
+            setattr(item, field, value)
+        for problem in problems:
+            setattr(item, problem.field, None if problem.field == "value" else "")
+    return items
+
+
+def item_code(kind: str, item) -> str:
+    return {"action": lambda: item.action.code, "indicator": lambda: item.indicator.code,
+            "question": lambda: item.code}[kind]()
+
+
+def check_report(report: UnitReport, typed: dict[str, dict] | None = None) -> list[Finding]:
+    """The findings on `report`; with `typed` ({"indicator": {code: {field: raw}}, …}), on what
+    the user typed over it (the page after a refused save shows the checklist of the screen)."""
+    typed = typed or {}
     findings: list[Finding] = []
-    for item in report.action_items.select_related("action"):
+    for item in with_typed(report.action_items.select_related("action"), "action",
+                           typed.get("action")):
         key = f"action:{item.action.code}"
         if not item.status:
             findings.append(Finding(Severity.ERROR, key, "chưa chọn tình trạng thực hiện",
-                                    "no implementation status chosen"))
+                                    "no implementation status chosen", field="status"))
         elif item.status == ActionStatus.BLOCKED and not item.difficulties.strip():
             findings.append(Finding(Severity.ERROR, key, "gặp vướng mắc nhưng chưa nêu khó khăn",
-                                    "blocked, but no difficulty described"))
+                                    "blocked, but no difficulty described", field="difficulties"))
     values: dict[str, Decimal] = {}
-    items = list(report.indicator_items.select_related("indicator"))
+    items = with_typed(report.indicator_items.select_related("indicator"), "indicator",
+                       typed.get("indicator"))
     for item in items:
         key = f"indicator:{item.indicator.code}"
         if item.value is None:
             if not item.note.strip():
                 findings.append(Finding(Severity.ERROR, key,
                                         "chưa có số liệu (ghi chú lý do nếu không có số liệu)",
-                                        "no value (add a note if there is none)"))
+                                        "no value (add a note if there is none)", field="value"))
             continue
         values[item.indicator.code] = item.value
         if item.min_value is not None and item.value < item.min_value or (
                 item.max_value is not None and item.value > item.max_value):
             span = f"[{format_vi(item.min_value)}; {format_vi(item.max_value)}]"
             findings.append(Finding(Severity.ERROR, key, f"giá trị ngoài khoảng cho phép {span}",
-                                    f"value outside the allowed range {span}"))
+                                    f"value outside the allowed range {span}", field="value"))
     explained = {f"indicator:{i.indicator.code}" for i in items if i.explanation.strip()}
     for rule in report.round.plan.validation_rules.all():
         left, right = values.get(rule.left), values.get(rule.right)
@@ -73,7 +104,8 @@ def check_report(report: UnitReport) -> list[Finding]:
         key = f"indicator:{rule.left}"
         shown = f"{format_vi(left)} {rule.operator} {format_vi(right)}"
         findings.append(Finding(rule.severity, key, f"{rule.message} ({shown} sai)",
-                                rule.message_en or rule.message, key in explained))
+                                rule.message_en or rule.message, key in explained,
+                                field="explanation"))
     for item in items:
         if item.value is None:
             continue
@@ -86,11 +118,11 @@ def check_report(report: UnitReport) -> list[Finding]:
                 f"giá trị khác thường so với các năm trước (trung vị {found.median:g}, "
                 f"điểm z hiệu chỉnh {found.score:.1f}); cần giải trình",
                 f"unusual against previous years (median {found.median:g}, modified z "
-                f"{found.score:.1f}); please explain", key in explained))
-    for q in report.question_items.all():
+                f"{found.score:.1f}); please explain", key in explained, field="explanation"))
+    for q in with_typed(report.question_items.all(), "question", typed.get("question")):
         if not q.answer.strip():
             findings.append(Finding(Severity.ERROR, f"question:{q.code}", "chưa trả lời",
-                                    "not answered"))
+                                    "not answered", field="answer"))
     return findings
 
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -17,10 +18,23 @@ from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin
+from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.plans.versions import targets_for_year
 from stiplan.reporting import actions as act
 from stiplan.reporting.access import may_upload, visible_board
+from stiplan.reporting.board import BOARD_SORTS, WAITING, board_rows
+from stiplan.reporting.checklist import (
+    REFUSED,
+    field_id,
+    field_prefix,
+    finding_lines,
+    item_label,
+    item_labels,
+    problem_lines,
+    report_items,
+    to_fix_lines,
+)
 from stiplan.reporting.evidence import add_evidence, remove_evidence
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.forms import EvidenceForm, OpenRoundForm, UploadForm
@@ -33,7 +47,7 @@ from stiplan.reporting.models import (
     UnitReport,
 )
 from stiplan.reporting.text import rich_to_text
-from stiplan.reporting.validation import check_report
+from stiplan.reporting.validation import check_report, item_code
 from stiplan.reporting.workflow import take_step
 
 
@@ -54,6 +68,7 @@ class RoundListView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateView):
         ctx["my_reports"] = UnitReport.objects.restrict(user).filter(
             unit_id__in=access_of(user).unit_ids).select_related("round", "unit")
         ctx["can_open"] = can(user, "reporting.open_round")
+        ctx["reviews"] = can(user, "reporting.review_report")
         return ctx
 
 
@@ -101,7 +116,15 @@ class RoundBoardView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQueryse
         board = visible_board(round_, user)
         history = [visible_board(r, user) for r in self.get_queryset().filter(
             plan=round_.plan, kind=RoundKind.ANNUAL)]
-        ctx.update(round=round_, board=board, history=history,
+        states = [(WAITING, _("Chờ thẩm định"))] + [
+            (value, label) for value, label in ReportState.choices
+            if value != ReportState.TRANSFERRED]
+        state = self.request.GET.get("state", "")
+        state = state if state in dict(states) else ""
+        sort = self.request.GET.get("sort", "unit")
+        sort = sort if sort in BOARD_SORTS else "unit"
+        ctx.update(round=round_, board=board, history=history, states=states, state=state,
+                   sort=sort, rows=board_rows(board, state=state, sort=sort),
                    can_open=can(user, "reporting.open_round"),
                    targets=targets_for_year(round_.plan, round_.year))
         return ctx
@@ -137,21 +160,24 @@ class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMix
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         report = kwargs.get("report") or self.visible_object(pk=kwargs["pk"])
-        findings = check_report(report)
-        by_item: dict[str, list] = {}
-        for f in findings:
-            by_item.setdefault(f.item, []).append(f)
         posted = kwargs.get("posted") or {}
+        refused = kwargs.get("refused") or []
+        labels = item_labels(report)
+        findings = check_report(report, typed_items(report, posted) if posted else None)
+        refused_lines = problem_lines(refused, labels)
+        checklist = finding_lines(findings, labels, hide={(p.item, p.field) for p in refused})
+        at_field: dict[str, list] = {}
+        for line in (*refused_lines, *checklist):
+            at_field.setdefault(line.field, []).append(line)
         ctx.update(
-            report=report, findings=findings, by_item=by_item,
-            actions=_rows(report.action_items.select_related("action__group"),
-                          lambda i: f"a:{i.action.code}:", ACTION_FIELDS, posted, by_item,
-                          lambda i: f"action:{i.action.code}"),
-            indicators=_rows(report.indicator_items.select_related("indicator"),
-                             lambda i: f"i:{i.indicator.code}:", INDICATOR_FIELDS, posted, by_item,
-                             lambda i: f"indicator:{i.indicator.code}"),
-            questions=_rows(report.question_items.all(), lambda i: f"q:{i.code}:", ("answer",),
-                            posted, by_item, lambda i: f"question:{i.code}"),
+            report=report, findings=findings, checklist=checklist, refused=refused_lines,
+            to_fix=to_fix_lines(report, labels) if report.state == ReportState.RETURNED else [],
+            actions=_rows(report.action_items.select_related("action__group"), "action",
+                          ACTION_FIELDS, posted, at_field),
+            indicators=_rows(report.indicator_items.select_related("indicator"), "indicator",
+                             INDICATOR_FIELDS, posted, at_field),
+            questions=_rows(report.question_items.all(), "question", ("answer",), posted,
+                            at_field),
             attachments=report.attachments.restrict(user),
             statuses=ActionStatus.choices,
             round_open=report.round.is_open,
@@ -162,7 +188,6 @@ class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMix
             and can(user, "reporting.review_report", report),
             can_unlock=report.round.is_open and report.state == ReportState.ACCEPTED
             and can(user, "reporting.unlock_report", report),
-            comments={k[2:]: v for k, v in posted.items() if k.startswith("c:")},
             upload_form=UploadForm(), evidence_form=EvidenceForm(),
             history_type=UnitReport._meta.label_lower,
         )
@@ -175,7 +200,8 @@ class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMix
         verb = request.POST.get("verb", "save")
         version = _int(request.POST.get("version"))
         if verb in ("save", "submit"):
-            self._save(report, request.POST, version)
+            act.save_items(report, by=request.user, expected_version=version,
+                           **typed_items(report, request.POST, saved_as=True))
             report.refresh_from_db()
             version = report.version
         if verb == "save":
@@ -190,53 +216,67 @@ class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMix
     def refused(self, exc):
         if getattr(self, "report", None) is None:
             return super().refused(exc)
+        if isinstance(exc, InputError):
+            return self._again(self.report, self.request.POST, refused=exc.problems)
         return self._again(self.report, self.request.POST, status=self.refused_status(exc))
 
-    def _again(self, report, posted, status: int = 200):
-        """The page again with what the user typed still in the fields (nothing is lost)."""
+    def _again(self, report, posted, status: int = 200, refused=()):
+        """The page again with what the user typed still in the fields (nothing is lost), each
+        refused value marked at its field."""
         report.refresh_from_db()
-        return self.render_to_response(self.get_context_data(report=report, posted=posted),
-                                       status=status)
-
-    def _save(self, report: UnitReport, post, version) -> None:
-        """Read the form into save_items' shape; save_items checks every value (InputError)."""
-        actions, indicators, questions = {}, {}, {}
-        for item in report.action_items.select_related("action"):
-            p = f"a:{item.action.code}:"
-            if p + "status" in post:
-                actions[item.action.code] = {f: post.get(p + f, "") for f in ACTION_FIELDS}
-        for item in report.indicator_items.select_related("indicator"):
-            p = f"i:{item.indicator.code}:"
-            if p + "value" in post:
-                indicators[item.indicator.code] = {f: post.get(p + f, "")
-                                                   for f in INDICATOR_FIELDS}
-        for item in report.question_items.all():
-            key = f"q:{item.code}:answer"
-            if key in post:
-                questions[item.code] = {"answer": post.get(key, "")}
-        act.save_items(report, by=self.request.user, actions=actions, indicators=indicators,
-                       questions=questions, expected_version=version)
+        return self.render_to_response(
+            self.get_context_data(report=report, posted=posted, refused=list(refused)),
+            status=status)
 
 
 ACTION_FIELDS = ("status", "done", "results", "difficulties", "proposals")
 INDICATOR_FIELDS = ("value", "source", "note", "explanation")
+FIELD_LABELS = {
+    "status": _lazy("Tình trạng"), "done": _lazy("Đã thực hiện trong năm"),
+    "results": _lazy("Kết quả, sản phẩm"), "difficulties": _lazy("Khó khăn, vướng mắc"),
+    "proposals": _lazy("Đề xuất, kiến nghị"), "value": _lazy("Giá trị"),
+    "source": _lazy("Nguồn số liệu"), "note": _lazy("Ghi chú"),
+    "explanation": _lazy("Giải trình"), "answer": _lazy("Trả lời"),
+}
 
 
-def _rows(items, prefix_of, fields, posted, by_item, key_of) -> list[dict]:
-    """Items with the values to show: what the user just posted, else what is saved."""
+def typed_items(report: UnitReport, post, *, saved_as: bool = False) -> dict:
+    """What the form holds for each item, by kind ({"indicator": {code: {field: raw}}}); with
+    `saved_as`, in save_items' keyword shape (actions=, indicators=, questions=)."""
+    typed = {"action": {}, "indicator": {}, "question": {}}
+    fields = {"action": ACTION_FIELDS, "indicator": INDICATOR_FIELDS, "question": ("answer",)}
+    for key, kind, _item in report_items(report):
+        prefix = field_prefix(key)
+        if prefix + fields[kind][0] in post:
+            typed[kind][key.partition(":")[2]] = {f: post.get(prefix + f, "") for f in fields[kind]}
+    if saved_as:
+        return {"actions": typed["action"], "indicators": typed["indicator"],
+                "questions": typed["question"]}
+    return typed
+
+
+def _rows(items, kind: str, fields, posted, at_field) -> list[dict]:
+    """Items with each field to show: its id, label, the value the user just posted (else the
+    saved one) and what is wrong with it."""
     rows = []
     for item in items:
-        prefix = prefix_of(item)
-        values = {}
+        key = f"{kind}:{item_code(kind, item)}"
+        shown = []
         for f in fields:
             saved = getattr(item, f)
             if f == "value":
                 saved = format_vi(saved)
             elif f != "status":
                 saved = rich_to_text(saved or "")
-            values[f] = posted.get(prefix + f, saved or "") if posted else (saved or "")
-        rows.append({"item": item, "prefix": prefix, "values": values, "key": key_of(item),
-                     "findings": by_item.get(key_of(item), [])})
+            fid = field_id(key, f)
+            shown.append({"name": f, "id": fid, "label": FIELD_LABELS[f],
+                          "value": posted.get(fid, saved or "") if posted else (saved or ""),
+                          "lines": at_field.get(fid, []),
+                          "invalid": any(line.severity == REFUSED for line in at_field.get(fid, []))})
+        rows.append({"item": item, "key": key, "label": item_label(kind, item), "fields": shown,
+                     "comment": posted.get(f"c:{key}", "") if posted else "",
+                     "values": {f["name"]: f["value"] for f in shown},
+                     "has_error": any(f["invalid"] for f in shown)})
     return rows
 
 

@@ -22,8 +22,8 @@ def take_step(report: UnitReport, verb: str, *, by, version: int | None = None,
     if verb == "return":
         act.return_report(report, comments=comments or {}, by=by, expected_version=version)
         return _("Đã trả lại báo cáo để đơn vị bổ sung.")
-    if verb == "accept":
-        act.accept_report(report, by=by, expected_version=version)
+    if verb == "accept":  # comments typed before accepting are kept as notes, never dropped
+        act.accept_report(report, notes=comments or {}, by=by, expected_version=version)
         return _("Đã chấp nhận báo cáo.")
     if verb == "unlock":
         act.unlock_report(report, reason=reason, by=by)

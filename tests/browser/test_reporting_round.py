@@ -84,6 +84,7 @@ def test_a_whole_round(site, browser: Browser, tmp_path):
     unit.get_by_test_id("upload").click()
     expect(unit.locator(".msg.success")).to_contain_text("mục được cập nhật")
     unit.get_by_test_id("submit").click()
+    unit.get_by_test_id("confirm-submit").click()
     expect(unit.get_by_test_id("state")).to_have_text("Đã gửi")
     report_url = unit.url
 
@@ -93,6 +94,7 @@ def test_a_whole_round(site, browser: Browser, tmp_path):
     first_comment = reviewer.locator("textarea[name^='c:action:']").first
     first_comment.fill("Đề nghị nêu rõ số kinh phí đã bố trí.")
     reviewer.get_by_test_id("return").click()
+    reviewer.get_by_test_id("confirm-return").click()
     expect(reviewer.get_by_test_id("state")).to_have_text("Trả lại để bổ sung")
 
     # 4. The officer reads the comment, fixes the item and resubmits.
@@ -101,11 +103,13 @@ def test_a_whole_round(site, browser: Browser, tmp_path):
     returned = unit.locator("article.needs-fix").first
     returned.locator("textarea[name$=':results']").fill("Bố trí 389.400 triệu đồng cho KH, CN và ĐMST.")
     unit.get_by_test_id("submit").click()
+    unit.get_by_test_id("confirm-submit").click()
     expect(unit.get_by_test_id("state")).to_have_text("Đã gửi lại")
 
     # 5. The reviewer accepts.
     reviewer.reload()
     reviewer.get_by_test_id("accept").click()
+    reviewer.get_by_test_id("confirm-accept").click()
     expect(reviewer.get_by_test_id("state")).to_have_text("Đã chấp nhận")
 
     # 6. The board shows the unit on time and the completeness ratio.
