@@ -14,7 +14,8 @@ from django.db import connection, transaction
 
 from stiplan.core.audit import record
 from stiplan.core.permissions import Role
-from stiplan.orgs.io import apply_orgs, parse_orgs, read_communes
+from stiplan.orgs.actions import apply_orgs
+from stiplan.orgs.io import parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
 from stiplan.plans.io import load_plan, parse_plan
 from stiplan.plans.models import Plan
