@@ -17,7 +17,8 @@ from stiplan.core.permissions import Role
 from stiplan.orgs.actions import apply_orgs
 from stiplan.orgs.io import parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
-from stiplan.plans.io import load_plan, parse_plan
+from stiplan.plans.actions import load_plan
+from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Plan
 from stiplan.reporting.config import apply_config, parse_config
 

@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.actions import do_add_assignment, do_remove_assignment
+from stiplan.plans.actions import add_assignment, remove_assignment
 from stiplan.plans.forms import AssignmentForm, RemoveAssignmentForm
 from stiplan.plans.io import export_plan, to_json_ready, to_yaml
 from stiplan.plans.models import (
@@ -147,7 +147,7 @@ class ActionDetailView(TemplateView):
             if form.is_valid():
                 assignment = get_object_or_404(self.action.assignments,
                                                pk=form.cleaned_data["assignment"])
-                do_remove_assignment(assignment, by=request.user,
+                remove_assignment(assignment, by=request.user,
                                      reason=form.cleaned_data["reason"])
                 messages.success(request, _("Đã bỏ phân công."))
             else:
@@ -156,7 +156,7 @@ class ActionDetailView(TemplateView):
         form = AssignmentForm(request.POST, units=self.units())
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        do_add_assignment(self.action, form.cleaned_data["unit"], form.cleaned_data["role"],
+        add_assignment(self.action, form.cleaned_data["unit"], form.cleaned_data["role"],
                           by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã thêm phân công."))
         return redirect(request.path)
