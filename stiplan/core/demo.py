@@ -20,7 +20,8 @@ from stiplan.orgs.models import Membership, OrgUnit
 from stiplan.plans.actions import load_plan
 from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Plan
-from stiplan.reporting.config import apply_config, parse_config
+from stiplan.reporting.actions import apply_config
+from stiplan.reporting.config import parse_config
 
 ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"
 COMMUNES_DIR = settings.BASE_DIR / "data" / "orgs" / "communes-2025"

@@ -1,5 +1,6 @@
 """Every write of the reporting round: open, sync, close, archive, reopen; save items, submit,
-return, accept, unlock.
+return, accept, unlock; add and remove evidence; note a reminder as sent; load the plan's
+reporting set-up (parsed by reporting/config.py).
 
 Each runs in one transaction, checks permission, locks the rows it changes (exactly one of two
 concurrent transitions wins; the other gets `Conflict`) and writes the audit log. A round that is
@@ -8,38 +9,47 @@ not open refuses every write to its reports (`RoundClosed`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.audit import entry as audit_entry
-from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
 from stiplan.metrics import periods
 from stiplan.metrics.actions import record_report_values
+from stiplan.metrics.models import Computation
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.models import Plan
+from stiplan.plans.models import Direction, Indicator, Plan
 from stiplan.reporting import inputs
+from stiplan.reporting.evidence import sniff
 from stiplan.reporting.models import (
     EDITABLE_STATES,
     IN_REVIEW_STATES,
     ActionItem,
+    Attachment,
+    IndicatorAssignment,
     IndicatorItem,
     QuestionItem,
+    Reminder,
     ReportState,
     Round,
     RoundKind,
     RoundStatus,
     UnitReport,
+    ValidationRule,
 )
 from stiplan.reporting.scope import UnitScope, round_scope
 from stiplan.reporting.validation import Finding, check_report
@@ -427,3 +437,112 @@ def unlock_report(report: UnitReport, *, reason: str, by) -> UnitReport:
                   reason=reason.strip())
     record_report_values(moved, final=False, by=by)
     return moved
+
+
+# --- Evidence (minh chứng) ---------------------------------------------------------------------
+
+def _editable(report: UnitReport) -> UnitReport:
+    """The report locked for a change of its evidence: refused unless the round is open and the
+    report is still being written (draft or returned)."""
+    locked = locked_report(report)
+    if not locked.editable:
+        raise Conflict(_("Báo cáo đang ở trạng thái «%(state)s»: không thêm hay xóa minh chứng "
+                         "được.") % {"state": locked.get_state_display()})
+    return locked
+
+
+def _next_version(locked: UnitReport) -> None:
+    locked.version += 1
+    locked.save(update_fields=["version"])
+
+
+@transaction.atomic
+def add_evidence(report: UnitReport, name: str, raw: bytes, *, by, action_item=None) -> Attachment:
+    """Store an evidence file of an editable report; the report's version moves."""
+    require(by, "reporting.edit_report", report)
+    locked = _editable(report)
+    if len(raw) > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+    if action_item is not None and action_item.report_id != locked.pk:
+        raise ValidationError(_("Nhiệm vụ không thuộc báo cáo này."))
+    content_type = sniff(name, raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    safe_name = "".join(ch for ch in name if ch.isalnum() or ch in " ._-()")[-120:] or "minh-chung"
+    attachment = Attachment(report=locked, action_item=action_item, name=safe_name,
+                            content_type=content_type, size=len(raw), sha256=digest,
+                            uploaded_by=acting_user(by))
+    attachment.file.save(digest[:16], ContentFile(raw), save=False)
+    attachment.save()
+    _next_version(locked)
+    record("reporting.add_evidence", attachment, by=by, after=snapshot(attachment),
+           unit=locked.unit, reason=f"version {locked.version}")
+    return attachment
+
+
+@transaction.atomic
+def remove_evidence(attachment: Attachment, *, by) -> UnitReport:
+    """Remove an evidence file of an editable report; the file goes once the change commits."""
+    require(by, "reporting.edit_report", attachment.report)
+    locked = _editable(attachment.report)
+    stored, storage = attachment.file.name, attachment.file.storage
+    _next_version(locked)
+    record("reporting.remove_evidence", attachment, by=by, before=snapshot(attachment),
+           after=None, unit=locked.unit, reason=f"version {locked.version}")
+    attachment.delete()
+    if not Attachment.objects.filter(file=stored).exists():
+        transaction.on_commit(lambda: storage.delete(stored))
+    return locked
+
+
+# --- Reminders (nhắc hạn) ----------------------------------------------------------------------
+
+def mark_reminder_sent(report: UnitReport, kind: str, day: date, recipients: list[str], *,
+                       by=None) -> bool:
+    """Note that reminder `kind` (e.g. "after-5") of `report` goes out on `day`, audited; False
+    when it was noted before (a unique (report, kind) row), so each reminder is sent once."""
+    require(by, "reporting.open_round", report.round.plan)
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(report=report, kind=kind, sent_on=day,
+                                               recipients=recipients)
+            record("reporting.send_reminder", reminder, by=by, after=snapshot(reminder),
+                   unit=report.unit)
+    except IntegrityError:
+        return False
+    return True
+
+
+# --- The plan's reporting set-up ---------------------------------------------------------------
+
+@transaction.atomic
+def apply_config(data: dict, *, by=None) -> dict:
+    """Replace the plan's reporting set-up with the parsed one; audited as one change."""
+    plan = data["plan"]
+    require(by, "plans.change_plan", plan)
+    for e in data["elements"]:
+        Indicator.objects.update_or_create(code=e["code"], defaults={
+            "name": e["name"], "name_en": e["name_en"], "unit": e["unit"],
+            "value_type": e["value_type"], "direction": Direction.HIGHER, "cumulative": False})
+    indicators = Indicator.objects.in_bulk(field_name="code")
+    units = OrgUnit.objects.in_bulk(field_name="code")
+    before = {"assignments": IndicatorAssignment.objects.filter(plan=plan).count(),
+              "rules": list(plan.validation_rules.values_list("code", flat=True))}
+    plan.indicator_assignments.all().delete()
+    plan.validation_rules.all().delete()
+    IndicatorAssignment.objects.bulk_create(
+        IndicatorAssignment(plan=plan, indicator=indicators[a["indicator"]],
+                            unit=units.get(a["unit"]), unit_type=a["unit_type"],
+                            function=a["function"], min_value=a["min"], max_value=a["max"])
+        for a in data["assignments"])
+    ValidationRule.objects.bulk_create(ValidationRule(plan=plan, **r) for r in data["rules"])
+    Computation.objects.filter(indicator__in=[indicators[c["indicator"]]
+                                               for c in data["computations"]]).delete()
+    Computation.objects.bulk_create(
+        Computation(indicator=indicators[c["indicator"]], formula=c["formula"],
+                    growth_accounting=c["growth_accounting"], note=c["note"])
+        for c in data["computations"])
+    after = {"assignments": len(data["assignments"]), "rules": [r["code"] for r in data["rules"]],
+             "computations": {c["indicator"]: c["formula"] or "TFP" for c in data["computations"]}}
+    record("reporting.load_config", plan, by=by, before=before, after=after,
+           unit=plan.issuing_unit)
+    return after

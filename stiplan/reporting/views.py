@@ -18,8 +18,8 @@ from stiplan.core.uploads import accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
+from stiplan.reporting.actions import add_evidence, remove_evidence
 from stiplan.reporting.board import round_board
-from stiplan.reporting.evidence import add_evidence, remove_evidence
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.forms import EvidenceForm, OpenRoundForm, UploadForm
 from stiplan.reporting.models import (

@@ -20,8 +20,7 @@ from stiplan.index.demo import create_demo_index
 from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
 from stiplan.plans.models import Action, Indicator
-from stiplan.reporting.actions import open_round
-from stiplan.reporting.evidence import add_evidence
+from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
 pytestmark = pytest.mark.django_db
