@@ -169,7 +169,7 @@ class EntryView(LoginRequiredMixin, TemplateView):
             return redirect("index-entry", year=year)
         upload = request.FILES.get("evidence")
         try:
-            act.do_save_value(edition, code, value=float(number) if number is not None else None,
+            act.save_value(edition, code, value=float(number) if number is not None else None,
                               source=request.POST.get("source", ""),
                               explanation=request.POST.get("explanation", ""),
                               evidence=(upload.name, upload.read()) if upload else None, by=request.user)
@@ -191,7 +191,7 @@ class CheckView(LoginRequiredMixin, View):
             raise PermissionDenied
         item = visible_value(request, value_id)
         try:
-            act.do_mark_checked(item, by=request.user)
+            act.mark_checked(item, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -205,7 +205,7 @@ class ReviewView(LoginRequiredMixin, View):
             raise PermissionDenied
         item = visible_value(request, value_id)
         try:
-            act.do_review_value(item, approve=request.POST.get("decision") == "accept",
+            act.review_value(item, approve=request.POST.get("decision") == "accept",
                                 reason=request.POST.get("reason", ""), by=request.user)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -223,7 +223,7 @@ class ComputeView(LoginRequiredMixin, View):
         if not can(request.user, "index.compute"):
             raise PermissionDenied
         edition = edition_of(request, year)
-        act.do_request_computation(edition, by=request.user)
+        act.request_computation(edition, by=request.user)
         messages.success(request, _("Đã yêu cầu tính lại chỉ số; kết quả hiện khi tính xong."))
         return redirect("index-profile", year=year, province=edition.home)
 
