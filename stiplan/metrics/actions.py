@@ -1,6 +1,9 @@
 """Writes of the metrics app: values from reports (provisional, then final), values entered by
 the Department or imported from statistics, status overrides. Each change audited before → after.
 
+The Revision (the dashboards' cache key) is moved by bump_revision only, which metrics.signals
+runs after any change the engine reads commits; no action calls it by hand.
+
 A value is kept per (indicator, unit, period, source): a report writes only its own rows and never
 touches a Department or statistics value; metrics.precedence decides which one is used.
 """
@@ -11,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from stiplan.analytics.targets import ORDER
@@ -18,6 +22,7 @@ from stiplan.core.audit import acting_user, entry, record, snapshot
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.metrics import periods
+from stiplan.metrics.dashboard import schedule_warm
 from stiplan.metrics.models import DataValue, Revision, Source, StatusOverride
 from stiplan.plans.models import Target
 
@@ -56,7 +61,6 @@ def record_report_values(report, *, final: bool, by) -> int:
                              after=snapshot(value), unit=report.unit))
     if entries:
         AuditEntry.objects.bulk_create(entries)
-        Revision.bump()
     return len(entries)
 
 
@@ -88,7 +92,6 @@ def set_value(indicator, unit, period: int | str, value: Decimal, *, by,
     obj.provenance = provenance or {}
     obj.save()
     record("metrics.set_value", obj, by=by, before=before, after=snapshot(obj), unit=unit)
-    Revision.bump()
     return obj
 
 
@@ -105,5 +108,14 @@ def override_status(target: Target, status: str, reason: str, *, by) -> StatusOv
                                              by=acting_user(by))
     record("metrics.override_status", override, by=by, after=snapshot(override),
            unit=target.plan.issuing_unit, reason=reason.strip())
-    Revision.bump()
     return override
+
+
+def bump_revision() -> None:
+    """Move the Revision by one and have the dashboards warmed. Run by metrics.signals once a
+    change of what the engine reads commits; no permission or audit entry of its own: the change
+    that caused it was checked and audited by its action."""
+    with transaction.atomic():
+        Revision.objects.get_or_create(pk=1)
+        Revision.objects.filter(pk=1).update(number=F("number") + 1)
+    transaction.on_commit(schedule_warm)

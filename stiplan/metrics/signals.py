@@ -1,5 +1,8 @@
-"""Whatever changes data the indicator engine reads — through an action, a loader or the admin —
-moves the Revision once the transaction commits, so caches keyed on it never serve old numbers."""
+"""The one cache-invalidation path: whatever changes data the indicator engine reads — an action,
+the admin's generic save, a bulk write — is heard here, and the Revision moves once the
+transaction commits (metrics.actions.bump_revision), so caches keyed on it never serve old
+numbers. Row saves and deletes arrive as Django's post_save/post_delete, bulk writes as
+core.signals.rows_written. Nothing else moves the Revision."""
 
 from __future__ import annotations
 
@@ -7,15 +10,17 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from stiplan.core.signals import rows_written
+
 WATCHED = ("metrics.DataValue", "metrics.Computation", "metrics.StatusOverride", "plans.Target",
            "plans.Indicator", "plans.PlanIndicator", "orgs.OrgUnit", "orgs.ReorgEvent",
            "orgs.ReorgLink", "reporting.IndicatorAssignment")
 
 
 def _changed(sender, **kwargs) -> None:
-    from stiplan.metrics.models import Revision
+    from stiplan.metrics.actions import bump_revision
 
-    transaction.on_commit(Revision.bump)
+    transaction.on_commit(bump_revision)
 
 
 def connect() -> None:
@@ -23,3 +28,4 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_changed, sender=model, dispatch_uid=f"revision-save-{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"revision-delete-{label}")
+        rows_written.connect(_changed, sender=model, dispatch_uid=f"revision-bulk-{label}")
