@@ -1,14 +1,31 @@
 """Audited writes of the core app: generic save and delete for what is edited in the admin
 (reference data, accounts: a password hash never enters the log, only the fact that it changed),
-and API tokens (create, revoke)."""
+API tokens (create, revoke), a backup restored, a job handed back to the queue."""
 
 from __future__ import annotations
 
-from django.db import models, transaction
+import hashlib
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from stiplan.core.audit import record, snapshot
+from stiplan.core.audit import Subject, record, snapshot
+from stiplan.core.backup import MANIFEST, NATURAL, backed_up_models
 from stiplan.core.permissions import require
+from stiplan.core.restore import (
+    checked_archive,
+    counts_differ,
+    place_files,
+    refusal,
+    remove_files,
+    rows_in,
+    signals_muted,
+    summary,
+)
 from stiplan.core.tokens import PREFIX_LENGTH, ApiToken, digest, new_key
 
 
@@ -28,7 +45,7 @@ def _password_changed(before: dict | None, after: dict) -> bool:
 
 
 @transaction.atomic
-def do_save(obj: models.Model, *, by, perm: str | None = None, reason: str = "") -> models.Model:
+def save_object(obj: models.Model, *, by, perm: str | None = None, reason: str = "") -> models.Model:
     """Save `obj` after a permission check, recording its before → after snapshot."""
     require(by, perm or _perm(obj, "change"), obj)
     before = snapshot(type(obj).objects.filter(pk=obj.pk).first()) if obj.pk else None
@@ -43,7 +60,7 @@ def do_save(obj: models.Model, *, by, perm: str | None = None, reason: str = "")
 
 
 @transaction.atomic
-def do_delete(obj: models.Model, *, by, perm: str | None = None, reason: str = "") -> None:
+def delete_object(obj: models.Model, *, by, perm: str | None = None, reason: str = "") -> None:
     """Delete `obj` after a permission check; a user's memberships, removed with it, are logged
     one by one."""
     require(by, perm or _perm(obj, "change"), obj)
@@ -58,7 +75,7 @@ def do_delete(obj: models.Model, *, by, perm: str | None = None, reason: str = "
 
 
 @transaction.atomic
-def do_set_account_access(user, *, groups, permissions, by, reason: str = "") -> None:
+def set_account_access(user, *, groups, permissions, by, reason: str = "") -> None:
     """Set a user's groups and direct permissions, logging them before → after if they change."""
     require(by, "auth.change_user", user)
     before = _access(user)
@@ -90,7 +107,7 @@ def _unit_of(obj: models.Model):
 
 
 @transaction.atomic
-def do_create_token(user, *, by, name: str = "") -> tuple[ApiToken, str]:
+def create_token(user, *, by, name: str = "") -> tuple[ApiToken, str]:
     """Make an API token for `user`; returns the token and its key, which is shown only once."""
     require(by, "core.add_apitoken")
     key = new_key()
@@ -101,7 +118,7 @@ def do_create_token(user, *, by, name: str = "") -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def do_revoke_token(token: ApiToken, *, by, reason: str = "") -> ApiToken:
+def revoke_token(token: ApiToken, *, by, reason: str = "") -> ApiToken:
     """Stop a token from signing in; the row stays for the record."""
     require(by, "core.change_apitoken", token)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -118,3 +135,73 @@ def _token_facts(token: ApiToken) -> dict:
     """What the audit log keeps of a token: never its key or digest."""
     return {"user": token.user.username, "name": token.name, "prefix": token.prefix,
             "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None}
+
+
+def restore_archive(path: Path, *, by=None, alias: str = DEFAULT_DB_ALIAS) -> dict:
+    """`stiplan restore`: check the archive and the target (core.restore), then fill the empty
+    database and data folders from it, all rows in one transaction. The restored audit log stays
+    exactly as archived, plus one entry for the restore itself. Only the system (the CLI) may.
+    Returns the summary the command prints."""
+    require(by, "core.restore_archive")
+    started = time.monotonic()
+    with checked_archive(path, alias) as (archive, manifest):
+        written = place_files(archive, manifest)
+        try:
+            rows = _load_rows(archive, manifest, alias, by=by, path=path)
+        except BaseException:
+            remove_files(written)
+            raise
+    call_command("createcachetable", database=alias, verbosity=0)
+    return summary(path, manifest, alias, rows=rows, files=len(written), started=started)
+
+
+def _load_rows(archive, manifest: dict, alias: str, *, by, path: Path) -> int:
+    """Every archived row written as archived (model signals muted, so no handler adds or changes
+    rows meanwhile); then constraints, sequences and row counts checked, then the restore's own
+    audit entry, in the same transaction."""
+    connection = connections[alias]
+    kept = [m for m in backed_up_models() if m._meta.label_lower in manifest["rows"]]
+    problems, loaded = [], 0
+    with transaction.atomic(using=alias), signals_muted():
+        for model in reversed(kept):  # rows a migration may have made; the archive has its own
+            if model._meta.label_lower not in NATURAL:
+                model._base_manager.using(alias).all().delete()
+        with connection.constraint_checks_disabled():
+            for item, unfit in rows_in(archive, manifest, alias):
+                problems += unfit
+                if not problems:
+                    item.save(using=alias)
+                    loaded += 1
+        if problems:
+            raise refusal(f"Dữ liệu không hợp với cơ sở dữ liệu {connection.vendor}, không khôi "
+                          "phục gì", f"values {connection.vendor} cannot store, nothing was "
+                          "restored", problems)
+        connection.check_constraints(table_names=[m._meta.db_table for m in kept])
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), kept):
+                cursor.execute(sql)
+        if counts := counts_differ(manifest, kept, alias):
+            raise refusal("Số dòng sau khi nạp khác manifest", "row counts differ from the "
+                          "manifest after loading", counts)
+        backup_id = hashlib.sha256(archive.read(MANIFEST)).hexdigest()[:16]
+        record("core.restore_archive", Subject("core.backup", backup_id, path.name), by=by,
+               after={"created_at": manifest.get("created_at"), "rows": loaded,
+                      "source_vendor": manifest.get("database_vendor"),
+                      "stiplan_version": manifest.get("stiplan_version")})
+    return loaded
+
+
+@transaction.atomic
+def return_job_to_queue(ack_id, *, by=None) -> None:
+    """A job taken from django-q2's queue by a worker that is stopping goes back untouched: its
+    lock is released at once, so the next worker runs it. Audited; only the system may."""
+    from django_q.models import OrmQ
+
+    require(by, "core.run_jobs")
+    job = OrmQ.objects.select_for_update().filter(pk=ack_id).first()
+    if job is None:
+        return
+    job.lock = timezone.now()
+    job.save(update_fields=["lock"])
+    record("core.return_job", job, by=by, after={"func": job.func(), "lock": job.lock},
+           repr_=job.name() or job.func(), reason="worker stopping")

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from stiplan.core.actions import do_create_token, do_delete, do_revoke_token, do_save
+from stiplan.core.actions import create_token, delete_object, revoke_token, save_object
 from stiplan.core.models import AuditEntry
 from stiplan.core.tokens import ApiToken
 
@@ -12,22 +12,22 @@ class AuditedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose writes are audited actions (no silent saves from the admin)."""
 
     def save_model(self, request, obj, form, change):
-        do_save(obj, by=request.user)
+        save_object(obj, by=request.user)
 
     def delete_model(self, request, obj):
-        do_delete(obj, by=request.user)
+        delete_object(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            do_delete(obj, by=request.user)
+            delete_object(obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         """Inline rows too are saved and deleted through the audited actions."""
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            do_delete(obj, by=request.user)
+            delete_object(obj, by=request.user)
         for obj in instances:
-            do_save(obj, by=request.user)
+            save_object(obj, by=request.user)
         formset.save_m2m()
 
 
@@ -64,7 +64,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return
-        token, key = do_create_token(obj.user, by=request.user, name=obj.name)
+        token, key = create_token(obj.user, by=request.user, name=obj.name)
         obj.pk = token.pk
         messages.warning(request, _("Khóa API (chỉ hiện một lần, hãy sao chép ngay): %(key)s")
                          % {"key": key})
@@ -78,4 +78,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Thu hồi các khóa đã chọn"))
     def revoke(self, request, queryset):
         for token in queryset:
-            do_revoke_token(token, by=request.user)
+            revoke_token(token, by=request.user)

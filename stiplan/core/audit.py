@@ -1,14 +1,29 @@
-"""Writing the audit log: JSON snapshots of objects and one record per change."""
+"""Writing the audit log: JSON snapshots of objects and one record per change. The one writer
+outside the actions modules (tests/test_writers.py): every action calls it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from stiplan.core.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an entry is about when it is no single row (a whole backup restored): shown to the
+    Department only."""
+
+    object_type: str
+    object_id: str
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
 
 
 def _plain(value):
@@ -65,17 +80,18 @@ def acting_user(by):
     return by if getattr(by, "is_authenticated", False) else None
 
 
-def entry(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
+def entry(action: str, obj: models.Model | Subject, *, by, before=None, after=None, unit=None,
           reason: str = "", repr_: str | None = None) -> AuditEntry:
     """An unsaved audit entry (for bulk writes); `record` saves one at once."""
     actor = acting_user(by)
+    about_a_row = isinstance(obj, models.Model)
     return AuditEntry(
-        internal=is_internal(obj),
+        internal=is_internal(obj) if about_a_row else True,
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if about_a_row else obj.object_type,
+        object_id=str(obj.pk) if about_a_row else obj.object_id,
         object_repr=(repr_ or str(obj))[:300],
         unit=unit,
         before=_plain(before),
@@ -84,7 +100,7 @@ def entry(action: str, obj: models.Model, *, by, before=None, after=None, unit=N
     )
 
 
-def record(action: str, obj: models.Model, *, by, before=None, after=None, unit=None,
+def record(action: str, obj: models.Model | Subject, *, by, before=None, after=None, unit=None,
            reason: str = "", repr_: str | None = None) -> AuditEntry:
     """Write one audit entry; call inside the action's transaction."""
     made = entry(action, obj, by=by, before=before, after=after, unit=unit, reason=reason,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import connections, models, router
 
+from stiplan.core.signals import rows_written
+
 
 def update_rows(objs: list[models.Model], fields: list[str]) -> None:
     """UPDATE each object's `fields` by primary key, in one executemany call."""
@@ -27,3 +29,4 @@ def update_rows(objs: list[models.Model], fields: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    rows_written.send(sender=model)

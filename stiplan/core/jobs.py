@@ -84,10 +84,9 @@ def _job_starting(task: dict, **_kwargs) -> None:
     """A job taken from the queue after the stop order goes back to the queue untouched (the
     next start runs it at once) and this worker ends."""
     if _worker["stopping"]:
-        from django.utils import timezone
-        from django_q.models import OrmQ
+        from stiplan.core.actions import return_job_to_queue
 
-        OrmQ.objects.filter(pk=task.get("ack_id")).update(lock=timezone.now())
+        return_job_to_queue(task.get("ack_id"))
         raise SystemExit(0)
     _worker["ack_id"] = task.get("ack_id", "")
 

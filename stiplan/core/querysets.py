@@ -1,10 +1,11 @@
 """The one permission-restricted query set that UI, API and exports read through."""
 
-from django.db import models
 from django.db.models import Prefetch
 
+from stiplan.core.signals import WriteReportingQuerySet
 
-class RestrictedQuerySet(models.QuerySet):
+
+class RestrictedQuerySet(WriteReportingQuerySet):
     def restrict(self, user, action: str = "view"):
         """Only the rows `user` may `action` (rules in stiplan.core.permissions)."""
         from stiplan.core.permissions import restriction

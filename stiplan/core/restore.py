@@ -1,5 +1,6 @@
-"""`stiplan restore`: check a backup archive whole, then fill an empty database and empty file
-folders from it (any vendor: a SQLite backup restores into PostgreSQL)."""
+"""`stiplan restore`: check a backup archive whole and the target empty, read its rows and place
+its files (any vendor: a SQLite backup restores into PostgreSQL); core.actions.restore_archive
+writes the rows."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import signals
 
@@ -27,7 +27,6 @@ from stiplan.core.backup import (
     MANIFEST,
     NATURAL,
     ArchiveError,
-    backed_up_models,
     file_roots,
     stored_files,
 )
@@ -39,7 +38,7 @@ MADE_BY_MIGRATE = (*NATURAL, "django_q.schedule")
 SHOWN = 5
 
 
-def _refuse(vi: str, en: str, items: list[str] = ()) -> ArchiveError:
+def refusal(vi: str, en: str, items: list[str] = ()) -> ArchiveError:
     listed = "".join(f"\n  - {item}" for item in items[:SHOWN])
     more = f"\n  … (+{len(items) - SHOWN})" if len(items) > SHOWN else ""
     return ArchiveError(f"{vi} / {en}{listed}{more}")
@@ -54,18 +53,18 @@ def read_manifest(archive: ZipFile) -> dict:
     try:
         manifest = json.loads(archive.read(MANIFEST))
     except (KeyError, ValueError) as exc:
-        raise _refuse("Tệp không phải bản sao lưu stiplan (thiếu hoặc hỏng manifest.json)",
+        raise refusal("Tệp không phải bản sao lưu stiplan (thiếu hoặc hỏng manifest.json)",
                       f"not a stiplan backup (manifest.json missing or damaged): {exc}") from None
     shape = {"format": int, "members": dict, "rows": dict, "migrations": dict}
     if not isinstance(manifest, dict) or any(not isinstance(manifest.get(key), kind)
                                              for key, kind in shape.items()):
-        raise _refuse("manifest.json không đúng cấu trúc", "manifest.json is malformed")
+        raise refusal("manifest.json không đúng cấu trúc", "manifest.json is malformed")
     if manifest["format"] != FORMAT:
-        raise _refuse("Bản sao lưu có định dạng không hỗ trợ",
+        raise refusal("Bản sao lưu có định dạng không hỗ trợ",
                       f"unsupported backup format {manifest['format']!r}")
     if not all(isinstance(m, dict) for m in manifest["members"].values()) or not all(
             isinstance(names, list) for names in manifest["migrations"].values()):
-        raise _refuse("manifest.json không đúng cấu trúc", "manifest.json is malformed")
+        raise refusal("manifest.json không đúng cấu trúc", "manifest.json is malformed")
     return manifest
 
 
@@ -97,7 +96,7 @@ def verify_members(archive: ZipFile, manifest: dict) -> None:
         if (digest, size) != (listed[name].get("sha256"), listed[name].get("size")):
             problems.append(f"{name}: sai mã kiểm tra sha256 / checksum mismatch")
     if problems:
-        raise _refuse("Bản sao lưu bị hỏng hoặc đã bị sửa, không khôi phục gì",
+        raise refusal("Bản sao lưu bị hỏng hoặc đã bị sửa, không khôi phục gì",
                       "the backup is damaged or was altered, nothing was restored", problems)
 
 
@@ -118,12 +117,12 @@ def verify_schema(manifest: dict) -> None:
 
     older = sorted(key for key in disk if not present(key))
     if newer:
-        raise _refuse(
+        raise refusal(
             "Bản sao lưu có lược đồ mới hơn phiên bản stiplan này; hãy cập nhật stiplan trước",
             "the backup's schema is newer than this stiplan knows; upgrade stiplan first",
             [f"{app}.{name}" for app, name in newer])
     if older:
-        raise _refuse(
+        raise refusal(
             f"Bản sao lưu có lược đồ cũ hơn; hãy khôi phục bằng stiplan "
             f"{manifest.get('stiplan_version')} rồi chạy `stiplan migrate`",
             f"the backup's schema is older; restore it with stiplan "
@@ -145,13 +144,13 @@ def check_empty(alias: str = DEFAULT_DB_ALIAS) -> None:
     for key, root in file_roots().items():
         held += [f"{key}: {p}" for p in stored_files(root)]
     if held:
-        raise _refuse("Nơi khôi phục không trống (cơ sở dữ liệu hoặc thư mục tệp đã có dữ liệu); "
+        raise refusal("Nơi khôi phục không trống (cơ sở dữ liệu hoặc thư mục tệp đã có dữ liệu); "
                       "chỉ khôi phục vào nơi trống", "the target is not empty (rows in the "
                       "database or files in the folders); restore only into an empty one", held)
 
 
 @contextmanager
-def _signals_muted():
+def signals_muted():
     """Rows are written as archived: no model signal handler adds or changes rows meanwhile."""
     muted = (signals.pre_save, signals.post_save, signals.pre_delete, signals.post_delete,
              signals.m2m_changed)
@@ -184,49 +183,7 @@ def _unfit(obj: models.Model, vendor: str) -> list[str]:
     return problems
 
 
-def _load_rows(archive: ZipFile, manifest: dict, alias: str) -> int:
-    connection = connections[alias]
-    members = sorted(n for n in manifest["members"] if n.startswith("db/"))
-    kept = [m for m in backed_up_models() if m._meta.label_lower in manifest["rows"]]
-    problems, loaded = [], 0
-    with transaction.atomic(using=alias), _signals_muted():
-        for model in reversed(kept):  # rows a migration may have made; the archive has its own
-            if model._meta.label_lower not in NATURAL:
-                model._base_manager.using(alias).all().delete()
-        with connection.constraint_checks_disabled():
-            for name in members:
-                raw = archive.read(name)
-                if hashlib.sha256(raw).hexdigest() != manifest["members"][name]["sha256"]:
-                    raise _refuse("Tệp lưu trữ đã thay đổi khi đang khôi phục",
-                                  "the archive changed during the restore", [name])
-                try:
-                    for item in serializers.deserialize("json", raw, using=alias):
-                        problems += _unfit(item.object, connection.vendor)
-                        if not problems:
-                            item.save(using=alias)
-                            loaded += 1
-                except DeserializationError as exc:
-                    raise _refuse("Không đọc được dữ liệu trong bản sao lưu",
-                                  "cannot read the backup's rows", [f"{name}: {exc}"]) from None
-        if problems:
-            raise _refuse(f"Dữ liệu không hợp với cơ sở dữ liệu {connection.vendor}, không khôi "
-                          "phục gì", f"values {connection.vendor} cannot store, nothing was "
-                          "restored", problems)
-        connection.check_constraints(table_names=[m._meta.db_table for m in kept])
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), kept):
-                cursor.execute(sql)
-        counts = [f"{m._meta.label_lower}: {have} ≠ {manifest['rows'][m._meta.label_lower]}"
-                  for m in kept if m._meta.label_lower not in NATURAL
-                  and (have := m._base_manager.using(alias).count())
-                  != manifest["rows"][m._meta.label_lower]]
-        if counts:
-            raise _refuse("Số dòng sau khi nạp khác manifest", "row counts differ from the "
-                          "manifest after loading", counts)
-    return loaded
-
-
-def _place_files(archive: ZipFile, manifest: dict) -> list[Path]:
+def place_files(archive: ZipFile, manifest: dict) -> list[Path]:
     """Write the archived files into the (empty) folders; returns what was written."""
     roots, written = file_roots(), []
     try:
@@ -239,24 +196,24 @@ def _place_files(archive: ZipFile, manifest: dict) -> list[Path]:
                 while chunk := src.read(CHUNK):
                     dst.write(chunk)
     except BaseException:
-        _remove(written)
+        remove_files(written)
         raise
     return written
 
 
-def _remove(paths: list[Path]) -> None:
+def remove_files(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
 
 
-def restore(path: Path, alias: str = DEFAULT_DB_ALIAS) -> dict:
-    """Check the archive and the target, then restore; returns the summary the command prints.
-    Nothing is touched before every check has passed."""
-    started = time.monotonic()
+@contextmanager
+def checked_archive(path: Path, alias: str = DEFAULT_DB_ALIAS):
+    """The archive and its manifest, once the archive (whole, checksums, schema) and the target
+    (empty) are checked and the target's tables are made; nothing is touched before."""
     try:
         archive = ZipFile(path)
     except (BadZipFile, OSError) as exc:
-        raise _refuse(f"Không mở được «{path}» như tệp sao lưu",
+        raise refusal(f"Không mở được «{path}» như tệp sao lưu",
                       f"cannot open «{path}» as a backup: {exc}") from None
     with archive:
         manifest = read_manifest(archive)
@@ -267,18 +224,41 @@ def restore(path: Path, alias: str = DEFAULT_DB_ALIAS) -> dict:
         for root in file_roots().values():
             root.mkdir(parents=True, exist_ok=True)
         call_command("migrate", database=alias, verbosity=0, interactive=False)
-        written = _place_files(archive, manifest)
+        yield archive, manifest
+
+
+def rows_in(archive: ZipFile, manifest: dict, alias: str):
+    """Each archived row as a deserialized object (its member's checksum checked again as it is
+    read), with the values the target database cannot store."""
+    vendor = connections[alias].vendor
+    for name in sorted(n for n in manifest["members"] if n.startswith("db/")):
+        raw = archive.read(name)
+        if hashlib.sha256(raw).hexdigest() != manifest["members"][name]["sha256"]:
+            raise refusal("Tệp lưu trữ đã thay đổi khi đang khôi phục",
+                          "the archive changed during the restore", [name])
         try:
-            rows = _load_rows(archive, manifest, alias)
-        except BaseException:
-            _remove(written)
-            raise
-    call_command("createcachetable", database=alias, verbosity=0)
+            for item in serializers.deserialize("json", raw, using=alias):
+                yield item, _unfit(item.object, vendor)
+        except DeserializationError as exc:
+            raise refusal("Không đọc được dữ liệu trong bản sao lưu",
+                          "cannot read the backup's rows", [f"{name}: {exc}"]) from None
+
+
+def counts_differ(manifest: dict, models_: list[type[models.Model]], alias: str) -> list[str]:
+    """The models whose row count after loading is not the manifest's."""
+    return [f"{m._meta.label_lower}: {have} ≠ {manifest['rows'][m._meta.label_lower]}"
+            for m in models_ if m._meta.label_lower not in NATURAL
+            and (have := m._base_manager.using(alias).count())
+            != manifest["rows"][m._meta.label_lower]]
+
+
+def summary(path: Path, manifest: dict, alias: str, *, rows: int, files: int,
+            started: float) -> dict:
+    """What `stiplan restore` prints."""
     return {
         "path": str(path), "seconds": round(time.monotonic() - started, 2),
         "database_vendor": connections[alias].vendor,
         "source_vendor": manifest.get("database_vendor"),
-        "created_at": manifest.get("created_at"), "rows": rows, "files": len(written),
+        "created_at": manifest.get("created_at"), "rows": rows, "files": files,
         "missing_files_at_backup": manifest.get("missing_files", []),
     }
-

@@ -97,20 +97,20 @@ def create_demo_index() -> IndexEdition | None:
     if IndexEdition.objects.filter(year=2025).exists():
         return None
     document = yaml.safe_load((DATA / "pii-2024.yaml").read_text(encoding="utf-8"))
-    framework = act.do_load_framework("pii-2024", document, by=None)
+    framework = act.load_framework("pii-2024", document, by=None)
     fw = framework.tree()
     units = provinces()
     published = published_scores(units)
     scores = {r["unit"]: r["score"] for r in published}
-    last = act.do_create_edition(2024, framework, units, HOME, by=None, synthetic=True)
-    act.do_load_values(last, synthetic_values(fw, units, scores, seed=2024, scale=0.93), by=None,
+    last = act.create_edition(2024, framework, units, HOME, by=None, synthetic=True)
+    act.load_values(last, synthetic_values(fw, units, scores, seed=2024, scale=0.93), by=None,
                        synthetic=True)
-    edition = act.do_create_edition(2025, framework, units, HOME, by=None, synthetic=True)
-    act.do_set_published(edition, published, by=None)
+    edition = act.create_edition(2025, framework, units, HOME, by=None, synthetic=True)
+    act.set_published(edition, published, by=None)
     rows = synthetic_values(fw, units, scores, seed=2025)
-    act.do_load_values(edition, [r for r in rows if r[0] != HOME], by=None, synthetic=True)
+    act.load_values(edition, [r for r in rows if r[0] != HOME], by=None, synthetic=True)
     enter_home_values(edition, [r for r in rows if r[0] == HOME])
-    act.do_request_computation(edition, by=None)
+    act.request_computation(edition, by=None)
     return edition
 
 
@@ -124,13 +124,13 @@ def enter_home_values(edition: IndexEdition, rows) -> None:
     for _unit, code, value, source in rows:
         node = fw.by_code.get(code)
         evidence = (f"minh-chung-{code}.pdf", pdf) if node and not node.placeholder else None
-        item = act.do_save_value(edition, code, value=value, source=source, evidence=evidence,
+        item = act.save_value(edition, code, value=value, source=source, evidence=evidence,
                                  by=officer)
         if item.warnings:
-            item = act.do_save_value(edition, code, value=value, source=source, evidence=evidence,
+            item = act.save_value(edition, code, value=value, source=source, evidence=evidence,
                                      by=officer, explanation="Số liệu minh họa: thay đổi do sáp nhập tỉnh.")
         if code.startswith("7."):
             continue  # pillar 7 left as drafts
-        item = act.do_mark_checked(item, by=officer)
+        item = act.mark_checked(item, by=officer)
         if code[0] in "123" or code in fw.denominators:
-            act.do_review_value(item, approve=True, by=reviewer)
+            act.review_value(item, approve=True, by=reviewer)

@@ -16,10 +16,13 @@ from django.db import connection, transaction
 from stiplan.core.audit import record
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import Role
-from stiplan.metrics.config import apply_config, parse_config
-from stiplan.orgs.io import apply_orgs, parse_orgs, read_communes
+from stiplan.metrics.actions import apply_config
+from stiplan.metrics.config import parse_config
+from stiplan.orgs.actions import apply_orgs
+from stiplan.orgs.io import parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
-from stiplan.plans.io import load_plan, parse_plan
+from stiplan.plans.actions import load_plan
+from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Plan
 
 ORGS_FILE = settings.BASE_DIR / "data" / "orgs" / "vinh-long.yaml"

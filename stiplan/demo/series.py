@@ -13,7 +13,7 @@ from decimal import Decimal
 from stiplan.analytics import periods
 from stiplan.core.audit import entry, snapshot
 from stiplan.core.models import AuditEntry
-from stiplan.metrics.models import DataValue, Revision, Source
+from stiplan.metrics.models import DataValue, Source
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator
 
@@ -85,5 +85,4 @@ def create_demo_series() -> int:
     AuditEntry.objects.bulk_create(  # every value audited, as any other write of a value
         entry("metrics.load_demo_series", v, by=None, after=snapshot(v), unit=v.unit)
         for v in DataValue.objects.filter(synthetic=True).select_related("indicator", "unit"))
-    Revision.bump()
     return len(rows)

@@ -31,7 +31,7 @@ from stiplan.reporting.evidence import sniff
 
 
 @transaction.atomic
-def do_load_framework(code: str, document: dict, *, by) -> Framework:
+def load_framework(code: str, document: dict, *, by) -> Framework:
     """Store (or replace) a framework after the engine accepted its tree."""
     require(by, "index.manage_edition")
     tree = parse_document(document, code)
@@ -44,7 +44,7 @@ def do_load_framework(code: str, document: dict, *, by) -> Framework:
 
 
 @transaction.atomic
-def do_create_edition(year: int, framework: Framework, units: list[dict], home: str, *, by,
+def create_edition(year: int, framework: Framework, units: list[dict], home: str, *, by,
                       synthetic: bool = False) -> IndexEdition:
     require(by, "index.manage_edition")
     codes = [u["code"] for u in units]
@@ -58,7 +58,7 @@ def do_create_edition(year: int, framework: Framework, units: list[dict], home: 
 
 
 @transaction.atomic
-def do_set_published(edition: IndexEdition, rows: list[dict], *, by) -> int:
+def set_published(edition: IndexEdition, rows: list[dict], *, by) -> int:
     """Replace the published results of an edition (rows: unit, score, rank, …)."""
     require(by, "index.manage_edition")
     known = set(edition.unit_names())
@@ -73,7 +73,7 @@ def do_set_published(edition: IndexEdition, rows: list[dict], *, by) -> int:
 
 
 @transaction.atomic
-def do_load_values(edition: IndexEdition, rows: list[tuple[str, str, float, str]], *, by,
+def load_values(edition: IndexEdition, rows: list[tuple[str, str, float, str]], *, by,
                    synthetic: bool = False, state: str = ValueState.REVIEWED) -> int:
     """Bulk values (the Academy's data set of every province, or a synthetic one):
     (unit, code, value, source), one audit entry each."""
@@ -110,7 +110,7 @@ def _check(edition: IndexEdition, unit: str, code: str, value: float | None) -> 
 
 
 @transaction.atomic
-def do_save_value(edition: IndexEdition, code: str, *, value: float | None, source: str = "",
+def save_value(edition: IndexEdition, code: str, *, value: float | None, source: str = "",
                   explanation: str = "", evidence: tuple[str, bytes] | None = None,
                   by) -> IndexValue:
     """Enter (or correct) a raw value of the Department's own province, with its evidence file.
@@ -146,7 +146,7 @@ def do_save_value(edition: IndexEdition, code: str, *, value: float | None, sour
 
 
 @transaction.atomic
-def do_mark_checked(item: IndexValue, *, by) -> IndexValue:
+def mark_checked(item: IndexValue, *, by) -> IndexValue:
     """The officer who entered the value sends it to review; warnings need an explanation."""
     require(by, "index.enter_value", item.edition)
     item = IndexValue.objects.select_for_update().get(pk=item.pk)
@@ -166,7 +166,7 @@ def do_mark_checked(item: IndexValue, *, by) -> IndexValue:
 
 
 @transaction.atomic
-def do_review_value(item: IndexValue, *, approve: bool, by, reason: str = "") -> IndexValue:
+def review_value(item: IndexValue, *, approve: bool, by, reason: str = "") -> IndexValue:
     """A second officer accepts the value (reviewed) or returns it to draft with a reason."""
     require(by, "index.review_value", item.edition)
     item = IndexValue.objects.select_for_update().get(pk=item.pk)
@@ -188,7 +188,7 @@ def do_review_value(item: IndexValue, *, approve: bool, by, reason: str = "") ->
 
 
 @transaction.atomic
-def do_request_computation(edition: IndexEdition, *, by) -> Computation:
+def request_computation(edition: IndexEdition, *, by) -> Computation:
     """Queue the computation of an edition's results from the values stored now."""
     require(by, "index.compute", edition)
     job = Computation.objects.create(edition=edition, requested_by=by if by else None)

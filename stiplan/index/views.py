@@ -170,7 +170,7 @@ class EntryView(LoginRequiredMixin, TemplateView):
             return redirect("index-entry", year=year)
         upload = request.FILES.get("evidence")
         try:
-            act.do_save_value(edition, code, value=float(number) if number is not None else None,
+            act.save_value(edition, code, value=float(number) if number is not None else None,
                               source=request.POST.get("source", ""),
                               explanation=request.POST.get("explanation", ""),
                               evidence=(upload.name, upload.read()) if upload else None, by=request.user)
@@ -195,7 +195,7 @@ class CheckView(ValueView):
         if not can(request.user, "index.enter_value"):
             raise PermissionDenied
         self.item = item = self.visible_object(pk=value_id)
-        act.do_mark_checked(item, by=request.user)
+        act.mark_checked(item, by=request.user)
         messages.success(request, _("%(code)s: đã gửi thẩm định.") % {"code": item.code})
         return redirect(f"{_entry_url(item)}#v-{item.code}")
 
@@ -206,7 +206,7 @@ class ReviewView(ValueView):
             raise PermissionDenied
         self.item = item = self.visible_object(pk=value_id)
         try:
-            act.do_review_value(item, approve=request.POST.get("decision") == "accept",
+            act.review_value(item, approve=request.POST.get("decision") == "accept",
                                 reason=request.POST.get("reason", ""), by=request.user)
         except PermissionDenied as exc:  # a reviewer may not review their own entry: say so
             messages.error(request, str(exc))
@@ -224,7 +224,7 @@ class ComputeView(LoginRequiredMixin, View):
         if not can(request.user, "index.compute"):
             raise PermissionDenied
         edition = edition_of(request, year)
-        act.do_request_computation(edition, by=request.user)
+        act.request_computation(edition, by=request.user)
         messages.success(request, _("Đã yêu cầu tính lại chỉ số; kết quả hiện khi tính xong."))
         return redirect("index-profile", year=year, province=edition.home)
 

@@ -1,6 +1,9 @@
 """Writes of the metrics app: values from reports (provisional, then final), values entered by
 the Department or imported from statistics, status overrides. Each change audited before → after.
 
+The Revision (the dashboards' cache key) is moved by bump_revision only, which metrics.signals
+runs after any change the engine reads commits; no action calls it by hand.
+
 A value is kept per (indicator, unit, period, source): a report writes only its own rows and never
 touches a Department or statistics value; metrics.precedence decides which one is used.
 """
@@ -11,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
@@ -18,8 +22,11 @@ from stiplan.analytics.targets import ORDER
 from stiplan.core.audit import acting_user, entry, record, snapshot
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
-from stiplan.metrics.models import DataValue, Revision, Source, StatusOverride
-from stiplan.plans.models import Target
+from stiplan.metrics.dashboard import schedule_warm
+from stiplan.metrics.models import Computation, DataValue, Revision, Source, StatusOverride
+from stiplan.orgs.models import OrgUnit
+from stiplan.plans.models import Direction, Indicator, Target
+from stiplan.reporting.models import IndicatorAssignment, ValidationRule
 
 _COMPARED = ("value", "final", "provenance")
 
@@ -57,7 +64,6 @@ def record_report_values(report, *, final: bool, by) -> int:
                              after=snapshot(value), unit=report.unit))
     if entries:
         AuditEntry.objects.bulk_create(entries)
-        Revision.bump()
     return len(entries)
 
 
@@ -89,7 +95,6 @@ def set_value(indicator, unit, period: int | str, value: Decimal, *, by,
     obj.provenance = provenance or {}
     obj.save()
     record("metrics.set_value", obj, by=by, before=before, after=snapshot(obj), unit=unit)
-    Revision.bump()
     return obj
 
 
@@ -106,5 +111,50 @@ def override_status(target: Target, status: str, reason: str, *, by) -> StatusOv
                                              by=acting_user(by))
     record("metrics.override_status", override, by=by, after=snapshot(override),
            unit=target.plan.issuing_unit, reason=reason.strip())
-    Revision.bump()
     return override
+
+
+def bump_revision() -> None:
+    """Move the Revision by one and have the dashboards warmed. Run by metrics.signals once a
+    change of what the engine reads commits; no permission or audit entry of its own: the change
+    that caused it was checked and audited by its action."""
+    with transaction.atomic():
+        Revision.objects.get_or_create(pk=1)
+        Revision.objects.filter(pk=1).update(number=F("number") + 1)
+    transaction.on_commit(schedule_warm)
+
+
+# --- The plan's reporting set-up ---------------------------------------------------------------
+
+@transaction.atomic
+def apply_config(data: dict, *, by=None) -> dict:
+    """Replace the plan's reporting set-up with the parsed one; audited as one change."""
+    plan = data["plan"]
+    require(by, "plans.change_plan", plan)
+    for e in data["elements"]:
+        Indicator.objects.update_or_create(code=e["code"], defaults={
+            "name": e["name"], "name_en": e["name_en"], "unit": e["unit"],
+            "value_type": e["value_type"], "direction": Direction.HIGHER, "cumulative": False})
+    indicators = Indicator.objects.in_bulk(field_name="code")
+    units = OrgUnit.objects.in_bulk(field_name="code")
+    before = {"assignments": IndicatorAssignment.objects.filter(plan=plan).count(),
+              "rules": list(plan.validation_rules.values_list("code", flat=True))}
+    plan.indicator_assignments.all().delete()
+    plan.validation_rules.all().delete()
+    IndicatorAssignment.objects.bulk_create(
+        IndicatorAssignment(plan=plan, indicator=indicators[a["indicator"]],
+                            unit=units.get(a["unit"]), unit_type=a["unit_type"],
+                            function=a["function"], min_value=a["min"], max_value=a["max"])
+        for a in data["assignments"])
+    ValidationRule.objects.bulk_create(ValidationRule(plan=plan, **r) for r in data["rules"])
+    Computation.objects.filter(indicator__in=[indicators[c["indicator"]]
+                                               for c in data["computations"]]).delete()
+    Computation.objects.bulk_create(
+        Computation(indicator=indicators[c["indicator"]], formula=c["formula"],
+                    growth_accounting=c["growth_accounting"], note=c["note"])
+        for c in data["computations"])
+    after = {"assignments": len(data["assignments"]), "rules": [r["code"] for r in data["rules"]],
+             "computations": {c["indicator"]: c["formula"] or "TFP" for c in data["computations"]}}
+    record("reporting.load_config", plan, by=by, before=before, after=after,
+           unit=plan.issuing_unit)
+    return after

@@ -1,19 +1,14 @@
-"""Load a plan's indicator set-up from YAML (data/reporting/<plan>.yaml): data elements, who reports
-what with bounds, validation rules, and how each province figure is computed. It lives in metrics,
-the lowest app that sees every part it writes (plans, reporting and metrics models)."""
+"""A plan's indicator set-up (data elements, who reports what with bounds, validation rules, how
+each province figure is computed) read from YAML (data/reporting/<plan>.yaml) and validated whole;
+metrics.actions.apply_config writes it (metrics is the lowest app that sees every part it writes)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from stiplan.analytics import formula as fx
 from stiplan.core import yamlio as y
-from stiplan.core.audit import record
-from stiplan.core.permissions import require
-from stiplan.metrics.models import Computation
 from stiplan.orgs.models import OrgUnit, UnitType
-from stiplan.plans.models import Direction, Indicator, Plan, ValueType
-from stiplan.reporting.models import IndicatorAssignment, Severity, ValidationRule
+from stiplan.plans.models import Plan, ValueType
+from stiplan.reporting.models import Severity
 
 ELEMENT_SPEC = {
     "code": (y.CODE, y.REQUIRED), "name": (y.TEXT, y.REQUIRED), "name_en": (y.OPT_TEXT, ""),
@@ -122,37 +117,3 @@ def _date(iso: str):
     from datetime import date
 
     return date.fromisoformat(iso)
-
-
-@transaction.atomic
-def apply_config(data: dict, *, by=None) -> dict:
-    """Replace the plan's reporting set-up with the parsed one; audited as one change."""
-    plan = data["plan"]
-    require(by, "plans.change_plan", plan)
-    for e in data["elements"]:
-        Indicator.objects.update_or_create(code=e["code"], defaults={
-            "name": e["name"], "name_en": e["name_en"], "unit": e["unit"],
-            "value_type": e["value_type"], "direction": Direction.HIGHER, "cumulative": False})
-    indicators = Indicator.objects.in_bulk(field_name="code")
-    units = OrgUnit.objects.in_bulk(field_name="code")
-    before = {"assignments": IndicatorAssignment.objects.filter(plan=plan).count(),
-              "rules": list(plan.validation_rules.values_list("code", flat=True))}
-    plan.indicator_assignments.all().delete()
-    plan.validation_rules.all().delete()
-    IndicatorAssignment.objects.bulk_create(
-        IndicatorAssignment(plan=plan, indicator=indicators[a["indicator"]],
-                            unit=units.get(a["unit"]), unit_type=a["unit_type"],
-                            function=a["function"], min_value=a["min"], max_value=a["max"])
-        for a in data["assignments"])
-    ValidationRule.objects.bulk_create(ValidationRule(plan=plan, **r) for r in data["rules"])
-    Computation.objects.filter(indicator__in=[indicators[c["indicator"]]
-                                               for c in data["computations"]]).delete()
-    Computation.objects.bulk_create(
-        Computation(indicator=indicators[c["indicator"]], formula=c["formula"],
-                    growth_accounting=c["growth_accounting"], note=c["note"])
-        for c in data["computations"])
-    after = {"assignments": len(data["assignments"]), "rules": [r["code"] for r in data["rules"]],
-             "computations": {c["indicator"]: c["formula"] or "TFP" for c in data["computations"]}}
-    record("reporting.load_config", plan, by=by, before=before, after=after,
-           unit=plan.issuing_unit)
-    return after

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.analytics import periods
@@ -116,21 +116,14 @@ class StatusOverride(models.Model):
 
 
 class Revision(models.Model):
-    """One row whose number grows with every change to values or overrides: the dashboards'
-    cache key reads it instead of scanning the values table."""
+    """One row whose number grows with every change of what the indicator engine reads
+    (metrics.signals → metrics.actions.bump_revision): the dashboards' cache key reads it instead
+    of scanning the values table."""
 
     number = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.number)
-
-    @classmethod
-    def bump(cls) -> None:
-        cls.objects.get_or_create(pk=1)
-        cls.objects.filter(pk=1).update(number=models.F("number") + 1)
-        from stiplan.metrics.dashboard import schedule_warm
-
-        transaction.on_commit(schedule_warm)
 
     @classmethod
     def current(cls) -> int:

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import User
 
-from stiplan.core.actions import do_save, do_set_account_access
+from stiplan.core.actions import save_object, set_account_access
 from stiplan.core.admin import AuditedAdmin
 from stiplan.orgs.models import Membership, OrgUnit, ReorgEvent, ReorgLink
 
@@ -56,7 +56,7 @@ class AuditedPasswordChangeForm(AdminPasswordChangeForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         if commit:
-            do_save(user, by=self.by, reason="password")
+            save_object(user, by=self.by, reason="password")
         return user
 
 
@@ -79,7 +79,7 @@ class AccountAdmin(AuditedAdmin, UserAdmin):
     def save_related(self, request, form, formsets, change):
         if "groups" in form.cleaned_data or "user_permissions" in form.cleaned_data:
             user = form.instance
-            do_set_account_access(
+            set_account_access(
                 user, by=request.user,
                 groups=form.cleaned_data.get("groups", user.groups.all()),
                 permissions=form.cleaned_data.get("user_permissions",

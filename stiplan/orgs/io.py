@@ -1,16 +1,13 @@
-"""Load organisation units and reorganisation events from YAML: validate all, then apply all."""
+"""Organisation units and reorganisation events from YAML (and the 2025 communes from CSV):
+read and validated whole here, then written by orgs.actions.apply_orgs."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.db import transaction
-
 from stiplan.core import yamlio as y
-from stiplan.core.audit import record, snapshot
-from stiplan.core.permissions import require
 from stiplan.orgs import communes
-from stiplan.orgs.models import EventKind, OrgUnit, ReorgEvent, ReorgLink, UnitType
+from stiplan.orgs.models import EventKind, OrgUnit, UnitType
 
 UNIT_SPEC = {
     "code": (y.TEXT, y.REQUIRED),
@@ -94,59 +91,6 @@ def parse_orgs(raw: bytes | str) -> dict:
         events.append(event)
     c.raise_if_any()
     return {"units": units, "events": events}
-
-
-@transaction.atomic
-def apply_orgs(data: dict, *, by=None) -> dict:
-    """Create or update every unit and event of a parsed file; one audit entry per change."""
-    require(by, "orgs.change_orgunit")
-    counts = {"units_created": 0, "units_updated": 0, "events": 0}
-    codes = {u["code"] for u in data["units"]}
-    existing = OrgUnit.objects.in_bulk(codes, field_name="code")
-    for unit in data["units"]:
-        fields = {k: v for k, v in unit.items() if k not in ("code", "parent", "_line")}
-        obj = existing.get(unit["code"])
-        before = snapshot(obj)
-        if obj is None:
-            obj = OrgUnit(code=unit["code"], **fields)
-            counts["units_created"] += 1
-        else:
-            for k, v in fields.items():
-                setattr(obj, k, v)
-        obj.save()
-        existing[obj.code] = obj
-        after = snapshot(obj)
-        if before != after:
-            counts["units_updated"] += before is not None
-            record("orgs.load_unit", obj, by=by, before=before, after=after, unit=obj)
-    parents = {u["code"]: u["parent"] for u in data["units"]}
-    lookup = OrgUnit.objects.in_bulk(
-        codes | {p for p in parents.values() if p}, field_name="code"
-    )
-    for code, parent in parents.items():
-        unit = lookup[code]
-        new_parent = lookup.get(parent) if parent else None
-        if unit.parent_id != (new_parent.pk if new_parent else None):
-            unit.parent = new_parent
-            unit.save(update_fields=["parent"])
-    link_codes = {x for e in data["events"] for k in e["links"] for x in (k["source"], k["target"])}
-    units_by_code = OrgUnit.objects.in_bulk(link_codes, field_name="code")
-    for event in data["events"]:
-        fields = {k: v for k, v in event.items() if k not in ("code", "links")}
-        obj, created = ReorgEvent.objects.update_or_create(code=event["code"], defaults=fields)
-        before = sorted(f"{k.source.code}>{k.target.code}:{k.function}" for k in obj.links.all())
-        obj.links.all().delete()
-        ReorgLink.objects.bulk_create(
-            ReorgLink(event=obj, source=units_by_code[k["source"]],
-                      target=units_by_code[k["target"]], function=k["function"])
-            for k in event["links"]
-        )
-        after = sorted(f"{k['source']}>{k['target']}:{k['function']}" for k in event["links"])
-        if created or before != after:
-            counts["events"] += 1
-            record("orgs.load_event", obj, by=by, before=None if created else {"links": before},
-                   after={**snapshot(obj), "links": after})
-    return counts
 
 
 def read_communes(directory: Path) -> dict:

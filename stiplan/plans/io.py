@@ -1,7 +1,8 @@
-"""Plans as YAML: validate a whole file, load it in one transaction, export it without loss.
+"""Plans as YAML: validate a whole file, export it without loss (plans.actions.load_plan
+writes it, in one transaction).
 
 `parse_plan` returns the plan in normal form (every field present); `export_plan` returns the
-same normal form from the database, so `export_plan(load(parse_plan(f))) == parse_plan(f)`.
+same normal form from the database, so `export_plan(load_plan(parse_plan(f))) == parse_plan(f)`.
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ import datetime as dt
 from decimal import Decimal
 
 import yaml
-from django.db import transaction
 from django.db.models import Prefetch
 
 from stiplan.core import yamlio as y
-from stiplan.core.audit import record
-from stiplan.core.permissions import require
 from stiplan.orgs.models import OrgUnit, UnitType
 from stiplan.plans.models import (
     Action,
@@ -24,15 +22,12 @@ from stiplan.plans.models import (
     Basis,
     Comparator,
     Direction,
-    Indicator,
     ObjectiveKind,
     Plan,
     PlanIndicator,
     PlanStatus,
-    RelatedDocument,
     Section,
     Target,
-    TaskGroup,
     ValueType,
 )
 
@@ -336,73 +331,13 @@ def read_plan(doc: dict) -> dict:
     return PlanReader(doc).read()
 
 
-# --- Apply -------------------------------------------------------------------------------------
-
-@transaction.atomic
-def load_plan(data: dict, *, by=None, replace: bool = False) -> Plan:
-    """Create the plan from its normal form (or replace it, when `replace`), audited."""
-    require(by, "plans.load_plan")
-    existing = Plan.objects.filter(code=data["code"]).first()
-    before = None
-    if existing is not None:
-        if not replace:
-            from stiplan.core.yamlio import InputError, Problem
-
-            raise InputError([Problem(None, "code",
-                                      f"kế hoạch «{data['code']}» đã có; dùng --replace để thay",
-                                      f"plan '{data['code']}' exists; use --replace")])
-        before = export_plan(existing)
-        existing.delete()
-    units = OrgUnit.objects.in_bulk(field_name="code")
-    legal = data["legal_basis"]
-    plan = Plan.objects.create(
-        code=data["code"], title=data["title"], title_en=data["title_en"], status=data["status"],
-        period_start=data["period"]["start"], period_end=data["period"]["end"],
-        issuing_unit=units[data["issuing_unit"]], legal_basis=_jsonable(legal),
-        parent_strategy=_jsonable(data["parent_strategy"]) or {},
-        purposes=data["purposes"], requirements=data["requirements"],
-        reporting=_jsonable(data["reporting"]),
-    )
-    RelatedDocument.objects.bulk_create(
-        RelatedDocument(plan=plan, order=i, **doc) for i, doc in enumerate(data["related_documents"])
-    )
-    objectives = {}
-    for i, o in enumerate(data["objectives"]):
-        objectives[o["code"]] = plan.objectives.create(order=i, **o)
-    indicators = {}
-    for i, ind in enumerate(data["indicators"]):
-        fields = {k: v for k, v in ind.items() if k not in ("code", "objective")}
-        indicator, _ = Indicator.objects.update_or_create(code=ind["code"], defaults=fields)
-        indicators[ind["code"]] = indicator
-        PlanIndicator.objects.create(plan=plan, indicator=indicator, order=i,
-                                     objective=objectives.get(ind["objective"]))
-    targets = {}
-    for i, t in enumerate(data["targets"]):
-        fields = {k: v for k, v in t.items() if k != "indicator"}
-        targets[t["code"]] = Target.objects.create(plan=plan, order=i,
-                                                   indicator=indicators[t["indicator"]], **fields)
-    for gi, g in enumerate(data["task_groups"]):
-        group = TaskGroup.objects.create(plan=plan, order=gi, code=g["code"], section=g["section"],
-                                         title=g["title"])
-        for ai, a in enumerate(g["actions"]):
-            action = Action.objects.create(group=group, order=ai, code=a["code"], text=a["text"])
-            action.targets.set([targets[c] for c in a["targets"]])
-            Assignment.objects.bulk_create(
-                Assignment(action=action, order=k, unit=units.get(s["unit"]),
-                           unit_type=s["unit_type"], role=s["role"], basis=s["basis"],
-                           function=s["function"])
-                for k, s in enumerate(a["assignments"])
-            )
-    record("plans.load_plan", plan, by=by, before=before, after=export_plan(plan),
-           unit=plan.issuing_unit)
-    return plan
-
-
-def _jsonable(value):
+def stored_json(value):
+    """A parsed value as a JSON field keeps it: dates as ISO strings, decimals as strings (read
+    back by export_plan)."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: stored_json(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [stored_json(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -25,7 +25,7 @@ from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans import actions as plan_actions
 from stiplan.plans import drafts, editing, versions
-from stiplan.plans.actions import do_add_assignment, do_remove_assignment
+from stiplan.plans.actions import add_assignment, remove_assignment
 from stiplan.plans.forms import (
     AssignmentForm,
     DecisionForm,
@@ -164,7 +164,7 @@ class ActionDetailView(TemplateView):
             if form.is_valid():
                 assignment = get_object_or_404(self.action.assignments,
                                                pk=form.cleaned_data["assignment"])
-                do_remove_assignment(assignment, by=request.user,
+                remove_assignment(assignment, by=request.user,
                                      reason=form.cleaned_data["reason"])
                 messages.success(request, _("Đã bỏ phân công."))
             else:
@@ -173,7 +173,7 @@ class ActionDetailView(TemplateView):
         form = AssignmentForm(request.POST, units=self.units())
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        do_add_assignment(self.action, form.cleaned_data["unit"], form.cleaned_data["role"],
+        add_assignment(self.action, form.cleaned_data["unit"], form.cleaned_data["role"],
                           by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã thêm phân công."))
         return redirect(request.path)

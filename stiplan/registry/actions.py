@@ -73,7 +73,7 @@ def _check_regime(regime: str, start: dt.date, reason: str) -> None:
 
 
 @transaction.atomic
-def do_propose_task(*, code: str, title: str, level: str, kind: str, mechanism: str, selection: str,
+def propose_task(*, code: str, title: str, level: str, kind: str, mechanism: str, selection: str,
                     start_date: dt.date, by, regime: str | None = None, regime_reason: str = "",
                     innovation_subkind: str = "", actions: Iterable = (), **details) -> Task:
     """A proposal for ordering (đề xuất đặt hàng): the task's first state. The regime follows the
@@ -97,7 +97,7 @@ def do_propose_task(*, code: str, title: str, level: str, kind: str, mechanism: 
 
 
 @transaction.atomic
-def do_set_regime(task: Task, regime: str, *, reason: str, by) -> Task:
+def set_regime(task: Task, regime: str, *, reason: str, by) -> Task:
     """Override the regime the start date gave (or return to it); the reason is kept."""
     require(by, "registry.move_task", task)
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -171,7 +171,7 @@ def _missing(task: Task, step: Step, decision: Decision, finding: str, end_date,
 
 
 @transaction.atomic
-def do_move_task(task: Task, step: str, *, by, on: dt.date | None = None, decision: Decision = Decision(),
+def move_task(task: Task, step: str, *, by, on: dt.date | None = None, decision: Decision = Decision(),
                  note: str = "", finding: str = "", end_date: dt.date | None = None,
                  certificates: Mapping[int, str] | None = None) -> TaskStep:
     """Take one lifecycle step: check the regime's table and what the step needs, then move the
@@ -227,7 +227,7 @@ def _check_criteria(criteria: list[dict]) -> list[dict]:
 
 
 @transaction.atomic
-def do_create_council(kind: str, name: str, *, tasks: Iterable[Task], by, criteria: list[dict] = (),
+def create_council(kind: str, name: str, *, tasks: Iterable[Task], by, criteria: list[dict] = (),
                       decision_number: str = "", decision_date: dt.date | None = None,
                       meets_on: dt.date | None = None) -> Council:
     require(by, "registry.manage_council")
@@ -242,7 +242,7 @@ def do_create_council(kind: str, name: str, *, tasks: Iterable[Task], by, criter
 
 
 @transaction.atomic
-def do_add_council_member(council: Council, person: Person, role: str, *, by) -> CouncilMember:
+def add_council_member(council: Council, person: Person, role: str, *, by) -> CouncilMember:
     require(by, "registry.manage_council", council)
     if council.members.filter(person=person).exists():
         raise ValidationError(_("%(person)s đã là thành viên của %(council)s.")
@@ -261,7 +261,7 @@ def _under_evaluation(member: CouncilMember, task: Task) -> None:
 
 
 @transaction.atomic
-def do_declare_conflict(member: CouncilMember, task: Task, *, reason: str, by,
+def declare_conflict(member: CouncilMember, task: Task, *, reason: str, by,
                         on: dt.date | None = None) -> ConflictDeclaration:
     """A member declares a conflict of interest with a task: from now on they do not score it,
     and any scores they gave it are withdrawn."""
@@ -279,7 +279,7 @@ def do_declare_conflict(member: CouncilMember, task: Task, *, reason: str, by,
 
 
 @transaction.atomic
-def do_enter_scores(member: CouncilMember, task: Task, values: Mapping[str, object], *, by) -> list[Score]:
+def enter_scores(member: CouncilMember, task: Task, values: Mapping[str, object], *, by) -> list[Score]:
     """One member's complete scoring sheet for one task (replacing an earlier one). Refused for a
     member who declared a conflict with the task, for unknown or missing criteria and for a
     score outside 0…max."""
@@ -318,7 +318,7 @@ def do_enter_scores(member: CouncilMember, task: Task, values: Mapping[str, obje
 
 
 @transaction.atomic
-def do_rank_council(council: Council, *, by, on: dt.date | None = None) -> list[Consensus]:
+def rank_council(council: Council, *, by, on: dt.date | None = None) -> list[Consensus]:
     """Rank the council's proposals by the rule of stiplan.registry.ranking and keep each mean
     and rank in the council's consensus record."""
     require(by, "registry.manage_council", council)
@@ -347,7 +347,7 @@ def do_rank_council(council: Council, *, by, on: dt.date | None = None) -> list[
 
 
 @transaction.atomic
-def do_record_conclusion(council: Council, task: Task, *, by, conclusion: str, grade: str = "",
+def record_conclusion(council: Council, task: Task, *, by, conclusion: str, grade: str = "",
                          on: dt.date | None = None) -> Consensus:
     """The council's agreed wording on one task, with its grade when it is an acceptance council."""
     require(by, "registry.manage_council", council)
@@ -379,7 +379,7 @@ class FieldRow:
 
 
 @transaction.atomic
-def do_load_fields(rows: list[FieldRow], legacy: list[tuple[int, str, str, str]] = (), *, by) -> int:
+def load_fields(rows: list[FieldRow], legacy: list[tuple[int, str, str, str]] = (), *, by) -> int:
     """Add or update entries of the classification (Thông tư 24/2025) and the mapping from the
     codes of Quyết định 12/2008 ((line, old code, old name, new code)); every row is checked
     before anything is written, and the messages name the line."""
@@ -425,7 +425,7 @@ def _parent_code(code: str) -> str:
 
 
 @transaction.atomic
-def do_report_application(task: Task, year: int, *, applied: bool, where: str = "", by,
+def report_application(task: Task, year: int, *, applied: bool, where: str = "", by,
                           on: dt.date | None = None, decision: Decision = Decision()) -> ResultApplication:
     """The yearly report on the application of a task's results (Mẫu 12): the first one takes the
     step «ứng dụng kết quả», later ones the yearly follow-up; one report per year."""
@@ -434,7 +434,7 @@ def do_report_application(task: Task, year: int, *, applied: bool, where: str = 
         raise ValidationError(_("Nhiệm vụ %(code)s đã có báo cáo ứng dụng năm %(year)s.")
                               % {"code": task.code, "year": year})
     step = "follow_up" if Task.objects.get(pk=task.pk).state == State.APPLIED else "apply"
-    do_move_task(task, step, by=by, on=on, decision=decision, note=where)
+    move_task(task, step, by=by, on=on, decision=decision, note=where)
     report = ResultApplication.objects.create(task=task, year=year, applied=applied, where=where.strip())
     record("registry.report_application", report, by=by, after=snapshot(report))
     return report

@@ -16,18 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from stiplan.core.actions import do_save
+from stiplan.core.actions import save_object
 from stiplan.registry.actions import (
     Decision,
-    do_add_council_member,
-    do_create_council,
-    do_enter_scores,
-    do_load_fields,
-    do_move_task,
-    do_propose_task,
-    do_rank_council,
-    do_record_conclusion,
-    do_report_application,
+    add_council_member,
+    create_council,
+    enter_scores,
+    load_fields,
+    move_task,
+    propose_task,
+    rank_council,
+    record_conclusion,
+    report_application,
 )
 from stiplan.registry.deadlines import add_months
 from stiplan.registry.io import read_fields, read_legacy
@@ -110,7 +110,7 @@ def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[
     """Fill an empty registry (fields, organisations, people, programmes, IP, and tasks in every
     level, kind, regime and state); returns counts by model."""
     rnd = random.Random(seed)
-    do_load_fields(read_fields(), read_legacy(), by=by)
+    load_fields(read_fields(), read_legacy(), by=by)
     orgs = [_saved(Organisation, by, code=code, name=name, kind=kind, synthetic=synthetic)
             for rows, synthetic in ((REAL_ORGANISATIONS, False), (SYNTHETIC_ORGANISATIONS, True))
             for code, name, kind in rows]
@@ -135,7 +135,7 @@ def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[
             start = add_months(dt.date(2025, 10, 1), k * 6 // new_regime)
             state = list(ROADS)[k % len(ROADS)]
         kind = list(TaskKind.values)[n % len(TaskKind.values)]
-        task = do_propose_task(
+        task = propose_task(
             code=f"DEMO-{start.year}-{n + 1:03d}",
             title=f"Nghiên cứu {rnd.choice(SUBJECTS)} (mô phỏng {n + 1})",
             level=list(Level.values)[n % len(Level.values)], kind=kind,
@@ -152,7 +152,7 @@ def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[
 
 def _saved(model, by, **values):
     """A new row written through the audited generic save (the demo's resources)."""
-    return do_save(model(**values), by=by, perm="registry.manage_resources")
+    return save_object(model(**values), by=by, perm="registry.manage_resources")
 
 
 def _walk(task: Task, road: list[str], people: list[Person], rnd: random.Random, by) -> None:
@@ -163,24 +163,24 @@ def _walk(task: Task, road: list[str], people: list[Person], rnd: random.Random,
         decision = Decision(f"{n}{task.pk}/QĐ-SKHCN", day)
         extra = {}
         if step == "select":
-            council = do_create_council("selection", f"Hội đồng tuyển chọn {task.code}", tasks=[task],
+            council = create_council("selection", f"Hội đồng tuyển chọn {task.code}", tasks=[task],
                                         criteria=CRITERIA, meets_on=day, by=by)
             for person in rnd.sample(people, 3):
-                member = do_add_council_member(council, person, "member", by=by)
-                do_enter_scores(member, task, {"C1": rnd.randint(18, 30), "C2": rnd.randint(25, 40),
+                member = add_council_member(council, person, "member", by=by)
+                enter_scores(member, task, {"C1": rnd.randint(18, 30), "C2": rnd.randint(25, 40),
                                                "C3": rnd.randint(18, 30)}, by=by)
-            do_rank_council(council, by=by, on=day)
+            rank_council(council, by=by, on=day)
         if step in ("accept", "fail_acceptance"):
-            council = do_create_council("acceptance", f"Hội đồng nghiệm thu {task.code}", tasks=[task],
+            council = create_council("acceptance", f"Hội đồng nghiệm thu {task.code}", tasks=[task],
                                         meets_on=day, by=by)
             grade = "fail" if step == "fail_acceptance" else rnd.choice(["excellent", "good", "pass"])
-            do_record_conclusion(council, task, grade=grade, conclusion="Kết luận (mô phỏng)", by=by, on=day)
+            record_conclusion(council, task, grade=grade, conclusion="Kết luận (mô phỏng)", by=by, on=day)
         if step == "register":
             phd = _saved(Output, by, task=task, kind="trained_phd", title="Luận án tiến sĩ (mô phỏng)",
                          person=rnd.choice(people), year=day.year)
             extra["certificates"] = {phd.pk: f"{task.pk}/KQNC-SKHCN"}
         if step == "apply":
-            do_report_application(task, day.year, applied=True, where="Mô phỏng", by=by, on=day)
+            report_application(task, day.year, applied=True, where="Mô phỏng", by=by, on=day)
             continue
-        do_move_task(task, step, by=by, on=day, decision=decision, finding="Đúng quy trình (mô phỏng)",
+        move_task(task, step, by=by, on=day, decision=decision, finding="Đúng quy trình (mô phỏng)",
                      note="", **extra)

@@ -1,5 +1,5 @@
 """Registry files: the classification of S&T fields and the mapping from Decision 12/2008 codes,
-read from UTF-8 CSV with each row's line number (checked and written by `do_load_fields`)."""
+read from UTF-8 CSV with each row's line number (checked and written by `load_fields`)."""
 
 from __future__ import annotations
 

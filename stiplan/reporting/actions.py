@@ -1,5 +1,6 @@
 """Every write of the reporting round: open, sync, close, archive, reopen; save items, submit,
-return, accept, unlock.
+return, accept, unlock; add and remove evidence; note a reminder as sent; load the plan's
+reporting set-up (parsed by reporting/config.py).
 
 Each runs in one transaction, checks permission, locks the rows it changes (exactly one of two
 concurrent transitions wins; the other gets `Conflict`) and writes the audit log. A round that is
@@ -8,18 +9,21 @@ not open refuses every write to its reports (`RoundClosed`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
+from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.audit import entry as audit_entry
-from stiplan.core.audit import record, snapshot
 from stiplan.core.bulk import update_rows
 from stiplan.core.errors import Conflict, NotReady
 from stiplan.core.models import AuditEntry
@@ -29,12 +33,15 @@ from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Plan
 from stiplan.reporting import inputs
+from stiplan.reporting.evidence import sniff
 from stiplan.reporting.models import (
     EDITABLE_STATES,
     IN_REVIEW_STATES,
     ActionItem,
+    Attachment,
     IndicatorItem,
     QuestionItem,
+    Reminder,
     ReportState,
     Round,
     RoundKind,
@@ -433,3 +440,76 @@ def unlock_report(report: UnitReport, *, reason: str, by) -> UnitReport:
                   reason=reason.strip())
     report_values_changed.send(UnitReport, report=moved, final=False, by=by)
     return moved
+
+
+# --- Evidence (minh chứng) ---------------------------------------------------------------------
+
+def _editable(report: UnitReport) -> UnitReport:
+    """The report locked for a change of its evidence: refused unless the round is open and the
+    report is still being written (draft or returned)."""
+    locked = locked_report(report)
+    if not locked.editable:
+        raise Conflict(_("Báo cáo đang ở trạng thái «%(state)s»: không thêm hay xóa minh chứng "
+                         "được.") % {"state": locked.get_state_display()})
+    return locked
+
+
+def _next_version(locked: UnitReport) -> None:
+    locked.version += 1
+    locked.save(update_fields=["version"])
+
+
+@transaction.atomic
+def add_evidence(report: UnitReport, name: str, raw: bytes, *, by, action_item=None) -> Attachment:
+    """Store an evidence file of an editable report; the report's version moves."""
+    require(by, "reporting.edit_report", report)
+    locked = _editable(report)
+    if len(raw) > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+    if action_item is not None and action_item.report_id != locked.pk:
+        raise ValidationError(_("Nhiệm vụ không thuộc báo cáo này."))
+    content_type = sniff(name, raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    safe_name = "".join(ch for ch in name if ch.isalnum() or ch in " ._-()")[-120:] or "minh-chung"
+    attachment = Attachment(report=locked, action_item=action_item, name=safe_name,
+                            content_type=content_type, size=len(raw), sha256=digest,
+                            uploaded_by=acting_user(by))
+    attachment.file.save(digest[:16], ContentFile(raw), save=False)
+    attachment.save()
+    _next_version(locked)
+    record("reporting.add_evidence", attachment, by=by, after=snapshot(attachment),
+           unit=locked.unit, reason=f"version {locked.version}")
+    return attachment
+
+
+@transaction.atomic
+def remove_evidence(attachment: Attachment, *, by) -> UnitReport:
+    """Remove an evidence file of an editable report; the file goes once the change commits."""
+    require(by, "reporting.edit_report", attachment.report)
+    locked = _editable(attachment.report)
+    stored, storage = attachment.file.name, attachment.file.storage
+    _next_version(locked)
+    record("reporting.remove_evidence", attachment, by=by, before=snapshot(attachment),
+           after=None, unit=locked.unit, reason=f"version {locked.version}")
+    attachment.delete()
+    if not Attachment.objects.filter(file=stored).exists():
+        transaction.on_commit(lambda: storage.delete(stored))
+    return locked
+
+
+# --- Reminders (nhắc hạn) ----------------------------------------------------------------------
+
+def mark_reminder_sent(report: UnitReport, kind: str, day: date, recipients: list[str], *,
+                       by=None) -> bool:
+    """Note that reminder `kind` (e.g. "after-5") of `report` goes out on `day`, audited; False
+    when it was noted before (a unique (report, kind) row), so each reminder is sent once."""
+    require(by, "reporting.open_round", report.round.plan)
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(report=report, kind=kind, sent_on=day,
+                                               recipients=recipients)
+            record("reporting.send_reminder", reminder, by=by, after=snapshot(reminder),
+                   unit=report.unit)
+    except IntegrityError:
+        return False
+    return True

@@ -1,5 +1,6 @@
 """Deadline reminders (nhắc hạn) by e-mail: before the deadline to the unit's reporting
-officers, after it escalating to the unit's head and then to the Department. Idempotent."""
+officers, after it escalating to the unit's head and then to the Department. Idempotent: each
+(report, kind) is sent once, noted by reporting.actions.mark_reminder_sent."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 
 from stiplan.core.permissions import Role
 from stiplan.orgs.models import Membership
-from stiplan.reporting.models import EDITABLE_STATES, Reminder, Round, RoundStatus, UnitReport
+from stiplan.reporting.actions import mark_reminder_sent
+from stiplan.reporting.models import EDITABLE_STATES, Round, RoundStatus, UnitReport
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,7 @@ def send_due_reminders(day: date) -> list[tuple[str, str, int]]:
 
 
 def _send_once(report: UnitReport, item: Due, to: list[str], day: date) -> bool:
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(report=report, kind=item.kind, sent_on=day, recipients=to)
-    except IntegrityError:
+    if not mark_reminder_sent(report, item.kind, day, to):
         return False  # already sent
     if to:
         late = item.kind.startswith("after")

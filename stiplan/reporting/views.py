@@ -23,6 +23,7 @@ from stiplan.plans.models import Plan
 from stiplan.plans.versions import targets_for_year
 from stiplan.reporting import actions as act
 from stiplan.reporting.access import may_upload, visible_board
+from stiplan.reporting.actions import add_evidence, remove_evidence
 from stiplan.reporting.board import BOARD_SORTS, WAITING, board_rows
 from stiplan.reporting.checklist import (
     REFUSED,
@@ -35,7 +36,6 @@ from stiplan.reporting.checklist import (
     report_items,
     to_fix_lines,
 )
-from stiplan.reporting.evidence import add_evidence, remove_evidence
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.forms import EvidenceForm, OpenRoundForm, UploadForm
 from stiplan.reporting.models import (

@@ -7,7 +7,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from stiplan.core.actions import do_create_token
+from stiplan.core.actions import create_token
 
 #: The demo account of each staff role; the visitor has none.
 ACCOUNTS = {"admin": "quantri", "plan_officer": "kehoach", "reviewer": "thamdinh",
@@ -31,7 +31,7 @@ def wsgi_app(db):
 @pytest.fixture
 def tokens(django_user_model) -> dict[str, str]:
     """A fresh API key for each staff role's demo account (made by the audited action)."""
-    return {role: do_create_token(django_user_model.objects.get(username=name), by=None)[1]
+    return {role: create_token(django_user_model.objects.get(username=name), by=None)[1]
             for role, name in ACCOUNTS.items()}
 
 

@@ -11,7 +11,7 @@ from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from stiplan.core.actions import do_create_token, do_revoke_token
+from stiplan.core.actions import create_token, revoke_token
 from stiplan.core.models import AuditEntry
 from stiplan.core.tokens import ApiToken
 from stiplan.demo.reference import DEMO_PASSWORD
@@ -21,16 +21,16 @@ ROUNDS = "/api/v1/rounds/"
 
 
 def test_a_token_signs_in_and_a_revoked_or_wrong_one_does_not(client, users):
-    token, key = do_create_token(users["plan_officer"], by=None)
+    token, key = create_token(users["plan_officer"], by=None)
     assert client.get(ROUNDS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     assert client.get(ROUNDS, HTTP_AUTHORIZATION=f"Token {key[:-1]}0").status_code == 403
-    do_revoke_token(token, by=None)
+    revoke_token(token, by=None)
     assert client.get(ROUNDS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 403
     assert client.get(ROUNDS).status_code == 403
 
 
 def test_the_key_is_stored_only_as_its_digest(users):
-    token, key = do_create_token(users["reviewer"], by=None)
+    token, key = create_token(users["reviewer"], by=None)
     stored = ApiToken.objects.filter(pk=token.pk).values().get()
     assert key not in json.dumps(stored, default=str)
     entry = AuditEntry.objects.get(action="core.create_token", object_id=str(token.pk))
@@ -58,10 +58,10 @@ def test_failed_api_attempts_do_not_lock_the_web_login(client, settings):
 @pytest.mark.parametrize("role", ["plan_officer", "reviewer", "reporter", "leader", "public"])
 def test_only_administrators_make_or_revoke_tokens(users, role):
     with pytest.raises(PermissionDenied):
-        do_create_token(users["reporter"], by=users[role])
-    token, _key = do_create_token(users["reporter"], by=users["admin"])
+        create_token(users["reporter"], by=users[role])
+    token, _key = create_token(users["reporter"], by=users["admin"])
     with pytest.raises(PermissionDenied):
-        do_revoke_token(token, by=users[role])
+        revoke_token(token, by=users[role])
 
 
 def test_the_cli_makes_and_revokes_a_token_with_audit_entries(client, capsys):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from stiplan.core.models import AuditEntry
 from stiplan.demo.reference import PLAN_FILE
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.actions import do_add_assignment, do_remove_assignment
-from stiplan.plans.io import load_plan, parse_plan
+from stiplan.plans.actions import add_assignment, load_plan, remove_assignment
+from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Action, Assignment, Plan
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def admin_form_data(response) -> dict:
 def test_adding_an_assignment_writes_one_entry_with_actor_action_and_after(action, snv, users):
     kehoach = users["plan_officer"]
     start, t0 = last_id(), timezone.now()
-    made = do_add_assignment(action, snv, "coordinate", by=kehoach, reason="bổ sung phối hợp")
+    made = add_assignment(action, snv, "coordinate", by=kehoach, reason="bổ sung phối hợp")
     entries = list(new_entries(start))
     assert len(entries) == 1
     e = entries[0]
@@ -75,9 +75,9 @@ def test_adding_an_assignment_writes_one_entry_with_actor_action_and_after(actio
 
 def test_removing_an_assignment_writes_before_and_no_after(action, snv, users):
     kehoach = users["plan_officer"]
-    made = do_add_assignment(action, snv, "coordinate", by=kehoach, reason="thêm")
+    made = add_assignment(action, snv, "coordinate", by=kehoach, reason="thêm")
     pk, start = made.pk, last_id()
-    do_remove_assignment(made, by=kehoach, reason="phân công nhầm")
+    remove_assignment(made, by=kehoach, reason="phân công nhầm")
     entries = list(new_entries(start))
     assert len(entries) == 1
     e = entries[0]
@@ -120,7 +120,7 @@ def test_the_history_view_of_an_assignment_shows_the_change_and_its_reason(login
 
 def test_removing_through_the_action_page_is_recorded_and_shown_in_history(login, action, snv,
                                                                           users):
-    made = do_add_assignment(action, snv, "coordinate", by=users["plan_officer"], reason="thêm")
+    made = add_assignment(action, snv, "coordinate", by=users["plan_officer"], reason="thêm")
     client = login("kehoach")
     start = last_id()
     response = client.post(ACTION_PAGE, {"assignment": made.pk, "reason": "không còn phù hợp"})
@@ -132,7 +132,7 @@ def test_removing_through_the_action_page_is_recorded_and_shown_in_history(login
 
 
 def test_a_removal_without_a_reason_changes_and_records_nothing(login, action, snv, users):
-    made = do_add_assignment(action, snv, "coordinate", by=users["plan_officer"], reason="thêm")
+    made = add_assignment(action, snv, "coordinate", by=users["plan_officer"], reason="thêm")
     client = login("kehoach")
     start = last_id()
     client.post(ACTION_PAGE, {"assignment": made.pk, "reason": ""})
@@ -155,7 +155,7 @@ def test_an_assignment_without_a_reason_is_not_added_nor_recorded(login, action)
 def test_a_refused_action_function_records_nothing_and_changes_nothing(action, snv, users, role):
     count, assignments = AuditEntry.objects.count(), action.assignments.count()
     with pytest.raises(PermissionDenied):
-        do_add_assignment(action, snv, "coordinate", by=users[role], reason="không được phép")
+        add_assignment(action, snv, "coordinate", by=users[role], reason="không được phép")
     assert AuditEntry.objects.count() == count
     assert action.assignments.count() == assignments
 
@@ -164,7 +164,7 @@ def test_a_refused_removal_records_nothing_and_keeps_the_assignment(action, user
     assignment = action.assignments.first()
     count = AuditEntry.objects.count()
     with pytest.raises(PermissionDenied):
-        do_remove_assignment(assignment, by=users["reporter"], reason="không được phép")
+        remove_assignment(assignment, by=users["reporter"], reason="không được phép")
     assert AuditEntry.objects.count() == count
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 

@@ -16,8 +16,8 @@ from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import POLICIES, restriction
 from stiplan.demo.reference import PLAN_FILE
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.actions import do_add_assignment
-from stiplan.plans.io import load_plan, parse_plan
+from stiplan.plans.actions import add_assignment, load_plan
+from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Action, Assignment, Plan
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ MATRIX = {
     "view a draft plan (page, API list, API detail)": INTERNAL,
     "export a draft plan": INTERNAL,
     "add an assignment through the action page": PLAN_EDITORS,
-    "add an assignment through do_add_assignment": PLAN_EDITORS,
+    "add an assignment through add_assignment": PLAN_EDITORS,
     "see the memberships of the own unit VL25.STC": INTERNAL | {"reporter"},
     "see the memberships of another unit VL25.SGDDT": INTERNAL,
     "open the history page": INTERNAL | {"reporter"},
@@ -150,7 +150,7 @@ def add_assignment_through_action(client, user) -> bool:
     action = Action.objects.get(group__plan__code="vinh-long-1925-2023", code="III.1.1")
     before = _snv_on_iii_1_1()
     try:
-        made = do_add_assignment(action, OrgUnit.objects.get(code="VL25.SNV"), "coordinate",
+        made = add_assignment(action, OrgUnit.objects.get(code="VL25.SNV"), "coordinate",
                                  by=user, reason="kiểm thử quyền")
     except PermissionDenied:
         assert _snv_on_iii_1_1() == before
@@ -256,7 +256,7 @@ ATTEMPTS = {
     "view a draft plan (page, API list, API detail)": view_draft_plan,
     "export a draft plan": export_draft_plan,
     "add an assignment through the action page": add_assignment_through_page,
-    "add an assignment through do_add_assignment": add_assignment_through_action,
+    "add an assignment through add_assignment": add_assignment_through_action,
     "see the memberships of the own unit VL25.STC": see_own_unit_memberships,
     "see the memberships of another unit VL25.SGDDT": see_other_unit_memberships,
     "open the history page": open_history,
@@ -353,7 +353,7 @@ def test_a_reporter_does_not_see_changes_to_a_draft_plan_in_the_audit_log(world,
     """A draft is internal: the plan officer's work on it naming the reporter's unit must not
     show through /history/ or /api/v1/audit/ (nor its object history page)."""
     draft_action = Action.objects.get(group__plan__code=DRAFT, code="III.1.1")
-    made = do_add_assignment(draft_action, OrgUnit.objects.get(code="VL25.STC"), "coordinate",
+    made = add_assignment(draft_action, OrgUnit.objects.get(code="VL25.STC"), "coordinate",
                              by=users["plan_officer"], reason="DRAFT-ONLY-REASON")
     client = as_role("reporter")
     assert "DRAFT-ONLY-REASON" not in [row["reason"] for row in

@@ -23,8 +23,7 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
-from stiplan.reporting.actions import open_round
-from stiplan.reporting.evidence import add_evidence
+from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ ROLES = ("admin", "plan_officer", "reviewer", "reporter", "leader", "public")
 def test_entering_a_value_is_for_plan_officers(edition, users, role):
     before = AuditEntry.objects.count()
     if role in ENTER:
-        item = act.do_save_value(edition, "1.1.1", value=7.25, source="QĐ 12/2025",
+        item = act.save_value(edition, "1.1.1", value=7.25, source="QĐ 12/2025",
                                  evidence=("qd.pdf", PDF), by=users[role])
         entry = AuditEntry.objects.latest("pk")
         assert (entry.action, entry.object_id, entry.actor) == ("index.save_value", str(item.pk),
@@ -27,42 +27,42 @@ def test_entering_a_value_is_for_plan_officers(edition, users, role):
         assert item.state == ValueState.DRAFT and item.entered_by == users[role]
     else:
         with pytest.raises(PermissionDenied):
-            act.do_save_value(edition, "1.1.1", value=7.25, by=users[role])
+            act.save_value(edition, "1.1.1", value=7.25, by=users[role])
         assert AuditEntry.objects.count() == before
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_reviewing_is_for_reviewers_other_than_the_officer(edition, users, role):
-    item = act.do_save_value(edition, "1.2.1", value=6.5, by=users["plan_officer"])
-    item = act.do_mark_checked(item, by=users["plan_officer"])
+    item = act.save_value(edition, "1.2.1", value=6.5, by=users["plan_officer"])
+    item = act.mark_checked(item, by=users["plan_officer"])
     before = AuditEntry.objects.count()
     if role in REVIEW:
-        done = act.do_review_value(item, approve=True, by=users[role])
+        done = act.review_value(item, approve=True, by=users[role])
         assert done.state == ValueState.REVIEWED and done.reviewed_by == users[role]
         entry = AuditEntry.objects.latest("pk")
         assert (entry.action, entry.actor, entry.before["state"], entry.after["state"]) == (
             "index.review_value", users[role], "checked", "reviewed")
     else:
         with pytest.raises(PermissionDenied):
-            act.do_review_value(item, approve=True, by=users[role])
+            act.review_value(item, approve=True, by=users[role])
         assert AuditEntry.objects.count() == before
         assert IndexValue.objects.get(pk=item.pk).state == ValueState.CHECKED
 
 
 def test_the_officer_who_entered_cannot_review(edition, users):
     admin = users["admin"]
-    item = act.do_mark_checked(act.do_save_value(edition, "1.2.2", value=6.0, by=admin), by=admin)
+    item = act.mark_checked(act.save_value(edition, "1.2.2", value=6.0, by=admin), by=admin)
     with pytest.raises(PermissionDenied, match="khác người nhập"):
-        act.do_review_value(item, approve=True, by=admin)
+        act.review_value(item, approve=True, by=admin)
     assert IndexValue.objects.get(pk=item.pk).state == ValueState.CHECKED
 
 
 def test_returning_needs_a_reason_and_goes_back_to_draft(edition, users):
-    item = act.do_mark_checked(act.do_save_value(edition, "1.3.1", value=5.0,
+    item = act.mark_checked(act.save_value(edition, "1.3.1", value=5.0,
                                                  by=users["plan_officer"]), by=users["plan_officer"])
     with pytest.raises(ValidationError, match="lý do"):
-        act.do_review_value(item, approve=False, by=users["reviewer"])
-    back = act.do_review_value(item, approve=False, reason="Sai nguồn", by=users["reviewer"])
+        act.review_value(item, approve=False, by=users["reviewer"])
+    back = act.review_value(item, approve=False, reason="Sai nguồn", by=users["reviewer"])
     assert back.state == ValueState.DRAFT
     assert AuditEntry.objects.latest("pk").reason == "Sai nguồn"
 
@@ -70,31 +70,31 @@ def test_returning_needs_a_reason_and_goes_back_to_draft(edition, users):
 def test_a_value_outside_its_definition_is_refused_and_nothing_saved(edition, users):
     before = IndexValue.objects.get(edition=edition, unit="VLG", code="2.2.1").value
     with pytest.raises(ValidationError, match="2.2.1.*100"):
-        act.do_save_value(edition, "2.2.1", value=150.0, by=users["plan_officer"])  # a percentage
+        act.save_value(edition, "2.2.1", value=150.0, by=users["plan_officer"])  # a percentage
     with pytest.raises(ValidationError, match="nhỏ hơn"):
-        act.do_save_value(edition, "6.1.1", value=-3.0, by=users["plan_officer"])
+        act.save_value(edition, "6.1.1", value=-3.0, by=users["plan_officer"])
     assert IndexValue.objects.get(edition=edition, unit="VLG", code="2.2.1").value == before
 
 
 def test_a_big_change_against_last_year_needs_an_explanation(edition, users):
     officer = users["plan_officer"]
     last = IndexValue.objects.get(edition__year=2024, unit="VLG", code="2.3.1").value
-    item = act.do_save_value(edition, "2.3.1", value=last * 3, by=officer)
+    item = act.save_value(edition, "2.3.1", value=last * 3, by=officer)
     assert len(item.warnings) == 1 and "3.00" in item.warnings[0]
     with pytest.raises(ValidationError, match="giải trình"):
-        act.do_mark_checked(item, by=officer)
-    item = act.do_save_value(edition, "2.3.1", value=last * 3, explanation="Tính cả 3 tỉnh cũ",
+        act.mark_checked(item, by=officer)
+    item = act.save_value(edition, "2.3.1", value=last * 3, explanation="Tính cả 3 tỉnh cũ",
                              by=officer)
-    assert act.do_mark_checked(item, by=officer).state == ValueState.CHECKED
-    calm = act.do_save_value(edition, "2.3.1", value=last * 1.5, by=officer)
+    assert act.mark_checked(item, by=officer).state == ValueState.CHECKED
+    calm = act.save_value(edition, "2.3.1", value=last * 1.5, by=officer)
     assert calm.warnings == []
 
 
 def test_evidence_is_checked_by_content(edition, users):
     with pytest.raises(ValidationError, match="PDF"):
-        act.do_save_value(edition, "1.1.1", value=7.0, evidence=("qd.pdf", b"not a pdf"),
+        act.save_value(edition, "1.1.1", value=7.0, evidence=("qd.pdf", b"not a pdf"),
                           by=users["plan_officer"])
-    item = act.do_save_value(edition, "1.1.1", value=7.0, evidence=("qd.pdf", PDF),
+    item = act.save_value(edition, "1.1.1", value=7.0, evidence=("qd.pdf", PDF),
                              by=users["plan_officer"])
     assert item.evidence_type == "application/pdf"
     with item.evidence.open("rb") as fh:
@@ -103,7 +103,7 @@ def test_evidence_is_checked_by_content(edition, users):
 
 def test_unknown_indicator_is_refused(edition, users):
     with pytest.raises(ValidationError, match="9.9.9"):
-        act.do_save_value(edition, "9.9.9", value=1.0, by=users["plan_officer"])
+        act.save_value(edition, "9.9.9", value=1.0, by=users["plan_officer"])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -111,10 +111,10 @@ def test_computation_is_for_plan_officers_and_stores_results(edition, users, rol
                                                               django_capture_on_commit_callbacks):
     if role not in ENTER:
         with pytest.raises(PermissionDenied):
-            act.do_request_computation(edition, by=users[role])
+            act.request_computation(edition, by=users[role])
         return
     with django_capture_on_commit_callbacks(execute=True):
-        job = act.do_request_computation(edition, by=users[role])
+        job = act.request_computation(edition, by=users[role])
     job.refresh_from_db()
     assert job.state == JobState.DONE
     assert AuditEntry.objects.filter(action="index.request_computation", actor=users[role]).exists()

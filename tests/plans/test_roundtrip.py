@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from stiplan.core.models import AuditEntry
-from stiplan.plans.io import export_plan, load_plan, parse_plan, to_json_ready, to_yaml
+from stiplan.plans.actions import load_plan
+from stiplan.plans.io import export_plan, parse_plan, to_json_ready, to_yaml
 from stiplan.plans.models import Action, Assignment, Indicator, Plan, Target
 
 pytestmark = pytest.mark.django_db

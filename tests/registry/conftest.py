@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from stiplan.registry.actions import FieldRow, do_load_fields, do_propose_task
+from stiplan.registry.actions import FieldRow, load_fields, propose_task
 from stiplan.registry.models import Organisation, OrganisationKind, Person
 
 #: A start date on each side of the cut-over of 1/10/2025.
@@ -14,7 +14,7 @@ START = {"tt2014": dt.date(2024, 3, 1), "law2025": dt.date(2026, 2, 1)}
 
 @pytest.fixture
 def fields(db):
-    do_load_fields([FieldRow(n, str(n), f"Lĩnh vực {n}") for n in range(1, 7)], by=None)
+    load_fields([FieldRow(n, str(n), f"Lĩnh vực {n}") for n in range(1, 7)], by=None)
 
 
 @pytest.fixture
@@ -40,5 +40,5 @@ def propose(db, users, host):
                 "level": "provincial", "kind": "de_tai", "mechanism": "commissioning",
                 "selection": "open", "start_date": START[under], "host": host}
         data.update(overrides)
-        return do_propose_task(by=users["plan_officer"], **data)
+        return propose_task(by=users["plan_officer"], **data)
     return make

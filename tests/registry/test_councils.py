@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from stiplan.core.models import AuditEntry
 from stiplan.registry.actions import (
     Decision,
-    do_add_council_member,
-    do_create_council,
-    do_declare_conflict,
-    do_enter_scores,
-    do_move_task,
-    do_rank_council,
-    do_record_conclusion,
-    do_report_application,
+    add_council_member,
+    create_council,
+    declare_conflict,
+    enter_scores,
+    move_task,
+    rank_council,
+    record_conclusion,
+    report_application,
 )
 from stiplan.registry.models import Consensus, Output, Score, Task
 
@@ -41,21 +41,21 @@ def selection(propose, people, officer):
     """A selection council of three members for two competing proposals A and B."""
     a, b = propose(code="HS-A"), propose(code="HS-B")
     Task.objects.filter(pk__in=[a.pk, b.pk]).update(state="listed")
-    council = do_create_council("selection", "Hội đồng tuyển chọn 01/2024", tasks=[a, b], by=officer,
+    council = create_council("selection", "Hội đồng tuyển chọn 01/2024", tasks=[a, b], by=officer,
                                 criteria=CRITERIA, decision_number="12/QĐ-SKHCN",
                                 decision_date=dt.date(2024, 4, 1), meets_on=dt.date(2024, 4, 10))
-    members = [do_add_council_member(council, p, role, by=officer)
+    members = [add_council_member(council, p, role, by=officer)
                for p, role in zip(people[:3], ["chair", "reviewer", "member"], strict=True)]
     return council, members, a, b
 
 
 def test_a_member_who_declared_a_conflict_cannot_score_and_their_sheet_is_withdrawn(selection, officer):
     council, (chair, reviewer, member), a, _b = selection
-    do_enter_scores(member, a, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
-    do_declare_conflict(member, a, reason="Là đồng tác giả với chủ nhiệm đề xuất", by=officer)
+    enter_scores(member, a, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
+    declare_conflict(member, a, reason="Là đồng tác giả với chủ nhiệm đề xuất", by=officer)
     assert not Score.objects.filter(member=member, task=a).exists()
     with pytest.raises(ValidationError) as refused:
-        do_enter_scores(member, a, {"C1": 25, "C2": 35, "C3": 25}, by=officer)
+        enter_scores(member, a, {"C1": 25, "C2": 35, "C3": 25}, by=officer)
     assert refused.value.messages == [
         "Lê Văn Cường đã khai xung đột lợi ích với nhiệm vụ HS-A nên không được chấm điểm."]
     assert not Score.objects.filter(member=member, task=a).exists()
@@ -73,7 +73,7 @@ def test_a_member_who_declared_a_conflict_cannot_score_and_their_sheet_is_withdr
 def test_a_scoring_sheet_must_be_complete_and_within_each_maximum(selection, officer, sheet, says):
     _council, (chair, *_rest), a, _b = selection
     with pytest.raises(ValidationError, match=says):
-        do_enter_scores(chair, a, sheet, by=officer)
+        enter_scores(chair, a, sheet, by=officer)
     assert not Score.objects.exists()
 
 
@@ -81,43 +81,43 @@ def test_scores_are_entered_only_by_the_department(selection, users):
     _council, (chair, *_rest), a, _b = selection
     for role in ("public", "reporter", "leader", "reviewer"):
         with pytest.raises(PermissionDenied):
-            do_enter_scores(chair, a, {"C1": 1, "C2": 1, "C3": 1}, by=users[role])
+            enter_scores(chair, a, {"C1": 1, "C2": 1, "C3": 1}, by=users[role])
 
 
 def test_proposals_rank_by_mean_total_then_by_the_first_criterion(selection, officer, propose):
     council, (chair, reviewer, member), a, b = selection
     # A: totals 80 and 70 → mean 75; B: 75 and 75 → mean 75, a tie on totals.
-    do_enter_scores(chair, a, {"C1": 30, "C2": 30, "C3": 20}, by=officer)
-    do_enter_scores(reviewer, a, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
-    do_enter_scores(chair, b, {"C1": 20, "C2": 35, "C3": 20}, by=officer)
-    do_enter_scores(reviewer, b, {"C1": 20, "C2": 35, "C3": 20}, by=officer)
+    enter_scores(chair, a, {"C1": 30, "C2": 30, "C3": 20}, by=officer)
+    enter_scores(reviewer, a, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
+    enter_scores(chair, b, {"C1": 20, "C2": 35, "C3": 20}, by=officer)
+    enter_scores(reviewer, b, {"C1": 20, "C2": 35, "C3": 20}, by=officer)
     # The third member scores neither (conflict with A; absent for B): no sheet, no weight.
-    do_declare_conflict(member, a, reason="Cùng cơ quan", by=officer)
-    ranking = {c.task.code: (c.rank, c.mean_score) for c in do_rank_council(council, by=officer)}
+    declare_conflict(member, a, reason="Cùng cơ quan", by=officer)
+    ranking = {c.task.code: (c.rank, c.mean_score) for c in rank_council(council, by=officer)}
     # Tie on 75: C1 means are A 25, B 20 → A first.
     assert ranking == {"HS-A": (1, Decimal("75.00")), "HS-B": (2, Decimal("75.00"))}
 
 
 def test_proposals_equal_on_every_criterion_share_their_rank(selection, officer):
     council, (chair, reviewer, _member), a, b = selection
-    do_enter_scores(chair, a, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
-    do_enter_scores(chair, b, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
-    do_rank_council(council, by=officer)
+    enter_scores(chair, a, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
+    enter_scores(chair, b, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
+    rank_council(council, by=officer)
     assert sorted(Consensus.objects.values_list("task__code", "rank")) == [("HS-A", 1), ("HS-B", 1)]
 
 
 def test_an_acceptance_council_must_grade_and_others_may_not(selection, officer, propose):
     council, _members, a, _b = selection
     with pytest.raises(ValidationError, match="Chỉ hội đồng nghiệm thu"):
-        do_record_conclusion(council, a, grade="good", conclusion="x", by=officer)
-    acceptance = do_create_council("acceptance", "HĐ nghiệm thu", tasks=[a], by=officer)
+        record_conclusion(council, a, grade="good", conclusion="x", by=officer)
+    acceptance = create_council("acceptance", "HĐ nghiệm thu", tasks=[a], by=officer)
     with pytest.raises(ValidationError, match="cần xếp loại"):
-        do_record_conclusion(acceptance, a, conclusion="Đạt yêu cầu", by=officer)
+        record_conclusion(acceptance, a, conclusion="Đạt yêu cầu", by=officer)
 
 
 def test_criteria_need_their_own_code_and_a_positive_maximum(officer):
     with pytest.raises(ValidationError, match="Tiêu chí thứ 2"):
-        do_create_council("selection", "HĐ", tasks=[], by=officer,
+        create_council("selection", "HĐ", tasks=[], by=officer,
                           criteria=[{"code": "C1", "max": 10}, {"code": "C1", "max": 5}])
 
 
@@ -133,24 +133,24 @@ def test_a_task_goes_from_proposal_to_yearly_follow_up_of_its_results(propose, p
     walk = []
 
     def step(which, target=None, **kw):
-        made = do_move_task(target or task, which, by=officer, **kw)
+        made = move_task(target or task, which, by=officer, **kw)
         walk.append((made.step, made.to_state))
 
-    identification = do_create_council("identification", "HĐ xác định", tasks=[task, rival], by=officer)
-    do_record_conclusion(identification, task, conclusion="Đề nghị đặt hàng", by=officer)
+    identification = create_council("identification", "HĐ xác định", tasks=[task, rival], by=officer)
+    record_conclusion(identification, task, conclusion="Đề nghị đặt hàng", by=officer)
     for t in (task, rival):
         step("identify", t)
         step("approve_list", t, decision=_decision(2))
     walk.clear()
-    council = do_create_council("selection", "HĐ tuyển chọn", tasks=[task, rival], by=officer,
+    council = create_council("selection", "HĐ tuyển chọn", tasks=[task, rival], by=officer,
                                 criteria=CRITERIA)
-    members = [do_add_council_member(council, p, "member", by=officer) for p in people[:3]]
-    do_declare_conflict(members[2], task, reason="Người hướng dẫn của chủ nhiệm", by=officer)
+    members = [add_council_member(council, p, "member", by=officer) for p in people[:3]]
+    declare_conflict(members[2], task, reason="Người hướng dẫn của chủ nhiệm", by=officer)
     for m in members[:2]:
-        do_enter_scores(m, task, {"C1": 25, "C2": 35, "C3": 25}, by=officer)
-        do_enter_scores(m, rival, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
-    do_enter_scores(members[2], rival, {"C1": 30, "C2": 40, "C3": 30}, by=officer)
-    ranks = {c.task.code: c.rank for c in do_rank_council(council, by=officer)}
+        enter_scores(m, task, {"C1": 25, "C2": 35, "C3": 25}, by=officer)
+        enter_scores(m, rival, {"C1": 20, "C2": 30, "C3": 20}, by=officer)
+    enter_scores(members[2], rival, {"C1": 30, "C2": 40, "C3": 30}, by=officer)
+    ranks = {c.task.code: c.rank for c in rank_council(council, by=officer)}
     assert ranks == {"NV-ROAD": 1, "NV-RIVAL": 2}  # 85 against (70 + 70 + 100) / 3 = 80
     step("select")
     step("not_selected", rival)
@@ -162,15 +162,15 @@ def test_a_task_goes_from_proposal_to_yearly_follow_up_of_its_results(propose, p
     step("inspect", note="Đúng tiến độ")
     step("extend", decision=_decision(5), end_date=dt.date(2028, 6, 30))
     step("self_assess")
-    acceptance = do_create_council("acceptance", "HĐ nghiệm thu", tasks=[task], by=officer)
-    do_record_conclusion(acceptance, task, grade="excellent", conclusion="Xuất sắc", by=officer)
+    acceptance = create_council("acceptance", "HĐ nghiệm thu", tasks=[task], by=officer)
+    record_conclusion(acceptance, task, grade="excellent", conclusion="Xuất sắc", by=officer)
     step("accept", decision=_decision(6))
     phd = Output.objects.create(task=task, kind="trained_phd", title="Luận án tiến sĩ", person=people[3])
     step("register", certificates={phd.pk: "20/KQNC-SKHCN"})
-    do_report_application(task, 2027, applied=True, where="Huyện Trà Ôn, 50 ha", by=officer)
-    do_report_application(task, 2028, applied=True, where="Toàn tỉnh, 300 ha", by=officer)
+    report_application(task, 2027, applied=True, where="Huyện Trà Ôn, 50 ha", by=officer)
+    report_application(task, 2028, applied=True, where="Toàn tỉnh, 300 ha", by=officer)
     with pytest.raises(ValidationError, match="năm 2028"):
-        do_report_application(task, 2028, applied=True, by=officer)
+        report_application(task, 2028, applied=True, by=officer)
 
     assert walk == [("select", "selected"), ("not_selected", "rejected"), ("appraise", "appraised"),
                     ("approve", "approved"), ("contract", "contracted"), ("inspect", "contracted"),

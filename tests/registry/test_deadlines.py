@@ -11,10 +11,10 @@ from django.core.management import call_command
 
 from stiplan.registry.actions import (
     Decision,
-    do_create_council,
-    do_move_task,
-    do_record_conclusion,
-    do_report_application,
+    create_council,
+    move_task,
+    record_conclusion,
+    report_application,
 )
 from stiplan.registry.deadlines import TaskDates, add_months, due_items
 from stiplan.registry.models import Output, Task
@@ -61,11 +61,11 @@ def test_the_due_command_reads_the_steps_taken_through_the_actions(propose, user
     running, accepted = propose(code="NV-RUN"), propose(code="NV-ACC")
     Task.objects.filter(pk__in=[running.pk, accepted.pk]).update(state="approved")
     for task, day in ((running, D(2026, 1, 10)), (accepted, D(2025, 1, 10))):
-        do_move_task(task, "contract", by=officer, on=day, decision=Decision(f"{task.code}/HĐ", day))
-    do_move_task(accepted, "self_assess", by=officer, on=D(2026, 2, 1))
-    council = do_create_council("acceptance", "HĐ nghiệm thu", tasks=[accepted], by=officer)
-    do_record_conclusion(council, accepted, grade="pass", conclusion="Đạt", by=officer)
-    do_move_task(accepted, "accept", by=officer, on=D(2026, 3, 1), decision=Decision("3/QĐ", D(2026, 3, 1)))
+        move_task(task, "contract", by=officer, on=day, decision=Decision(f"{task.code}/HĐ", day))
+    move_task(accepted, "self_assess", by=officer, on=D(2026, 2, 1))
+    council = create_council("acceptance", "HĐ nghiệm thu", tasks=[accepted], by=officer)
+    record_conclusion(council, accepted, grade="pass", conclusion="Đạt", by=officer)
+    move_task(accepted, "accept", by=officer, on=D(2026, 3, 1), decision=Decision("3/QĐ", D(2026, 3, 1)))
     out = StringIO()
     call_command("registry", "due", "--on", "2026-07-01", "--format", "json", stdout=out)
     assert json.loads(out.getvalue()) == [
@@ -73,9 +73,9 @@ def test_the_due_command_reads_the_steps_taken_through_the_actions(propose, user
         {"task": "NV-RUN", "kind": "inspection", "due_on": "2026-07-10", "year": None, "overdue": False},
     ]
     Output.objects.create(task=accepted, kind="model", title="Mô hình")
-    do_move_task(accepted, "register", by=officer, on=D(2026, 4, 1),
+    move_task(accepted, "register", by=officer, on=D(2026, 4, 1),
                  certificates={accepted.outputs.get().pk: "7/KQNC-SKHCN"})
-    do_report_application(accepted, 2026, applied=True, by=officer)
+    report_application(accepted, 2026, applied=True, by=officer)
     out = StringIO()
     call_command("registry", "due", "--on", "2027-01-20", "--format", "json", stdout=out)
     assert [(r["task"], r["kind"]) for r in json.loads(out.getvalue())] == [("NV-RUN", "inspection")]

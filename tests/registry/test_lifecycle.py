@@ -1,4 +1,4 @@
-"""The lifecycle of a task under each regime, tried through `do_move_task`: every step from every
+"""The lifecycle of a task under each regime, tried through `move_task`: every step from every
 state, against a specification written out here by hand (not read from lifecycle.py), and the
 legal road from proposal to applied results walked end to end."""
 
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from stiplan.core.models import AuditEntry
-from stiplan.registry.actions import Decision, TransitionRefused, do_move_task, do_set_regime
+from stiplan.registry.actions import Decision, TransitionRefused, move_task, set_regime
 from stiplan.registry.lifecycle import STATE_LABELS, lifecycle_of
 from stiplan.registry.models import (
     Consensus,
@@ -96,7 +96,7 @@ def test_each_step_from_each_state_is_allowed_exactly_as_specified(propose, user
     entries = AuditEntry.objects.count()
     if expected is None:
         with pytest.raises(TransitionRefused) as refused:
-            do_move_task(task, step, by=users["plan_officer"], **kwargs)
+            move_task(task, step, by=users["plan_officer"], **kwargs)
         message = " ".join(refused.value.messages)
         assert task.code in message
         if step in lifecycle_of(regime).steps:
@@ -108,7 +108,7 @@ def test_each_step_from_each_state_is_allowed_exactly_as_specified(propose, user
         assert task.state == state
         assert AuditEntry.objects.count() == entries and not task.steps.exists()
         return
-    made = do_move_task(task, step, by=users["plan_officer"], **kwargs)
+    made = move_task(task, step, by=users["plan_officer"], **kwargs)
     task.refresh_from_db()
     assert (task.state, made.from_state, made.to_state) == (expected, state, expected)
     assert task.public == (expected in PUBLIC)
@@ -121,11 +121,11 @@ def test_a_refusal_names_the_state_and_the_step_in_vietnamese_and_in_english(pro
     task = propose("tt2014", code="NV-MSG")
     contract = Decision("1/HĐ", dt.date(2026, 1, 1))
     with pytest.raises(TransitionRefused) as refused:
-        do_move_task(task, "contract", by=users["plan_officer"], decision=contract)
+        move_task(task, "contract", by=users["plan_officer"], decision=contract)
     assert refused.value.messages[0].startswith(
         "Nhiệm vụ NV-MSG đang ở trạng thái «đề xuất đặt hàng»: không thể thực hiện bước «ký hợp đồng».")
     with translation.override("en"), pytest.raises(TransitionRefused) as refused:
-        do_move_task(task, "contract", by=users["plan_officer"], decision=contract)
+        move_task(task, "contract", by=users["plan_officer"], decision=contract)
     assert refused.value.messages[0].startswith(
         "Task NV-MSG is in the state «proposal for ordering»: the step «contract signing» cannot be taken.")
 
@@ -134,7 +134,7 @@ def test_risk_acceptance_does_not_exist_under_the_2014_circulars(propose, users)
     task = propose("tt2014", code="NV-RISK")
     Task.objects.filter(pk=task.pk).update(state="contracted")
     with pytest.raises(TransitionRefused, match="accept_risk"):
-        do_move_task(task, "accept_risk", by=users["plan_officer"], finding="x",
+        move_task(task, "accept_risk", by=users["plan_officer"], finding="x",
                      decision=Decision("2/QĐ", dt.date(2026, 1, 1)))
 
 
@@ -149,7 +149,7 @@ def test_a_step_without_its_document_is_refused_and_nothing_is_saved(propose, us
     Task.objects.filter(pk=task.pk).update(state=state)
     kwargs = {**ready_for(task, step), **missing}
     with pytest.raises(TransitionRefused, match=says):
-        do_move_task(task, step, by=users["plan_officer"], **kwargs)
+        move_task(task, step, by=users["plan_officer"], **kwargs)
     task.refresh_from_db()
     assert task.state == state and not TaskStep.objects.filter(task=task).exists()
 
@@ -158,20 +158,20 @@ def test_selection_needs_the_councils_scores_and_acceptance_its_grade(propose, u
     task = propose("tt2014", code="NV-NEEDS")
     Task.objects.filter(pk=task.pk).update(state="listed")
     with pytest.raises(TransitionRefused, match="hội đồng tuyển chọn"):
-        do_move_task(task, "select", by=users["plan_officer"])
+        move_task(task, "select", by=users["plan_officer"])
     Task.objects.filter(pk=task.pk).update(state="self_assessed")
     decision = Decision("3/QĐ", dt.date(2026, 1, 1))
     with pytest.raises(TransitionRefused, match="đạt trở lên"):
-        do_move_task(task, "accept", by=users["plan_officer"], decision=decision)
+        move_task(task, "accept", by=users["plan_officer"], decision=decision)
     Task.objects.filter(pk=task.pk).update(state="accepted")
     with pytest.raises(TransitionRefused, match="chưa có kết quả nào"):
-        do_move_task(task, "register", by=users["plan_officer"])
+        move_task(task, "register", by=users["plan_officer"])
     elsewhere = Output.objects.create(task=propose(code="NV-OTHER"), kind="model", title="Mô hình khác")
     with pytest.raises(TransitionRefused, match="không thuộc nhiệm vụ NV-NEEDS"):
-        do_move_task(task, "register", by=users["plan_officer"], certificates={elsewhere.pk: "1/KQNC"})
+        move_task(task, "register", by=users["plan_officer"], certificates={elsewhere.pk: "1/KQNC"})
     Output.objects.create(task=task, kind="product", title="Giống lúa OM-VL1")
     with pytest.raises(TransitionRefused, match="Giống lúa OM-VL1"):
-        do_move_task(task, "register", by=users["plan_officer"])
+        move_task(task, "register", by=users["plan_officer"])
     assert Output.objects.get(pk=elsewhere.pk).certificate_number == ""
 
 
@@ -179,7 +179,7 @@ def test_selection_needs_the_councils_scores_and_acceptance_its_grade(propose, u
 def test_only_the_department_moves_a_task(propose, users, role):
     task = propose("tt2014", code="NV-ROLE")
     with pytest.raises(PermissionDenied):
-        do_move_task(task, "identify", by=users[role])
+        move_task(task, "identify", by=users[role])
     task.refresh_from_db()
     assert task.state == "proposed"
 
@@ -194,7 +194,7 @@ def test_the_regime_follows_the_start_date_and_an_override_needs_a_reason(propos
     task = propose(code="NV-Y", start_date=dt.date(2025, 11, 1), regime="tt2014",
                    regime_reason="Hồ sơ đã nộp theo TT 08/2017 trước ngày Luật có hiệu lực")
     assert task.regime == "tt2014" and task.regime_reason
-    do_set_regime(task, "law2025", reason="Trở về chế độ theo ngày bắt đầu", by=users["plan_officer"])
+    set_regime(task, "law2025", reason="Trở về chế độ theo ngày bắt đầu", by=users["plan_officer"])
     task.refresh_from_db()
     assert (task.regime, task.regime_reason) == ("law2025", "")
     assert AuditEntry.objects.filter(action="registry.set_regime", object_id=str(task.pk)).exists()
@@ -204,4 +204,4 @@ def test_a_risk_accepted_task_cannot_go_back_to_the_2014_regime(propose, users):
     task = propose("law2025", code="NV-BACK")
     Task.objects.filter(pk=task.pk).update(state="risk_accepted")
     with pytest.raises(ValidationError, match="không có trong chế độ"):
-        do_set_regime(task, "tt2014", reason="thử", by=users["plan_officer"])
+        set_regime(task, "tt2014", reason="thử", by=users["plan_officer"])

@@ -10,12 +10,12 @@ from django.apps import apps
 from stiplan.core.permissions import POLICIES, can
 from stiplan.registry.actions import (
     Decision,
-    do_add_council_member,
-    do_create_council,
-    do_declare_conflict,
-    do_enter_scores,
-    do_move_task,
-    do_rank_council,
+    add_council_member,
+    create_council,
+    declare_conflict,
+    enter_scores,
+    move_task,
+    rank_council,
 )
 from stiplan.registry.models import (
     Affiliation,
@@ -58,14 +58,14 @@ def world(propose, people, users, fields):
         Output.objects.create(task=t, kind="publication", title=f"Bài báo {t.code}")
         ResultApplication.objects.create(task=t, year=2025, applied=True)
     Task.objects.filter(pk=public_task.pk).update(state="approved")
-    do_move_task(public_task, "contract", by=officer, decision=Decision("1/HĐ", dt.date(2024, 5, 1)))
-    council = do_create_council("selection", "HĐ", tasks=[public_task, proposal], by=officer,
+    move_task(public_task, "contract", by=officer, decision=Decision("1/HĐ", dt.date(2024, 5, 1)))
+    council = create_council("selection", "HĐ", tasks=[public_task, proposal], by=officer,
                                 criteria=[{"code": "C1", "max": 10}])
-    chair = do_add_council_member(council, people[2], "chair", by=officer)
-    other = do_add_council_member(council, people[3], "member", by=officer)
-    do_enter_scores(chair, proposal, {"C1": 7}, by=officer)
-    do_declare_conflict(other, proposal, reason="cùng đơn vị", by=officer)
-    do_rank_council(council, by=officer)
+    chair = add_council_member(council, people[2], "chair", by=officer)
+    other = add_council_member(council, people[3], "member", by=officer)
+    enter_scores(chair, proposal, {"C1": 7}, by=officer)
+    declare_conflict(other, proposal, reason="cùng đơn vị", by=officer)
+    rank_council(council, by=officer)
     Programme.objects.create(code="ct-1457", name="Chương trình 1457/QĐ-UBND")
     IPAsset.objects.create(kind="collective_mark", title="Bưởi da xanh Vũng Liêm")
     return {"public_task": public_task, "proposal": proposal, "people": people}

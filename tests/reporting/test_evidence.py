@@ -8,8 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from stiplan.reporting.actions import open_round
-from stiplan.reporting.evidence import add_evidence
+from stiplan.reporting.actions import add_evidence, open_round
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from stiplan.core.models import AuditEntry
 from stiplan.reporting import actions as act
-from stiplan.reporting.evidence import add_evidence, remove_evidence
+from stiplan.reporting.actions import add_evidence, remove_evidence
 from stiplan.reporting.excel import apply_upload, build_template
 from stiplan.reporting.models import Attachment, Round, UnitReport
 

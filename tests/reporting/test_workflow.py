@@ -178,3 +178,5 @@ def test_reminders_escalate_and_are_sent_once(users, round_2025, django_user_mod
     assert latest
     kinds = set(Reminder.objects.filter(report__unit=stc_unit).values_list("kind", flat=True))
     assert {"before-7", "after-1", "after-5", "after-10"} <= kinds
+    logged = AuditEntry.objects.filter(action="reporting.send_reminder", unit=stc_unit)
+    assert sorted(e.after["kind"] for e in logged) == sorted(kinds)  # each reminder once

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from stiplan.core.actions import restore_archive
 from stiplan.core.backup import ArchiveError
 from stiplan.core.cli import clean_errors, print_json
-from stiplan.core.restore import restore
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     @clean_errors
     def handle(self, *args, path: str, format: str, **opts):
         try:
-            summary = restore(Path(path))
+            summary = restore_archive(Path(path))
         except ArchiveError as exc:
             raise CommandError(str(exc)) from None
         if format == "json":

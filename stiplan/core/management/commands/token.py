@@ -4,7 +4,7 @@ API tokens, made and revoked through the audited actions (the key is printed onc
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.actions import do_create_token, do_revoke_token
+from stiplan.core.actions import create_token, revoke_token
 from stiplan.core.cli import clean_errors, print_json
 from stiplan.core.tokens import ApiToken
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             if user is None or not user.is_active:
                 raise CommandError(f"Không có người dùng «{opts['username']}» đang hoạt động / "
                                    f"no active user '{opts['username']}'")
-            token, key = do_create_token(user, by=None, name=opts["name"])
+            token, key = create_token(user, by=None, name=opts["name"])
             if opts["fmt"] == "json":
                 print_json({"user": user.username, "name": token.name, "prefix": token.prefix,
                             "key": key}, self.stdout)
@@ -40,5 +40,5 @@ class Command(BaseCommand):
         if len(tokens) != 1:
             raise CommandError(f"Cần đúng một khóa còn hiệu lực có đầu «{opts['prefix']}» "
                                f"(có {len(tokens)}) / need exactly one live token with that prefix")
-        do_revoke_token(tokens[0], by=None, reason=opts["reason"])
+        revoke_token(tokens[0], by=None, reason=opts["reason"])
         self.stdout.write(f"revoked {tokens[0].prefix}")

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import clean_errors, print_json
-from stiplan.plans.io import export_plan, load_plan, parse_plan, to_json_ready, to_yaml
+from stiplan.plans.actions import load_plan
+from stiplan.plans.io import export_plan, parse_plan, to_json_ready, to_yaml
 from stiplan.plans.models import Plan
 
 

@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
 from stiplan.core.cli import clean_errors, print_json
-from stiplan.registry.actions import do_load_fields
+from stiplan.registry.actions import load_fields
 from stiplan.registry.deadlines import TaskDates, due_items
 from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
 from stiplan.registry.models import ResultApplication, Task
@@ -111,7 +111,7 @@ class Command(BaseCommand):
         if o["legacy"] is None and o["file"] == SHIPPED_FIELDS:
             o["legacy"] = SHIPPED_LEGACY
         legacy = read_legacy(o["legacy"]) if o["legacy"] is not None else []
-        count = do_load_fields(rows, legacy, by=None)
+        count = load_fields(rows, legacy, by=None)
         if o["format"] == "json":
             print_json({"fields": count, "legacy_codes": len(legacy)}, self.stdout)
         else:
