@@ -32,8 +32,6 @@ DICT_RECEIVERS = {
 }
 #: The one documented exception: the audit writer saves the AuditEntry that every action records.
 AUDIT_WRITER = "stiplan/core/audit.py"
-# until the demo builders call actions (layers helper)
-DEMO_PACKAGE = "stiplan/demo/"
 
 
 def _is_actions_module(path: str) -> bool:
@@ -42,12 +40,10 @@ def _is_actions_module(path: str) -> bool:
 
 
 def exempt(path: str) -> bool:
-    """Files allowed to write: actions modules, migrations, the audit writer (and, for now, the
-    demo builders)."""
+    """Files allowed to write: actions modules, migrations and the audit writer. The demo builders
+    are not exempt: they build the demo through the apps' actions."""
     parts = path.split("/")
-    demo_builder = path.startswith(DEMO_PACKAGE) or (len(parts) == 3 and parts[2] == "demo.py")
-    return (_is_actions_module(path) or "migrations" in parts or path == AUDIT_WRITER
-            or demo_builder)
+    return _is_actions_module(path) or "migrations" in parts or path == AUDIT_WRITER
 
 
 class _WriteFinder(ast.NodeVisitor):

@@ -8,6 +8,7 @@ import hashlib
 import time
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -72,6 +73,22 @@ def delete_object(obj: models.Model, *, by, perm: str | None = None, reason: str
     record(f"{obj._meta.label_lower}.delete", obj, by=by, before=_logged(snapshot(obj)),
            after=None, unit=_unit_of(obj), reason=reason)
     obj.delete()
+
+
+@transaction.atomic
+def create_account(username: str, *, full_name: str, email: str, password: str, by,
+                   staff: bool = False, superuser: bool = False):
+    """A new sign-in account; the password is stored hashed and never written to the log."""
+    User = get_user_model()
+    require(by, "auth.add_user")
+    first, _sep, last = full_name.partition(" ")
+    user = User(username=username, first_name=first, last_name=last, email=email,
+                is_staff=staff, is_superuser=superuser)
+    user.set_password(password)
+    user.save()
+    record("core.create_account", user, by=by, after={
+        "username": username, "full_name": full_name, "staff": staff, "superuser": superuser})
+    return user
 
 
 @transaction.atomic

@@ -13,12 +13,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from stiplan.core.audit import record
+from stiplan.core.actions import create_account
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import Role
 from stiplan.metrics.actions import apply_config
 from stiplan.metrics.config import parse_config
-from stiplan.orgs.actions import apply_orgs
+from stiplan.orgs.actions import add_membership, apply_orgs
 from stiplan.orgs.io import parse_orgs, read_communes
 from stiplan.orgs.models import Membership, OrgUnit
 from stiplan.plans.actions import load_plan
@@ -85,21 +85,13 @@ def load_reference_data(orgs_file: Path = ORGS_FILE, plan_file: Path = PLAN_FILE
 
 @transaction.atomic
 def create_accounts() -> list[DemoAccount]:
+    """The demo accounts and their memberships (from 1/7/2025), each through the actions."""
     User = get_user_model()
     for acc in ACCOUNTS:
-        first, _, last = acc.full_name.partition(" ")
-        user, created = User.objects.get_or_create(
-            username=acc.username,
-            defaults={"first_name": first, "last_name": last, "is_staff": acc.staff,
-                      "is_superuser": acc.superuser, "email": f"{acc.username}@demo.invalid"},
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user = User.objects.filter(username=acc.username).first() or create_account(
+            acc.username, full_name=acc.full_name, email=f"{acc.username}@demo.invalid",
+            password=DEMO_PASSWORD, staff=acc.staff, superuser=acc.superuser, by=None)
         unit = OrgUnit.objects.get(code=acc.unit)
-        membership, made = Membership.objects.get_or_create(
-            user=user, unit=unit, role=acc.role, defaults={"valid_from": date(2025, 7, 1)})
-        if made:
-            record("orgs.add_membership", membership, by=None, after={
-                "user": user.username, "unit": unit.code, "role": acc.role}, unit=unit)
+        if not Membership.objects.filter(user=user, unit=unit, role=acc.role).exists():
+            add_membership(user, unit, acc.role, valid_from=date(2025, 7, 1), by=None)
     return ACCOUNTS

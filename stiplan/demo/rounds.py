@@ -19,6 +19,7 @@ from stiplan.reporting import actions as act
 from stiplan.reporting.models import ActionStatus, ReportState, Round, RoundKind, UnitReport
 
 SOURCE = "Số liệu minh họa (tổng hợp), không phải số liệu chính thức"
+HISTORY = "Lịch sử minh họa: ngày gửi, ngày chấp nhận của các kỳ trước"
 SCALE = {2023: 1.0, 2024: 1.08, 2025: 3.3}  # the 2025 reports are those of the merged province
 BASE = {  # former Vĩnh Long, 2023, in the indicator's unit
     "grdp_current": 70_500, "total_budget_spending": 12_400_000, "sti_budget_spending": 118_000,
@@ -85,12 +86,12 @@ def fix_totals(report: UnitReport, indicators: dict) -> None:
 
 def _finish(report: UnitReport, submitted: datetime, reviewer, reporter, accept: bool) -> None:
     act.submit_report(report, by=reporter)
-    UnitReport.objects.filter(pk=report.pk).update(first_submitted_at=submitted,
-                                                   submitted_at=submitted)
+    act.set_report_dates(report, submitted_at=submitted, by=None, reason=HISTORY)
     report.refresh_from_db()
     if accept:
         act.accept_report(report, by=reviewer)
-        UnitReport.objects.filter(pk=report.pk).update(accepted_at=submitted + timedelta(days=3))
+        act.set_report_dates(report, submitted_at=submitted, accepted_at=submitted + timedelta(days=3),
+                             by=None, reason=HISTORY)
 
 
 def create_demo_rounds() -> list[Round]:

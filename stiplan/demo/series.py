@@ -11,8 +11,7 @@ import random
 from decimal import Decimal
 
 from stiplan.analytics import periods
-from stiplan.core.audit import entry, snapshot
-from stiplan.core.models import AuditEntry
+from stiplan.metrics.actions import load_values
 from stiplan.metrics.models import DataValue, Source
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Indicator
@@ -81,8 +80,4 @@ def create_demo_series() -> int:
                           **periods.fields("2025"), value=Decimal(1), source=Source.DEPARTMENT,
                           final=True, synthetic=True,
                           provenance={"note": "Bộ chỉ số ĐMST địa phương đã xây dựng (minh họa)"}))
-    DataValue.objects.bulk_create(rows)
-    AuditEntry.objects.bulk_create(  # every value audited, as any other write of a value
-        entry("metrics.load_demo_series", v, by=None, after=snapshot(v), unit=v.unit)
-        for v in DataValue.objects.filter(synthetic=True).select_related("indicator", "unit"))
-    return len(rows)
+    return load_values(rows, by=None, action="metrics.load_demo_series")

@@ -67,6 +67,18 @@ def record_report_values(report, *, final: bool, by) -> int:
     return len(entries)
 
 
+@transaction.atomic
+def load_values(values: list[DataValue], *, by, action: str = "metrics.load_values") -> int:
+    """Store new values in one go (a statistics file, the demo series), each with its audit
+    entry as any other write of a value. A load adds, it never overwrites: a value already stored
+    for the same indicator, unit, period and source stops the whole load (the unique key)."""
+    require(by, "metrics.change_datavalue")
+    DataValue.objects.bulk_create(values)
+    AuditEntry.objects.bulk_create(
+        entry(action, v, by=by, after=snapshot(v), unit=v.unit) for v in values)
+    return len(values)
+
+
 def _same(old, new) -> bool:
     if isinstance(old, Decimal) or isinstance(new, Decimal):
         return old is not None and new is not None and Decimal(old) == Decimal(new)

@@ -33,6 +33,7 @@ from stiplan.plans.models import (
     Basis,
     DraftStatus,
     Indicator,
+    Objective,
     Plan,
     PlanDraft,
     PlanIndicator,
@@ -335,7 +336,7 @@ def edit_plan_item(plan: Plan, key: str, values: dict[str, str], *, by):
     entry = checked if key == drafts.HEADER else drafts.locate(checked, key)[0]
     row = editing.row_of(plan, key)
     before = snapshot(row)
-    editing.write(plan, key, entry, checked, row)
+    _write_item(plan, key, entry, checked, row)
     row.refresh_from_db()
     record("plans.edit_plan_item", row, by=by, before=before, after=snapshot(row),
            unit=plan.issuing_unit, repr_=f"{plan.code}: {key}")
@@ -360,10 +361,59 @@ def add_plan_item(plan: Plan, to: str, values: dict[str, str], *, by):
     checked = editing.check(data, key)
     entry = drafts.locate(checked, key)[0]
     if group:
-        row = editing.new_action(editing.row_of(plan, f"task_groups[{group.group(1)}]"), entry)
+        row = _new_action(editing.row_of(plan, f"task_groups[{group.group(1)}]"), entry)
     else:
-        row = editing.write(plan, key, entry, checked)
+        row = _write_item(plan, key, entry, checked)
     row.refresh_from_db()
     record("plans.add_plan_item", row, by=by, after=snapshot(row), unit=plan.issuing_unit,
            repr_=f"{plan.code}: {key}")
     return row
+
+
+def _write_item(plan: Plan, key: str, entry: dict, checked: dict, row=None):
+    """Write the validated `entry` of item `key` into its row; a new row when `row` is None
+    (objectives, indicators, targets, related documents; actions through `_new_action`)."""
+    kind = key.split(".")[-1].split("[")[0] if key != drafts.HEADER else drafts.HEADER
+    if kind == drafts.HEADER:
+        return _write_header(plan, checked)
+    if kind == "indicators":
+        fields = {k: v for k, v in entry.items() if k not in ("code", "objective")}
+        indicator, _made = Indicator.objects.update_or_create(code=entry["code"], defaults=fields)
+        row = row or PlanIndicator(plan=plan, indicator=indicator,
+                                   order=plan.plan_indicators.count())
+        row.objective = plan.objectives.filter(code=entry["objective"]).first()
+        row.save()
+        return row
+    if row is None:
+        model = {"objectives": Objective, "targets": Target,
+                 "related_documents": RelatedDocument}[kind]
+        row = model(plan=plan, order=model.objects.filter(plan=plan).count())
+    if kind == "targets":
+        fields = {k: v for k, v in entry.items() if k != "indicator"}
+        row.indicator = Indicator.objects.get(code=entry["indicator"])
+    elif kind == "assignments":
+        fields = {"unit": OrgUnit.objects.filter(code=entry["unit"]).first() if entry["unit"]
+                  else None, "unit_type": entry["unit_type"], "role": entry["role"]}
+    else:
+        fields = {k: v for k, v in entry.items() if k in drafts.ITEM_FIELDS[kind]}
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
+def _write_header(plan: Plan, checked: dict) -> Plan:
+    legal = dict(plan.legal_basis)
+    legal["number"] = checked["legal_basis"]["number"]
+    legal["date"] = checked["legal_basis"]["date"].isoformat()
+    plan.title, plan.title_en = checked["title"], checked["title_en"]
+    plan.period_start, plan.period_end = checked["period"]["start"], checked["period"]["end"]
+    plan.issuing_unit = OrgUnit.objects.get(code=checked["issuing_unit"])
+    plan.legal_basis = legal
+    plan.save()
+    return plan
+
+
+def _new_action(group: TaskGroup, entry: dict) -> Action:
+    order = (group.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    return Action.objects.create(group=group, order=order, code=entry["code"], text=entry["text"])

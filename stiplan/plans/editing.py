@@ -1,5 +1,5 @@
 """Editing a plan in the browser: one item of the plan's normal form changed or added, checked by
-the plan file validation (`io.read_plan`) as a whole, then written to its row.
+the plan file validation (`io.read_plan`) as a whole; plans.actions writes it to its row.
 
 Items are named as in the review of a draft ("header", "targets[3]", "task_groups[1].actions[0]
 .assignments[2]"), in the order `io.export_plan` gives them.
@@ -8,18 +8,11 @@ Items are named as in the review of a draft ("header", "targets[3]", "task_group
 from __future__ import annotations
 
 from stiplan.core.yamlio import InputError, Problem
-from stiplan.orgs.models import OrgUnit
 from stiplan.plans import drafts
 from stiplan.plans.io import export_plan, read_plan, to_json_ready
 from stiplan.plans.models import (
-    Action,
-    Indicator,
-    Objective,
     Plan,
-    PlanIndicator,
-    RelatedDocument,
     Target,
-    TaskGroup,
 )
 
 #: The lists an item may be added to, with the fields a new entry starts with.
@@ -70,52 +63,3 @@ def row_of(plan: Plan, key: str):
         name, sub = part.split("[")[0], int(part.split("[")[1].rstrip("]"))
         row = list((row.actions if name == "actions" else row.assignments).all())[sub]
     return row
-
-
-def write(plan: Plan, key: str, entry: dict, checked: dict, row=None):
-    """Write the validated `entry` of item `key` into its row; a new row when `row` is None
-    (objectives, indicators, targets, related documents; actions through `new_action`)."""
-    kind = key.split(".")[-1].split("[")[0] if key != drafts.HEADER else drafts.HEADER
-    if kind == drafts.HEADER:
-        return _write_header(plan, checked)
-    if kind == "indicators":
-        fields = {k: v for k, v in entry.items() if k not in ("code", "objective")}
-        indicator, _made = Indicator.objects.update_or_create(code=entry["code"], defaults=fields)
-        row = row or PlanIndicator(plan=plan, indicator=indicator,
-                                   order=plan.plan_indicators.count())
-        row.objective = plan.objectives.filter(code=entry["objective"]).first()
-        row.save()
-        return row
-    if row is None:
-        model = {"objectives": Objective, "targets": Target,
-                 "related_documents": RelatedDocument}[kind]
-        row = model(plan=plan, order=model.objects.filter(plan=plan).count())
-    if kind == "targets":
-        fields = {k: v for k, v in entry.items() if k != "indicator"}
-        row.indicator = Indicator.objects.get(code=entry["indicator"])
-    elif kind == "assignments":
-        fields = {"unit": OrgUnit.objects.filter(code=entry["unit"]).first() if entry["unit"]
-                  else None, "unit_type": entry["unit_type"], "role": entry["role"]}
-    else:
-        fields = {k: v for k, v in entry.items() if k in drafts.ITEM_FIELDS[kind]}
-    for name, value in fields.items():
-        setattr(row, name, value)
-    row.save()
-    return row
-
-
-def _write_header(plan: Plan, checked: dict) -> Plan:
-    legal = dict(plan.legal_basis)
-    legal["number"] = checked["legal_basis"]["number"]
-    legal["date"] = checked["legal_basis"]["date"].isoformat()
-    plan.title, plan.title_en = checked["title"], checked["title_en"]
-    plan.period_start, plan.period_end = checked["period"]["start"], checked["period"]["end"]
-    plan.issuing_unit = OrgUnit.objects.get(code=checked["issuing_unit"])
-    plan.legal_basis = legal
-    plan.save()
-    return plan
-
-
-def new_action(group: TaskGroup, entry: dict) -> Action:
-    order = (group.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-    return Action.objects.create(group=group, order=order, code=entry["code"], text=entry["text"])

@@ -408,6 +408,28 @@ def _write_comments(comments: dict[str, tuple], *, needs_fix: bool) -> None:
 
 
 @transaction.atomic
+def set_report_dates(report: UnitReport, *, submitted_at, accepted_at=None, by, reason: str) -> UnitReport:
+    """Record when a report really arrived (and was accepted) where the system saw it later: a
+    report received on paper and entered afterwards, or the demo's history. Only dates already
+    passed through the workflow are set; audited with before → after and the reason."""
+    require(by, "reporting.review_report", report)
+    if not reason.strip():
+        raise ValidationError(_("Cần ghi lý do khi sửa ngày gửi, ngày chấp nhận báo cáo."))
+    report = UnitReport.objects.select_for_update().get(pk=report.pk)
+    if report.submitted_at is None or (accepted_at is not None and report.accepted_at is None):
+        raise Conflict(_("Báo cáo chưa được gửi (hoặc chưa được chấp nhận) nên chưa thể ghi ngày."))
+    before = snapshot(report)
+    fields = {"first_submitted_at": submitted_at, "submitted_at": submitted_at}
+    if accepted_at is not None:
+        fields["accepted_at"] = accepted_at
+    UnitReport.objects.filter(pk=report.pk).update(**fields)
+    report.refresh_from_db()
+    record("reporting.set_report_dates", report, by=by, before=before, after=snapshot(report),
+           unit=report.unit, reason=reason)
+    return report
+
+
+@transaction.atomic
 def accept_report(report: UnitReport, *, by, expected_version: int | None = None,
                   notes: dict[str, str] | None = None) -> UnitReport:
     """Accept and lock the report; only accepted reports count in consolidations. `notes`
