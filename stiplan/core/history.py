@@ -118,9 +118,11 @@ def _field(model, name: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A snapshot may count reverse rows ("reports": 3): those are no field of the model's own.
+    return None if field.auto_created and not field.concrete else field
 
 
 def _field_label(model, name: str) -> str:

@@ -219,9 +219,6 @@ def _view_rule(label: str):
     return viewable
 
 
-for _label in POLICIES:
-    _app, _model = _label.split(".")
-    rules.add_perm(f"{_app}.view_{_model}", _view_rule(_label))
 
 
 # --- Writes: named permissions checked by action functions ----------------------------------
@@ -327,7 +324,11 @@ rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
 for _perm in ("move_task", "manage_council", "enter_score", "manage_resources"):
     rules.add_perm(f"registry.{_perm}", is_plan_officer)
 for _model in ("organisation", "organisationrelation", "person", "affiliation", "programme", "ipasset"):
-    for _verb in ("view", "add", "change", "delete"):
+    for _verb in ("add", "change", "delete"):
         rules.add_perm(f"registry.{_verb}_{_model}", is_plan_officer)
-for _model in ("sciencefield", "task", "taskmember", "budgetline", "taskstep", "council", "councilmember"):
-    rules.add_perm(f"registry.view_{_model}", is_plan_officer)
+
+# Every `app.view_model` permission, the registry's included, answers from its POLICIES row.
+for _label in POLICIES:
+    _app, _model = _label.split(".")
+    rules.add_perm(f"{_app}.view_{_model}", _view_rule(_label))
+
