@@ -172,7 +172,7 @@ class ReportViewSet(RestrictedViewSet):
         args = data.validated_data
         take_step(report, verb, by=request.user, version=args.get("version"),
                   comments=args.get("comments"), reason=args.get("reason", ""))
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(ReportSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(request=SaveSerializer, responses=SaveAnswerSerializer)
     @refusals("409")
