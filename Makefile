@@ -79,8 +79,8 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
 	mkdir -p var
-	$(PYTEST) -n 2 -m "not browser" -q
-	$(PYTEST) -m browser -q
+	$(PYTEST) -n 2 -m "not browser" -q --durations=30
+	$(PYTEST) -m browser -q --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
