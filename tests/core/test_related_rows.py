@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from stiplan.orgs.models import Membership
-from stiplan.reporting.actions import open_round
-from stiplan.reporting.evidence import add_evidence
+from stiplan.reporting.actions import add_evidence, open_round
 from stiplan.reporting.models import Round
 
 pytestmark = pytest.mark.django_db

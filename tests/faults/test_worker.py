@@ -26,7 +26,7 @@ def queue_document(stack) -> int:
 
 
 def document(stack, pk: int) -> dict:
-    row = stack.query("SELECT state, progress, error, docx, pdf, xlsx FROM reports_document "
+    row = stack.query("SELECT state, progress, error, docx, pdf, xlsx FROM documents_document "
                       "WHERE id = %s", (pk,))[0]
     return dict(zip(("state", "progress", "error", "docx", "pdf", "xlsx"), row, strict=True))
 
@@ -103,9 +103,9 @@ def test_kill_9_mid_document_leaves_nothing_half_made_and_the_job_runs_again(sta
     assert doc["state"] == "running" and (doc["docx"], doc["pdf"], doc["xlsx"]) == ("", "", "")
     assert files_on_disk(stack, pk) == []
     # Nobody waits for ever: past the time a job may take, the stale check fails it plainly.
-    stack.execute("UPDATE reports_document SET created_at = created_at - INTERVAL '21 minutes' "
+    stack.execute("UPDATE documents_document SET created_at = created_at - INTERVAL '21 minutes' "
                   "WHERE id = %s" if stack.database_url else
-                  "UPDATE reports_document SET created_at = datetime(created_at, '-21 minutes') "
+                  "UPDATE documents_document SET created_at = datetime(created_at, '-21 minutes') "
                   "WHERE id = %s", (pk,))
     expired = json.loads(stack.python(
         "from stiplan.documents.actions import expire_stale_jobs\n"

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from stiplan.core.models import AuditEntry
 from stiplan.core.yamlio import InputError
-from stiplan.plans.actions import add_plan_item, edit_plan_item
-from stiplan.plans.io import export_plan, load_plan, parse_plan, to_yaml
+from stiplan.plans.actions import add_plan_item, edit_plan_item, load_plan
+from stiplan.plans.io import export_plan, parse_plan, to_yaml
 from stiplan.plans.models import Plan, Target
 
 pytestmark = pytest.mark.django_db
