@@ -155,6 +155,7 @@ class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMix
 
     template_name = "reporting/report_detail.html"
     queryset = UnitReport.objects.select_related("round__plan", "unit")
+    shown_at_fields = (InputError,)  # refused values are marked at their fields, not as messages
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

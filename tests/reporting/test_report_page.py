@@ -70,6 +70,7 @@ def test_one_bad_value_keeps_everything_typed_and_is_marked_at_its_field(officer
     summary = section(page, "refused")
     assert f'href="#{bad}"' in summary and second.indicator.name in summary
     assert "không phải là số" in summary and "is not a number" not in summary
+    assert page.count("«mười hai» không phải là số") == 2, "said at the field and in the list, once each"
 
 
 def test_after_a_refused_save_the_checklist_is_that_of_the_screen(officer, stc):
