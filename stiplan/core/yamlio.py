@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import yaml
+from django.utils.translation import get_language
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Problem:
     path: str
     vi: str
     en: str
+
+    @property
+    def message(self) -> str:
+        """The problem in the page's language (a form shows it at its field)."""
+        return self.en if (get_language() or "vi").startswith("en") else self.vi
 
     def __str__(self) -> str:
         where_vi = f"Dòng {self.line}, " if self.line else ""

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -221,6 +222,14 @@ class PlanImportView(PlanOfficerOnly, FormView):
         return redirect("draft-review", pk=draft.pk)
 
 
+#: The draft's counts, in the page's words (the reader's summary keys are its field names).
+SUMMARY_LABELS = {"objectives": gettext_lazy("mục tiêu"), "targets": gettext_lazy("chỉ tiêu"),
+                  "task_groups": gettext_lazy("nhóm nhiệm vụ"), "actions": gettext_lazy("nhiệm vụ"),
+                  "assignments": gettext_lazy("phân công"),
+                  "related_documents": gettext_lazy("văn bản liên quan"),
+                  "flags": gettext_lazy("điểm đánh dấu")}
+
+
 class DraftReviewView(PlanOfficerOnly, TemplateView):
     """The draft beside its source text, flagged items first; accept, fix or drop each item."""
 
@@ -242,7 +251,9 @@ class DraftReviewView(PlanOfficerOnly, TemplateView):
                    open_count=sum(1 for i in found if i.open),
                    problem_count=sum(len(p) for p in problems.values()),
                    lines=list(enumerate(draft.text.splitlines(), start=1)),
-                   summary=draft.result.get("summary", {}), errors=kwargs.get("errors", []))
+                   summary=[(SUMMARY_LABELS.get(k, k), n)
+                            for k, n in draft.result.get("summary", {}).items()],
+                   errors=kwargs.get("errors", []))
         return ctx
 
     def post(self, request, *args, **kwargs):
