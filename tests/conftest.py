@@ -17,6 +17,7 @@ from stiplan.demo.reference import (
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from tests.dbsnapshot import Snapshot, take
+from tests.demofolder import DemoFolder
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
 # are still synchronous and safe.
@@ -60,6 +61,26 @@ demo_rounds_snapshot = snapshot_of(create_demo_rounds, create_demo_series)
 #: The demo index: framework, editions 2024 and 2025, Vĩnh Long's entered values (evidence files
 #: included) and the computation its request ran.
 demo_index_snapshot = snapshot_of(create_demo_index, run_on_commit=True)
+
+
+def _shared_dir(tmp_path_factory, worker_id: str):
+    """The run's folder every xdist worker sees (the session's own when not distributed)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory, worker_id) -> DemoFolder:
+    """The demo data folder on SQLite, made once per run (tests/demofolder.py)."""
+    return DemoFolder(_shared_dir(tmp_path_factory, worker_id), None)
+
+
+@pytest.fixture(scope="session")
+def demo_folder_on_run_database(tmp_path_factory, worker_id) -> DemoFolder:
+    """The demo data folder on the run's database: PostgreSQL when DATABASE_URL names it."""
+    url = os.environ.get("DATABASE_URL", "")
+    url = url if url.startswith(("postgres://", "postgresql://")) else None
+    return DemoFolder(_shared_dir(tmp_path_factory, worker_id), url)
 
 
 @pytest.fixture

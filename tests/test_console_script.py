@@ -13,13 +13,13 @@ STIPLAN = Path(sys.executable).with_name("stiplan")
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    """A fresh embedded database with the demo data, made through the CLI itself."""
+def env(tmp_path_factory, demo_folder):
+    """An embedded database with the demo data, made through the CLI itself (a copy of the
+    run's demo folder, tests/demofolder.py)."""
     var = tmp_path_factory.mktemp("var")
+    demo_folder.copy(var)
     environ = {**os.environ, "STIPLAN_VAR_DIR": str(var)}
     environ.pop("DATABASE_URL", None)
-    subprocess.run([STIPLAN, "demo", "--no-serve"], env=environ, check=True,
-                   capture_output=True, timeout=300)
     return environ
 
 

@@ -135,10 +135,9 @@ def assert_same(restored: SimpleNamespace, source: SimpleNamespace) -> None:
     assert restored.files == source.files
 
 
-def fill(env: dict, var: Path) -> None:
+def fill(env: dict, var: Path, demo_folder) -> None:
     """The demo data, two evidence files through the action, one public media file."""
-    var.mkdir(parents=True, exist_ok=True)
-    stiplan(env, "demo", "--no-serve")
+    demo_folder.copy(var)
     assert python(env, PLANT).strip() == "2"
     logo = var / "media" / "logos" / "so-khcn.png"
     logo.parent.mkdir(parents=True, exist_ok=True)
@@ -152,12 +151,12 @@ def backup(env: dict, archive: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def sqlite_source(tmp_path_factory):
+def sqlite_source(tmp_path_factory, demo_folder):
     """The demo on SQLite with planted files, its backup and its state at backup time."""
     base = tmp_path_factory.mktemp("sqlite-source")
     var, archive = base / "var", base / "backup.zip"
     env = environment(var)
-    fill(env, var)
+    fill(env, var, demo_folder)
     summary = backup(env, archive)
     return SimpleNamespace(env=env, var=var, archive=archive, summary=summary,
                            state=state(env, var, base / "dumps"))

@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stiplan.core.models import AuditEntry
-from stiplan.demo.index import create_demo_index
 from stiplan.documents.actions import request_document
 from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
@@ -76,13 +75,10 @@ def test_an_unlisted_route_is_caught(monkeypatch):
 
 
 @pytest.fixture
-def world(plan, settings, tmp_path, django_capture_on_commit_callbacks) -> dict[str, dict[str, str]]:
+def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     """The 2025 round (every report a draft), one evidence file and one membership and one audit
     entry per unit, a queued document, the demo index (computed): the values of each URL
     parameter, own and other."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    with django_capture_on_commit_callbacks(execute=True):
-        create_demo_index()
     index_value = IndexValue.objects.get(edition__year=2025, unit="VLG", code="1.1.1").pk
     settings.STIPLAN_JOBS_SYNC = False
     round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),

@@ -29,10 +29,10 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def demo(db, private_media) -> Round:
-    """The demo rounds (2025: some accepted, one returned then accepted, some missing)."""
-    create_demo_rounds()
-    create_demo_series()
+def demo(db, private_media, demo_rounds_snapshot) -> Round:
+    """The demo rounds (2025: some accepted, one returned then accepted, some missing), put back
+    from the session's snapshot."""
+    demo_rounds_snapshot.restore()
     return Round.objects.get(year=2025, kind="annual")
 
 

@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -29,13 +28,6 @@ def pytest_configure(config):
 def postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None
-
-
-def _admin_connection(url: str):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
 
 
 class Stack:
@@ -155,35 +147,22 @@ def get(url: str, timeout: float = 30) -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
-def make_stack(var: Path, url: str | None) -> Stack:
-    made = Stack(var, url)
-    subprocess.run(made.command("demo", "--no-serve"), env=made.env, cwd=ROOT, check=True,
-                   capture_output=True, timeout=600)
-    return made
-
-
 @pytest.fixture(scope="module")
-def sqlite_stack(tmp_path_factory) -> Stack:
+def sqlite_stack(tmp_path_factory, demo_folder) -> Stack:
     """A data folder with the demo data on SQLite, whatever database the run uses."""
-    return make_stack(tmp_path_factory.mktemp("faults-sqlite"), None)
+    var = tmp_path_factory.mktemp("faults-sqlite")
+    demo_folder.copy(var)
+    return Stack(var, None)
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, worker_id):
+def stack(tmp_path_factory, worker_id, demo_folder_on_run_database):
     """A data folder with the demo data, on SQLite, or on PostgreSQL when the run uses it."""
     var = tmp_path_factory.mktemp("faults-var")
-    url = postgres_url()
-    if not url:
-        yield make_stack(var, None)
-        return
-    base = urlsplit(url).path.lstrip("/") or "stiplan"
-    name = f"{base}_faults_{worker_id}"
-    with _admin_connection(url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield make_stack(var, urlunsplit(urlsplit(url)._replace(path=f"/{name}")))
-    with _admin_connection(url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = f"faults_{worker_id}"
+    yield Stack(var, demo_folder_on_run_database.copy(var, name))
+    if demo_folder_on_run_database.template:
+        demo_folder_on_run_database.drop(name)
 
 
 def serve(stack: Stack, *, env: dict | None = None, log: str = "server.log"):
