@@ -2,7 +2,7 @@
 PostgreSQL: each task keeps its code and title as folded words (`Task.search_text`, written by
 `propose_task`), and a query is folded the same way (stiplan.analytics.search.normalise:
 no accents, đ → d, legacy fonts converted, KH&CN / ĐMST spelled out), then every query word must
-be a word of the task — the last one may be the start of a word, as people type.
+be a whole word of the task, in any order ("lua" finds "lúa", not "luật").
 
 Why a stored column and not folding in Python: the list is paged and filtered by the database, so
 the search must be a filter too; a folded column costs one LIKE per word, needs no extension
@@ -29,6 +29,6 @@ def matching(query: str) -> Q | None:
     if not words:
         return None
     condition = Q()
-    for word in words[:-1]:
+    for word in dict.fromkeys(words):
         condition &= Q(search_text__contains=f" {word} ")
-    return condition & Q(search_text__contains=f" {words[-1]}")
+    return condition
