@@ -63,8 +63,9 @@ class ProposeForm(forms.Form):
             lambda a: f"{a.code} — {Truncator(a.text).words(14)}")
         for name in ("level", "kind", "mechanism", "selection", "field", "host", "programme"):
             prompt_first(self.fields[name])
-        for name in ("field", "host", "programme", "actions"):
-            self.fields[name].widget.attrs["data-content"] = ""  # names of fields, bodies, actions
+        # names of fields, bodies and actions; the English kinds keep the Vietnamese term
+        for name in ("field", "host", "programme", "actions", "kind"):
+            self.fields[name].widget.attrs["data-content"] = ""
 
 
 class StepForm(forms.Form):

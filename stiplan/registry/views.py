@@ -23,7 +23,6 @@ from stiplan.registry import actions as act
 from stiplan.registry.forms import ProposeForm, StepForm
 from stiplan.registry.lifecycle import PUBLIC_STATES, STATE_LABELS, lifecycle_of
 from stiplan.registry.models import (
-    BudgetLine,
     FieldLevel,
     FundingSource,
     Level,
