@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/", include("stiplan.metrics.urls")),
     path("documents/", include("stiplan.documents.urls")),
     path("index/", include("stiplan.index.urls")),
+    path("registry/", include("stiplan.registry.urls")),
     path("history/", core_views.AuditListView.as_view(), name="audit-list"),
     path("history/<str:object_type>/<str:object_id>/", core_views.ObjectHistoryView.as_view(),
          name="object-history"),

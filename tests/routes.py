@@ -75,6 +75,9 @@ RULES: dict[str, dict[str, dict]] = {
     "index-evidence": {"GET": same(INTERNAL)},
     "index-compute": {"POST": same(DEPARTMENT)},
     "index-package": {"GET": same(INTERNAL)},
+    "task-list": {"GET": same(EVERYONE)},
+    "task-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "task-propose": {"GET": same(DEPARTMENT | {REPORTER}), "POST": same(DEPARTMENT | {REPORTER})},
     "audit-list": {"GET": same(SIGNED_IN)},
     "object-history": {"GET": same(SIGNED_IN)},
     # accounts and language

@@ -46,6 +46,7 @@ from stiplan.registry.models import (
     regime_for,
 )
 from stiplan.registry.ranking import rank_proposals
+from stiplan.registry.search import search_text
 
 
 class TransitionRefused(ValidationError):
@@ -82,13 +83,19 @@ def propose_task(*, code: str, title: str, level: str, kind: str, mechanism: str
     regime = regime or regime_for(start_date)
     _check_regime(regime, start_date, regime_reason)
     if kind == TaskKind.INNOVATION and not innovation_subkind:
-        raise ValidationError(_("Nhiệm vụ đổi mới sáng tạo cần ghi rõ loại (Nghị định 268/2025)."))
+        raise ValidationError({"innovation_subkind": _(
+            "Nhiệm vụ đổi mới sáng tạo cần ghi rõ loại (Nghị định 268/2025).")})
     if kind != TaskKind.INNOVATION and innovation_subkind:
-        raise ValidationError(_("Chỉ nhiệm vụ đổi mới sáng tạo mới có loại nhiệm vụ ĐMST."))
+        raise ValidationError({"innovation_subkind": _(
+            "Chỉ nhiệm vụ đổi mới sáng tạo mới có loại nhiệm vụ ĐMST.")})
+    end_date = details.get("end_date")
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("Ngày kết thúc trước ngày bắt đầu.")})
     task = Task(code=code.strip(), title=title.strip(), level=level, kind=kind, mechanism=mechanism,
                 selection=selection, start_date=start_date, regime=regime,
                 regime_reason=regime_reason.strip() if regime != regime_for(start_date) else "",
-                innovation_subkind=innovation_subkind, state=INITIAL_STATE, **details)
+                innovation_subkind=innovation_subkind, state=INITIAL_STATE,
+                search_text=search_text(code, title), **details)
     task.full_clean()
     task.save()
     task.actions.set(actions)

@@ -313,6 +313,10 @@ class Task(models.Model):
                                      verbose_name=_("nhiệm vụ của kế hoạch"))
     summary = models.TextField(_("tóm tắt"), blank=True)
     synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    #: The code and title as folded search words (no accents, đ → d, abbreviations spelled out),
+    #: between spaces: " nghien cuu lua ". Written by the action that writes the title; the task
+    #: list matches words in it, in the database (stiplan.registry.search).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -22,6 +22,8 @@ from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
+from stiplan.registry.demo import create_demo_registry
+from stiplan.registry.models import Task
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp
 from tests.core.test_routes import ACCOUNTS, SEED_TEXT, resolver_routes
@@ -122,12 +124,13 @@ AXE_RUN = """async () => {
 
 @pytest.fixture
 def demo(site) -> tuple[str, dict[str, list[str]]]:
-    """A live server over the demo data (rounds, series, the index, a document), and the pages
+    """A live server over the demo data (rounds, series, the index, the registry, a document), and the pages
     of each role. The data take minutes to make, so one test sweeps every role (a live server's
     test database is emptied after each test)."""
     create_demo_rounds()
     create_demo_series()
     create_demo_index()
+    create_demo_registry()
     yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
     document = request_document(yearly, formats=["xlsx"], by=None, run_now=True)
     officer = User.objects.get(username=ACCOUNTS[PLAN])
@@ -142,6 +145,9 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
     own = UnitReport.objects.get(round=yearly, unit__code="VL25.STC")
     other = UnitReport.objects.get(round=yearly, unit__code="VL25.SGDDT")
     plan = {"code": yearly.plan.code}
+    # a registered task (outputs with certificate numbers) and one under contract
+    tasks = [Task.objects.filter(state=state).order_by("pk").first().pk
+             for state in ("registered", "contracted")]
     params = {
         "home": [{}], "plan-list": [{}], "plan-detail": [plan], "plan-versions": [plan],
         "plan-edit": [plan], "plan-amend": [plan], "plan-import": [{}],
@@ -157,6 +163,7 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "document-templates": [{}], "index-home": [{}],
         "index-profile": [{"year": 2025, "province": "VLG"}],
         "index-entry": [{"year": 2025}],
+        "task-list": [{}], "task-detail": [{"pk": pk} for pk in tasks], "task-propose": [{}],
         "audit-list": [{}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
         "login": [{}],

@@ -22,6 +22,8 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
+from stiplan.registry.demo import create_demo_registry
+from stiplan.registry.models import Task
 from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
@@ -77,8 +79,8 @@ def test_an_unlisted_route_is_caught(monkeypatch):
 @pytest.fixture
 def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     """The 2025 round (every report a draft), one evidence file and one membership and one audit
-    entry per unit, a queued document, the demo index (computed): the values of each URL
-    parameter, own and other."""
+    entry per unit, a queued document, the demo index (computed), the demo registry (its first
+    public task): the values of each URL parameter, own and other."""
     index_value = IndexValue.objects.get(edition__year=2025, unit="VLG", code="1.1.1").pk
     settings.STIPLAN_JOBS_SYNC = False
     round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
@@ -94,6 +96,8 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     draft = create_draft("ke-hoach.txt", SEED_TEXT.read_bytes(), by=None)
     amend_plan(plan, Decision("99/QĐ-UBND", date(2026, 3, 1), file_name="qd.pdf", raw=PDF),
                [{**export_plan(plan)["targets"][0], "wording": "trên 55%", "value": 55}], by=None)
+    create_demo_registry(tasks=14)
+    task = Task.objects.filter(public=True).order_by("pk").first().pk
     values = {}
     for side in ("own", "other"):
         values[side] = {
@@ -101,7 +105,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "audit": audit[side].pk, "unit": OWN if side == "own" else OTHER,
             "round": round_.pk, "document": document.pk, "plan": plan.code, "action": action.code,
             "indicator": Indicator.objects.order_by("code").first().code,
-            "index_value": index_value, "draft": draft.pk,
+            "index_value": index_value, "draft": draft.pk, "task": task,
         }
     return values
 
@@ -110,7 +114,8 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
     """The route's address, its parameters filled from the world by what the route serves."""
     if name == "admin":
         return "/admin/"
-    kinds = [("drafts/", "draft"), ("evidence/", "evidence"), ("reports/", "report"), ("rounds/", "round"),
+    kinds = [("registry/tasks/", "task"), ("drafts/", "draft"), ("evidence/", "evidence"),
+             ("reports/", "report"), ("rounds/", "round"),
              ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),
              ("units/", "unit"), ("plans/", "plan"), ("indicators/", "indicator")]
     serves = next((kind for prefix, kind in kinds if prefix in pattern), None)

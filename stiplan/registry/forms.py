@@ -1,0 +1,118 @@
+"""Forms of the registry pages: proposing a task, taking a lifecycle step. They check the shape of
+what is typed; what the registry allows (the regime's table, what a step needs) is judged by the
+actions, whose refusals are shown at the fields they name."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from stiplan.core.widgets import DayField, prompt_first
+from stiplan.plans.models import Action
+from stiplan.registry.lifecycle import Lifecycle, Needs, Step
+from stiplan.registry.models import (
+    InnovationSubkind,
+    Level,
+    Mechanism,
+    Organisation,
+    Programme,
+    ScienceField,
+    Selection,
+    TaskKind,
+)
+
+#: Steps taken elsewhere: the application of results goes with its yearly report (Mẫu 12,
+#: `report_application`), which this form does not carry.
+NOT_ON_THE_STEP_FORM = frozenset({"apply", "follow_up"})
+
+
+class ProposeForm(forms.Form):
+    code = forms.CharField(label=_("Mã nhiệm vụ"), max_length=60)
+    title = forms.CharField(label=_("Tên nhiệm vụ"), max_length=1000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    level = forms.ChoiceField(label=_("Cấp"), choices=Level.choices)
+    kind = forms.ChoiceField(label=_("Loại"), choices=TaskKind.choices)
+    innovation_subkind = forms.ChoiceField(
+        label=_("Loại nhiệm vụ ĐMST"), choices=InnovationSubkind.choices, required=False,
+        help_text=_("Chỉ với nhiệm vụ đổi mới sáng tạo (Nghị định 268/2025)."))
+    mechanism = forms.ChoiceField(label=_("Phương thức cấp kinh phí"), choices=Mechanism.choices)
+    selection = forms.ChoiceField(label=_("Phương thức giao"), choices=Selection.choices)
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=ScienceField.objects.none(),
+                                   required=False)
+    host = forms.ModelChoiceField(label=_("Tổ chức chủ trì"), queryset=Organisation.objects.none(),
+                                  required=False)
+    programme = forms.ModelChoiceField(label=_("Chương trình"), queryset=Programme.objects.none(),
+                                       required=False)
+    start_date = DayField(label=_("Ngày bắt đầu (đề xuất)"),
+                          help_text=_("Chế độ pháp lý theo ngày này: trước 01/10/2025 là các thông "
+                                      "tư 2014–2017, từ ngày đó là Luật 93/2025/QH15."))
+    end_date = DayField(label=_("Ngày kết thúc"), required=False)
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Nhiệm vụ của kế hoạch (chọn một hoặc nhiều)"), queryset=Action.objects.none(),
+        required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].queryset = ScienceField.objects.restrict(user)
+        self.fields["host"].queryset = Organisation.objects.restrict(user).exclude(kind="agency")
+        self.fields["programme"].queryset = Programme.objects.restrict(user)
+        self.fields["actions"].queryset = (Action.objects.restrict(user).select_related("group__plan")
+                                           .order_by("group__plan__code", "group__order", "order"))
+        self.fields["actions"].label_from_instance = (
+            lambda a: f"{a.code} — {Truncator(a.text).words(14)}")
+        for name in ("level", "kind", "mechanism", "selection", "field", "host", "programme"):
+            prompt_first(self.fields[name])
+        # names of fields, bodies and actions; the English kinds keep the Vietnamese term
+        for name in ("field", "host", "programme", "actions", "kind"):
+            self.fields[name].widget.attrs["data-content"] = ""
+
+
+class StepForm(forms.Form):
+    """One lifecycle step of a task. The step is any step of the task's regime (the action judges
+    whether the task may take it now, so a page left open while the task moved on is answered by
+    the action's message); the select offers the steps allowed now."""
+
+    step = forms.ChoiceField(label=_("Bước"))
+    on = DayField(label=_("Ngày thực hiện"), required=False,
+                  help_text=_("Để trống: hôm nay."))
+    decision_number = forms.CharField(label=_("Số văn bản"), max_length=60, required=False)
+    decision_date = DayField(label=_("Ngày văn bản"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lifecycle: Lifecycle, allowed: list[Step], outputs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["step"]
+        field.choices = [(s.code, s.label) for s in lifecycle.steps.values()
+                         if s.code not in NOT_ON_THE_STEP_FORM]
+        offered = [s for s in allowed if s.code not in NOT_ON_THE_STEP_FORM]
+        field.widget.choices = [("", _("— Chọn bước —")), *((s.code, s.label) for s in offered)]
+        needing = [s for s in offered if Needs.DECISION in s.needs]
+        if needing:
+            self.fields["decision_number"].help_text = _("Cần cho: %(steps)s.") % {
+                "steps": ", ".join(f"«{s.label}»" for s in needing)}
+        codes = {s.code for s in offered}
+        if "extend" in codes:
+            self.fields["end_date"] = DayField(label=_("Ngày kết thúc mới (gia hạn)"), required=False)
+        if "accept_risk" in codes:
+            self.fields["finding"] = forms.CharField(
+                label=_("Kết luận chấp nhận rủi ro"), required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Đã thực hiện đúng quy trình: ghi rõ căn cứ (Luật 93/2025)."))
+        self.outputs = list(outputs) if "register" in codes else []
+        for output in self.outputs:
+            self.fields[f"certificate_{output.pk}"] = forms.CharField(
+                label=output.title, max_length=60, required=False, initial=output.certificate_number)
+
+    def main_fields(self):
+        return [f for f in self if not f.name.startswith("certificate_")]
+
+    def certificate_fields(self):
+        """(output, its certificate number field) for the registration step."""
+        return [(o, self[f"certificate_{o.pk}"]) for o in self.outputs]
+
+    def certificates(self) -> dict[int, str] | None:
+        if not self.outputs:
+            return None
+        return {o.pk: self.cleaned_data.get(f"certificate_{o.pk}") or "" for o in self.outputs}

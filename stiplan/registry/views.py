@@ -1,0 +1,207 @@
+"""Registry pages: the task list (filters and accent-insensitive search), a task's page (with the
+lifecycle step form for the Department), and the proposal form. Reads go through `restrict()`:
+a visitor sees public tasks only (from approval on), and never a person's private fields, a
+council or its scores; writes go through the registry's actions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from stiplan.core.permissions import access_of, can
+from stiplan.core.views import RestrictedQuerysetMixin
+from stiplan.registry import actions as act
+from stiplan.registry.forms import ProposeForm, StepForm
+from stiplan.registry.lifecycle import PUBLIC_STATES, STATE_LABELS, lifecycle_of
+from stiplan.registry.models import (
+    FieldLevel,
+    FundingSource,
+    Level,
+    MemberRole,
+    ScienceField,
+    Task,
+    TaskKind,
+    TaskMember,
+)
+from stiplan.registry.search import matching
+
+#: The principal investigators of each task (restricted like every related row), for the PI column.
+PRINCIPALS = Prefetch("members", TaskMember.objects.filter(role=MemberRole.PRINCIPAL)
+                      .select_related("person").order_by("-valid_from"), to_attr="principals")
+
+
+def principal_of(task: Task):
+    """The principal investigator holding the role today, else the latest one (a finished task's)."""
+    today = timezone.localdate()
+    members = getattr(task, "principals", [])
+    current = next((m for m in members if m.holds_on(today)), None)
+    member = current or (members[0] if members else None)
+    return member.person if member else None
+
+
+def errors_at_fields(form, exc: ValidationError) -> None:
+    """An action's refusal on the form: at the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class TaskListView(RestrictedQuerysetMixin, ListView):
+    """The tasks the reader may see, filtered by level, kind, state, field and year, and searched
+    by words of the code and title whatever the accents (stiplan.registry.search)."""
+
+    template_name = "registry/task_list.html"
+    paginate_by = 25
+    queryset = Task.objects.select_related("host", "field")
+    related = (PRINCIPALS,)
+
+    def states(self) -> list[tuple[str, str]]:
+        shown = STATE_LABELS if access_of(self.request.user).internal else PUBLIC_STATES
+        return [(code, label) for code, label in STATE_LABELS.items() if code in shown]
+
+    def get_queryset(self):
+        get = self.request.GET
+        qs = super().get_queryset()
+        self.chosen = {name: get.get(name, "").strip() for name in ("level", "kind", "state", "field",
+                                                                     "year", "q")}
+        if self.chosen["level"] in Level.values:
+            qs = qs.filter(level=self.chosen["level"])
+        if self.chosen["kind"] in TaskKind.values:
+            qs = qs.filter(kind=self.chosen["kind"])
+        if self.chosen["state"] in STATE_LABELS:
+            qs = qs.filter(state=self.chosen["state"])
+        if self.chosen["field"].isdigit():
+            qs = qs.filter(field__code__startswith=self.chosen["field"])
+        year = _int(self.chosen["year"])
+        if year is not None and 1900 <= year <= 2200:
+            qs = qs.filter(Q(start_date__year__lte=year),
+                           Q(end_date__isnull=True) | Q(end_date__year__gte=year))
+        else:
+            self.chosen["year"] = ""
+        if (words := matching(self.chosen["q"])) is not None:
+            qs = qs.filter(words)
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            chosen=self.chosen, levels=Level.choices, kinds=TaskKind.choices, states=self.states(),
+            fields=ScienceField.objects.restrict(self.request.user).filter(level=FieldLevel.FIELD),
+            rows=[{"task": t, "principal": principal_of(t), "state": STATE_LABELS.get(t.state, t.state)}
+                  for t in ctx["object_list"]],
+            can_propose=can(self.request.user, "registry.propose_task"))
+        return ctx
+
+
+class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
+    """One task: what the public may know of it (level, kind, mechanism, field, host, principal
+    investigator, budget, timeline, state, outputs with their certificate numbers); its steps for
+    those the permission table lets read them; the step form for those who may move it."""
+
+    template_name = "registry/task_detail.html"
+    queryset = Task.objects.select_related("host", "field", "programme")
+    related = (PRINCIPALS, "budget", "outputs", "steps", "actions")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.task = self.visible_object(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def step_form(self, data=None) -> StepForm:
+        lifecycle = lifecycle_of(self.task.regime)
+        return StepForm(data, lifecycle=lifecycle, allowed=lifecycle.allowed(self.task.state),
+                        outputs=self.task.outputs.all())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        task, user = self.task, self.request.user
+        lifecycle = lifecycle_of(task.regime)
+        budget = list(task.budget.all())
+        by_source: dict[str, Decimal] = {}
+        for line in budget:
+            by_source[line.source] = by_source.get(line.source, Decimal(0)) + line.amount
+        may_move = can(user, "registry.move_task", task)
+        ctx.update(
+            task=task, state=STATE_LABELS.get(task.state, task.state),
+            principal=principal_of(task), budget=budget,
+            budget_by_source=[(FundingSource(s).label, amount) for s, amount in by_source.items()],
+            budget_total=sum((line.amount for line in budget), Decimal(0)),
+            lump_sum_total=sum((line.lump_sum for line in budget), Decimal(0)),
+            outputs=task.outputs.all(),
+            steps=[{"step": s, "label": lifecycle.steps[s.step].label if s.step in lifecycle.steps
+                    else s.step, "to": STATE_LABELS.get(s.to_state, s.to_state)}
+                   for s in task.steps.all()],
+            actions=task.actions.all(),
+            may_move=may_move,
+            form=kwargs.get("form") or (self.step_form() if may_move else None))
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can(request.user, "registry.move_task", self.task):
+            raise PermissionDenied
+        form = self.step_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        try:
+            act.move_task(self.task, data["step"], by=request.user, on=data["on"],
+                          decision=act.Decision(data["decision_number"], data["decision_date"]),
+                          note=data["note"], finding=data.get("finding") or "",
+                          end_date=data.get("end_date"), certificates=form.certificates())
+        except ValidationError as exc:
+            errors_at_fields(form, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("Đã ghi bước «%(step)s».")
+                         % {"step": lifecycle_of(self.task.regime).steps[data["step"]].label})
+        return redirect("task-detail", pk=self.task.pk)
+
+
+class ProposeTaskView(LoginRequiredMixin, FormView):
+    """A proposal for ordering (đề xuất đặt hàng), for those who may propose tasks."""
+
+    template_name = "registry/task_propose.html"
+    form_class = ProposeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "registry.propose_task"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            task = act.propose_task(
+                code=data["code"], title=data["title"], level=data["level"], kind=data["kind"],
+                innovation_subkind=data["innovation_subkind"], mechanism=data["mechanism"],
+                selection=data["selection"], start_date=data["start_date"],
+                end_date=data["end_date"], field=data["field"], host=data["host"],
+                programme=data["programme"], actions=data["actions"], by=self.request.user)
+        except ValidationError as exc:
+            errors_at_fields(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Đã ghi đề xuất %(code)s.") % {"code": task.code})
+        if not Task.objects.restrict(self.request.user).filter(pk=task.pk).exists():
+            return redirect("task-list")  # a proposal is the Department's to read until approved
+        return redirect("task-detail", pk=task.pk)
