@@ -80,7 +80,8 @@ def name_units(result: dict, registry: dict[str, str]) -> None:
         code = match_unit(name, registry, place) if name else None
         if name and not code:
             flags.append({"path": path, "reason": f"unit «{name}» not found in the registry on "
-                          "the document's date", "span": span})
+                          "the document's date", "reason_vi": f"không tìm thấy đơn vị «{name}» "
+                          "trong danh mục tại ngày của văn bản", "span": span})
         return code or ""
 
     plan["issuing_unit"] = code_for(plan["issuing_unit"], "issuing_unit", None)

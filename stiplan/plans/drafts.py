@@ -48,7 +48,7 @@ class Item:
     data: dict
     span: dict | None = None
     confidence: float | None = None
-    flags: list[str] = field(default_factory=list)
+    flags: list[Problem] = field(default_factory=list)
     state: str = ""
     problems: list[Problem] = field(default_factory=list)
 
@@ -95,7 +95,8 @@ def items(result: dict, decisions: dict) -> list[Item]:
                                 assignment.get("span"), assignment.get("confidence")))
     by_key = {item.key: item for item in out}
     for flag in result["flags"]:
-        by_key.get(_flag_key(plan, flag["path"]), out[0]).flags.append(flag["reason"])
+        said = Problem(None, flag["path"], flag.get("reason_vi") or flag["reason"], flag["reason"])
+        by_key.get(_flag_key(plan, flag["path"]), out[0]).flags.append(said)
     for item in out:
         item.state = (decisions.get(item.key) or {}).get("state", "")
     return out

@@ -49,8 +49,7 @@ NOT_PAGES = {"plan-export", "amendment-file", "draft-source", "indicator-downloa
 DATA_MARKED_ELSEWHERE = ("/reporting/", "/documents/")
 #: Known and open: the PII entry page's warnings are made in Vietnamese only (stiplan/index has
 #: no English text for them yet) and its sources are not marked as data.
-#: Likewise the plan reader's flags on a draft's review page: English only, naming data in «».
-ENGLISH_PENDING = ("/index/2025/entry/", "/plans/drafts/")
+ENGLISH_PENDING = ("/index/2025/entry/",)
 HOME = "/"
 #: Pages every role sees alike (bar the header): the visitor sweeps them all; a signed-in role
 #: sees only those whose content depends on who looks.

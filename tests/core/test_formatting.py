@@ -1,5 +1,6 @@
 """Numbers and dates shown the Vietnamese way (1.234,5; 16/08/2023), English on request."""
 
+import html
 from datetime import date
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stiplan.core.templatetags.stiplan import isodate, num
+from stiplan.core.templatetags.stiplan import QUOTED, isodate, num, quoted_as_data
 
 
 def test_vietnamese_number_and_date_formats():
@@ -35,3 +36,11 @@ def test_vietnamese_number_reads_back_to_the_same_value(value):
 
 def test_unparseable_values_are_shown_as_they_are():
     assert num("n/a") == "n/a" and isodate("not a date") == "not a date" and num(None) == ""
+
+
+@given(st.text())
+def test_quoted_as_data_escapes_everything_and_marks_only_the_quoted_words(text):
+    out = quoted_as_data(text)
+    marked = out.replace("<span data-content>", "").replace("</span>", "")
+    assert "<" not in marked and html.unescape(marked) == text
+    assert out.count("<span data-content>") == len(QUOTED.findall(text))

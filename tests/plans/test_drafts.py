@@ -3,9 +3,12 @@ validation and loader in one transaction; the source file archived with the plan
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from stiplan.core.models import AuditEntry
 from stiplan.core.yamlio import InputError
@@ -129,3 +132,18 @@ def test_the_review_page_shows_flagged_items_first_beside_the_source(draft, logi
     first_flag = html.index('data-testid="flag"')
     assert first_flag < html.index("Các mục khác")
     assert 'id="L1"' in html
+
+
+@pytest.mark.parametrize("language, said, not_said", [
+    ("vi", "suy từ «Phối hợp với»", "read from «Phối hợp với»"),
+    ("en", "read from «Phối hợp với»", "suy từ «Phối hợp với»"),
+])
+def test_the_readers_flags_are_said_in_the_page_language_with_the_quoted_words_as_data(
+        draft, officer, client, settings, language, said, not_said):
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("draft-review", args=[draft.pk])).content.decode()
+    flags = [line for line in page.splitlines() if 'data-testid="flag"' in line]
+    assert flags and not any(not_said in html.unescape(strip_tags(f)) for f in flags)
+    assert any(said in html.unescape(strip_tags(f)) for f in flags)
+    assert '«<span data-content>Phối hợp với</span>»' in page

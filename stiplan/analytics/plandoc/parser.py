@@ -14,6 +14,7 @@ from stiplan.analytics.vntext import fold, to_unicode
 
 from .header import read_header, sentence_case
 from .paragraphs import Paragraph, paragraphs
+from .reasons import HEADER_FIELDS_VI, Reason
 from .refs import find_refs, kind_named_before
 from .targets import find_targets
 from .units import assignments, names_in
@@ -55,8 +56,9 @@ class _Builder:
         self.paras = paragraphs(text)
         self.head, self.body_start, self.prov = read_header(self.paras, text)
 
-    def flag(self, path: str, reason: str, span: dict | None) -> None:
-        self.flags.append({"path": path, "reason": reason, "span": span})
+    def flag(self, path: str, reason: Reason, span: dict | None) -> None:
+        self.flags.append({"path": path, "reason": reason.en, "reason_vi": reason.vi,
+                           "span": span})
 
     # --- header -------------------------------------------------------------------------------
     def frame(self) -> dict:
@@ -66,12 +68,15 @@ class _Builder:
         doc_type = h["type"]
         title = h["annex_title"] or (sentence_case(h["title"]) if h["title"] else "")
         if h["title"] and not h["annex_title"]:
-            self.flag("title", "title restored from capitals: check proper names",
+            self.flag("title", Reason("title restored from capitals: check proper names",
+                                      "tiêu đề khôi phục từ chữ in hoa: kiểm tra tên riêng"),
                       self.prov.get("type", {}).get("span"))
         for key in ("number", "date", "issuer"):
             if not h[key]:
                 self.flag(f"legal_basis.{key}" if key != "issuer" else "issuing_unit",
-                          f"not found in the header: {key}", None)
+                          Reason(f"not found in the header: {key}",
+                                 f"không tìm thấy ở phần đầu văn bản: {HEADER_FIELDS_VI[key]}"),
+                          None)
         year = day.year if day else None
         horizon = h["horizon"]
         self.start_year, self.horizon = year, horizon
@@ -133,8 +138,10 @@ class _Builder:
             return None
         score, r, issuer, named, g = max(cands, key=lambda c: c[0])
         if score < 0.9:
-            self.flag("parent_strategy", f"parent document {r['number']} chosen among the legal "
-                      "bases without a title match: check", g["span"])
+            self.flag("parent_strategy", Reason(
+                f"parent document «{r['number']}» chosen among the legal bases without a title "
+                "match: check", f"văn bản cấp trên «{r['number']}» được chọn trong các căn cứ dù "
+                "tên không khớp: kiểm tra"), g["span"])
         return {"number": r["number"], "date": r["date"], "issuer": issuer, "title": named,
                 "span": g["span"], "confidence": score}
 
@@ -168,8 +175,9 @@ class _Builder:
                     if section == "organisation":
                         block_units = [n for n in names_in(p.body)]
                         if not block_units:
-                            self.flag(f"task_groups[{gcode}]", "no unit named in the "
-                                      "responsibility heading", p.span())
+                            self.flag(f"task_groups[{gcode}]", Reason(
+                                "no unit named in the responsibility heading",
+                                "tiêu đề phần trách nhiệm không nêu đơn vị nào"), p.span())
                 continue
             if section == "purposes":
                 key = "requirements" if "yeu cau" in fold(sub_title) or "requirement" in fold(
@@ -190,7 +198,9 @@ class _Builder:
                     group = _item(p, 0.6, code=roman, section="III" if section == "tasks" else "IV",
                                   title="", actions=[])
                     out["task_groups"].append(group)
-                    self.flag(f"task_groups[{roman}]", "actions without a numbered group", p.span())
+                    self.flag(f"task_groups[{roman}]", Reason(
+                        "actions without a numbered group", "nhiệm vụ không nằm trong nhóm đánh số"),
+                        p.span())
                 acode = f"{group['code']}.{len(group['actions']) + 1}"
                 text = p.body if p.marker in ("bullet", "letter") else p.text
                 action = _item(p, 0.9, code=acode, text=text, targets=[], assignments=[])
@@ -249,8 +259,10 @@ class _Builder:
                         "comparator": "eq", "value": Decimal(1), "low": None, "high": None,
                         "at_least": False, "wording": sentence.rstrip("."), "recurring": False,
                         "source": source, "span": span, "confidence": 0.5})
-                    self.flag(f"targets[{code}]", "qualitative target (a deliverable): read as "
-                              "done = 1 by the plan's horizon", span)
+                    self.flag(f"targets[{code}]", Reason(
+                        "qualitative target (a deliverable): read as done = 1 by the plan's horizon",
+                        "mục tiêu định tính (một sản phẩm): đọc là hoàn thành = 1 vào năm cuối "
+                        "kế hoạch"), span)
 
     def _indicator(self, out: dict, name: str, unit: str, objective: str, span: dict,
                    value_type: str = "") -> str:
@@ -268,8 +280,9 @@ class _Builder:
             "code": code, "name": name, "name_en": "", "unit": unit if unit != "status" else "",
             "direction": "higher_is_better", "value_type": value_type,
             "cumulative": value_type == "count", "objective": objective})
-        self.flag(f"indicators[{code}]", "indicator named from the text: check name, direction "
-                  "and cumulation", span)
+        self.flag(f"indicators[{code}]", Reason(
+            "indicator named from the text: check name, direction and cumulation",
+            "chỉ tiêu đặt tên theo văn bản: kiểm tra tên, chiều tốt và cách cộng dồn"), span)
         return code
 
     def _reporting(self, p: Paragraph, out: dict) -> None:
@@ -307,10 +320,13 @@ class _Builder:
                         "span": p.span(r.start, r.date_end or r.end), "confidence": 0.6,
                         "document_kind": kind_named_before(p.text, r.start)}
                 out.append(item)
-                self.flag(f"related_documents[{r.number}]", "relation (linked plan or programme) "
-                          "read from the context: check", item["span"])
+                self.flag(f"related_documents[{r.number}]", Reason(
+                    "relation (linked plan or programme) read from the context: check",
+                    "quan hệ (kế hoạch hay chương trình liên quan) suy từ ngữ cảnh: kiểm tra"),
+                    item["span"])
                 if not r.date:
-                    self.flag(f"related_documents[{r.number}]", "no date next to the number",
+                    self.flag(f"related_documents[{r.number}]", Reason(
+                        "no date next to the number", "không có ngày ban hành bên cạnh số hiệu"),
                               item["span"])
         return out
 
@@ -344,18 +360,21 @@ def parse_plan_text(text: str) -> dict:
     years = [t["year"] for t in body["targets"] if t["year"]]
     if draft["period"]["end"] is None and years:
         draft["period"]["end"] = max(years)
-        b.flag("period.end", "plan horizon taken from the latest milestone", None)
+        b.flag("period.end", Reason("plan horizon taken from the latest milestone",
+                                    "năm cuối kế hoạch lấy theo mốc muộn nhất"), None)
     if draft["period"]["end"] is None:
-        b.flag("period.end", "no horizon found", None)
+        b.flag("period.end", Reason("no horizon found", "không tìm thấy năm cuối kế hoạch"),
+               None)
     for t in body["targets"]:
         if t["year"] is None and draft["period"]["end"]:
             t["year"] = draft["period"]["end"]
-            b.flag(f"targets[{t['code']}]", "milestone year taken from the plan's horizon",
-                   t["span"])
+            b.flag(f"targets[{t['code']}]", Reason("milestone year taken from the plan's horizon",
+                                                   "năm mốc lấy theo năm cuối kế hoạch"), t["span"])
     reporting = body.pop("reporting") or {"annual_due": "", "ad_hoc": True, "recipients": [],
                                           "wording": ""}
     if not reporting["annual_due"]:
-        b.flag("reporting.annual_due", "no reporting deadline found", None)
+        b.flag("reporting.annual_due", Reason("no reporting deadline found",
+                                              "không tìm thấy hạn báo cáo"), None)
     draft["parent_strategy"] = parent
     plan = {**{k: draft[k] for k in ("schema", "code", "title", "title_en", "status", "period",
                                       "issuing_unit", "legal_basis", "parent_strategy")},

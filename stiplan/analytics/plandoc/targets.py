@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from stiplan.analytics.vntext import NumberError, parse_number
 
+from .reasons import COMPARATORS_VI, Reason
 from .refs import DOC_REF, find_dates
 
 NUM = r"\d+(?:[.,]\d+)*"
@@ -62,7 +63,7 @@ class Found:
     recurring: bool
     name: str
     confidence: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
 
 def masked(text: str) -> str:
@@ -173,7 +174,7 @@ def find_targets(text: str, *, horizon: int | None, start_year: int | None,
         low, high = _number(a), _number(b) if b else None
         if low is None or (b and high is None):
             continue
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         confidence = 0.9
         before = text[:m.start()]
         comparator, bound_conf, bound_words = _bound(before)
@@ -193,7 +194,8 @@ def find_targets(text: str, *, horizon: int | None, start_year: int | None,
                 continue
             comparator, value = "range", None
             if bound_words and not at_least:
-                reasons.append(f"bound «{bound_words}» before a range")
+                reasons.append(Reason(f"bound «{bound_words}» before a range",
+                                      f"từ chỉ giới hạn «{bound_words}» đứng trước một khoảng"))
                 confidence = min(confidence, 0.6)
         else:
             value = low
@@ -202,10 +204,12 @@ def find_targets(text: str, *, horizon: int | None, start_year: int | None,
                 comparator = comparator or "gte"
             if not comparator:
                 comparator = "gte" if not percent else "eq"
-                reasons.append(f"no bound word: read as {comparator}")
+                reasons.append(Reason(f"no bound word: read as {comparator}",
+                                      f"không có từ chỉ giới hạn: đọc là {COMPARATORS_VI[comparator]}"))
                 confidence = 0.75
             elif comparator == "eq":
-                reasons.append(f"approximate value («{bound_words}»)")
+                reasons.append(Reason(f"approximate value («{bound_words}»)",
+                                      f"giá trị xấp xỉ («{bound_words}»)"))
             confidence = min(confidence, bound_conf or confidence)
         year, explicit = None, False
         for pos, y in years:
@@ -214,22 +218,26 @@ def find_targets(text: str, *, horizon: int | None, start_year: int | None,
         recurring = bool(RECURRING.search(text[max(0, m.start() - 200):end + 80]))
         if recurring and not explicit:
             year = start_year
-            reasons.append("recurring (hằng năm): from the plan's first year")
+            reasons.append(Reason("recurring («hằng năm»): from the plan's first year",
+                                  "lặp lại («hằng năm»): từ năm đầu kế hoạch"))
             confidence = min(confidence, 0.7)
         elif year is None:
             year = horizon
-            reasons.append("milestone year implied by the plan's horizon")
+            reasons.append(Reason("milestone year implied by the plan's horizon",
+                                  "năm mốc suy từ năm cuối kế hoạch"))
             confidence = min(confidence, 0.65)
         if year is None:
-            reasons.append("no milestone year")
+            reasons.append(Reason("no milestone year", "không có năm mốc"))
             confidence = 0.3
         name = _name(text, m.start(), floor)
         if not name:
             name = last_name
             if name:
-                reasons.append("indicator named by the preceding item")
+                reasons.append(Reason("indicator named by the preceding item",
+                                      "tên chỉ tiêu lấy từ mục liền trước"))
         if not name:
-            reasons.append("no indicator name before the value")
+            reasons.append(Reason("no indicator name before the value",
+                                  "không có tên chỉ tiêu trước giá trị"))
             confidence = min(confidence, 0.5)
         last_name = name
         out.append(Found(

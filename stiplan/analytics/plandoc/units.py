@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .reasons import Reason
+
 TYPE_PHRASES = [  # (pattern, unit type); generic "… liên quan" phrases are marked as such
     (r"(?:thủ trưởng\s+)?các sở,?\s*(?:ban,?\s*)?ngành(?:\s+tỉnh)?(?:\s+(?:có\s+)?liên quan)?",
      "department"),
@@ -79,7 +81,7 @@ def _name_end(text: str, pos: int) -> int:
     return end
 
 
-def assignments(action: str, block_units: list[dict]) -> tuple[list[dict], list[str]]:
+def assignments(action: str, block_units: list[dict]) -> tuple[list[dict], list[Reason]]:
     """Who does an action of a responsibility block, with the reasons for any doubt.
 
     The block's units lead ("Chủ trì", or no verb) or coordinate ("Phối hợp với X": X leads, as
@@ -87,7 +89,7 @@ def assignments(action: str, block_units: list[dict]) -> tuple[list[dict], list[
     sở, ngành có liên quan") counts only when no unit is named beside it.
     """
     out: list[dict] = []
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     partners: list[dict] = []
     m = PARTNERS.search(action)
     if m:
@@ -103,7 +105,8 @@ def assignments(action: str, block_units: list[dict]) -> tuple[list[dict], list[
     for n in partners:
         if block_role == "coordinate":
             out.append({**n, "role": "lead", "basis": "derived"})
-            reasons.append(f"lead «{n['name']}» read from «Phối hợp với»")
+            reasons.append(Reason(f"lead «{n['name']}» read from «Phối hợp với»",
+                                  f"đơn vị chủ trì «{n['name']}» suy từ «Phối hợp với»"))
         elif n["generic"] and not n["unit_type"]:
             continue
         else:

@@ -1,10 +1,13 @@
 """Template helpers: dates, numbers and statuses in the user's language; people as the header names them."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -105,3 +108,14 @@ def day_input(name: str, value, id_: str) -> str:
     from stiplan.core.widgets import DayInput
 
     return DayInput().render(name, value, {"id": id_})
+
+
+QUOTED = re.compile(r"«([^«»]*)»")
+
+
+@register.filter
+def quoted_as_data(text) -> str:
+    """A message that quotes the data it is about in «»: the quoted words marked as data, so an
+    English page may hold the Vietnamese words it quotes (the rest is escaped)."""
+    return mark_safe(QUOTED.sub(lambda m: f"«<span data-content>{m.group(1)}</span>»",
+                                escape(str(text))))
