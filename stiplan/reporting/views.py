@@ -56,6 +56,14 @@ def visible_report(request, pk: int) -> UnitReport:
         UnitReport.objects.restrict(request.user).select_related("round__plan", "unit"), pk=pk)
 
 
+def editable_report(request, pk: int) -> UnitReport:
+    """The report, if this user may see it (else 404) and edit it (else PermissionDenied)."""
+    report = visible_report(request, pk)
+    if not can(request.user, "reporting.edit_report", report):
+        raise PermissionDenied
+    return report
+
+
 class RoundListView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateView):
     template_name = "reporting/round_list.html"
     queryset = Round.objects.select_related("plan")
@@ -290,9 +298,7 @@ def _int(value) -> int | None:
 
 class TemplateDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        report = visible_report(request, pk)
-        if not can(request.user, "reporting.edit_report", report):
-            raise PermissionDenied
+        report = editable_report(request, pk)
         response = HttpResponse(build_template(report), content_type=MIME_XLSX)
         name = f"bao-cao-{report.round.year}-{report.unit.code}-v{report.version}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -311,9 +317,7 @@ class ReportFileView(LoginRequiredMixin, RefusalMessagesMixin, View):
 class UploadView(ReportFileView):
     def post(self, request, pk: int):
         self.report_id = pk
-        report = visible_report(request, pk)
-        if not can(request.user, "reporting.edit_report", report):
-            raise PermissionDenied
+        report = editable_report(request, pk)
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Chưa chọn tệp để tải lên."))
@@ -327,9 +331,7 @@ class UploadView(ReportFileView):
 class EvidenceUploadView(ReportFileView):
     def post(self, request, pk: int):
         self.report_id = pk
-        report = visible_report(request, pk)
-        if not can(request.user, "reporting.edit_report", report):
-            raise PermissionDenied
+        report = editable_report(request, pk)
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Chưa chọn tệp minh chứng."))
