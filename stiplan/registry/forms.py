@@ -52,6 +52,10 @@ class ProposeForm(forms.Form):
         label=_("Nhiệm vụ của kế hoạch (chọn một hoặc nhiều)"), queryset=Action.objects.none(),
         required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
 
+    not_a_duplicate = forms.BooleanField(
+        label=_("Tôi đã xem các nhiệm vụ tương tự: đề xuất này không trùng với nhiệm vụ nào"),
+        required=False)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].queryset = ScienceField.objects.restrict(user)

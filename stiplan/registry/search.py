@@ -12,9 +12,15 @@ on it later on PostgreSQL without changing the query.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
+
+from stiplan.analytics.search import TitleIndex
 from stiplan.analytics.search.normalise import normalise
+
+#: A proposal as like an existing task as this asks the proposer to confirm it is not the same.
+CONFIRM_AT = 0.6
 
 
 def search_text(*parts: str) -> str:
@@ -32,3 +38,28 @@ def matching(query: str) -> Q | None:
     for word in dict.fromkeys(words):
         condition &= Q(search_text__contains=f" {word} ")
     return condition
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A task like a proposed title: its score in [0, 1] and the phrases both share."""
+
+    task_id: int
+    code: str
+    title: str
+    state: str
+    score: float
+    phrases: tuple[str, ...]
+
+
+def similar_tasks(title: str, tasks: QuerySet, *, limit: int = 10,
+                  min_score: float = 0.3) -> list[Similar]:
+    """The duplicate check (kiểm tra trùng lặp): the tasks of `tasks` whose titles are like
+    `title`, best first — reordered words, dropped accents, abbreviations and legacy fonts
+    included (stiplan.analytics.search)."""
+    rows = list(tasks.values_list("pk", "code", "title", "state"))
+    if not rows or not title.strip():
+        return []
+    index = TitleIndex([r[2] for r in rows], range(len(rows)))
+    return [Similar(rows[h.key][0], rows[h.key][1], h.title, rows[h.key][3], h.score, h.phrases)
+            for h in index.similar(title, max(limit, 1), min_score)]

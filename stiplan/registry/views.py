@@ -32,7 +32,7 @@ from stiplan.registry.models import (
     TaskKind,
     TaskMember,
 )
-from stiplan.registry.search import matching
+from stiplan.registry.search import CONFIRM_AT, matching, similar_tasks
 
 #: The principal investigators of each task (restricted like every related row), for the PI column.
 PRINCIPALS = Prefetch("members", TaskMember.objects.filter(role=MemberRole.PRINCIPAL)
@@ -189,8 +189,31 @@ class ProposeTaskView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def similar(self, title: str):
+        """The tasks like `title` that this user may see (the Department: all, proposals too)."""
+        return similar_tasks(title, Task.objects.restrict(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "state_labels": STATE_LABELS}
+
+    def post(self, request, *args, **kwargs):
+        if "check" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        # what was typed comes back unchecked: the other fields may not be filled yet
+        typed = {name: request.POST.getlist(name) if name == "actions" else request.POST.get(name)
+                 for name in request.POST if name in self.form_class.base_fields}
+        form = self.form_class(initial=typed, user=request.user)
+        return self.render_to_response(self.get_context_data(
+            form=form, checked=True, similar=self.similar(request.POST.get("title", ""))))
+
     def form_valid(self, form):
         data = form.cleaned_data
+        similar = self.similar(data["title"])
+        if any(s.score >= CONFIRM_AT for s in similar) and not data["not_a_duplicate"]:
+            form.add_error("not_a_duplicate", _(
+                "Có nhiệm vụ rất giống đề xuất này (xem danh sách): hãy kiểm tra rồi xác nhận."))
+            return self.render_to_response(self.get_context_data(
+                form=form, checked=True, similar=similar))
         try:
             task = act.propose_task(
                 code=data["code"], title=data["title"], level=data["level"], kind=data["kind"],

@@ -19,6 +19,7 @@ def dedupe(*args) -> tuple[list, str]:
     return json.loads(out.getvalue()), err.getvalue()
 
 
+@pytest.mark.django_db
 def test_without_tasks_the_answer_is_an_empty_list():
     rows, err = dedupe("Nghiên cứu lúa")
     assert rows == []

@@ -256,3 +256,42 @@ def test_a_reporter_may_propose_but_then_reads_the_list_not_the_proposal(login, 
     response = login("baocao.stc").post(PROPOSE, proposal_form())
     assert Task.objects.filter(code="NV-FORM-1", state="proposed").exists()
     assert response.status_code == 302 and response["Location"] == LIST
+
+
+# --- The duplicate check ---------------------------------------------------------------------
+
+def similar_codes(html: str) -> list[str]:
+    return re.findall(r'data-testid="similar-task"><a href="/registry/tasks/\d+/"><span data-content>'
+                      r'([^<]+)</span>', html)
+
+
+def test_checking_a_title_lists_the_like_tasks_best_first_with_their_shared_phrases(login, propose):
+    propose(code="NV-LUA", title="Nghiên cứu chọn tạo giống lúa chịu mặn cho vùng ven biển")
+    propose(code="NV-BUOI", title="Xây dựng quy trình canh tác bưởi da xanh an toàn")
+    client = login("kehoach")
+    # the words reordered, accents dropped, one word changed: the rice task first, the other far
+    typed = proposal_form(title="chon tao giong lua chiu man: nghien cuu cho ven bien", code="")
+    page = client.post(PROPOSE, {**typed, "check": "1"}).content.decode()
+    assert similar_codes(page)[0] == "NV-LUA" and "NV-BUOI" not in similar_codes(page)
+    assert "<mark data-content>" in page
+    assert 'class="field-error"' not in page  # the check does not judge the unfinished form
+    assert Task.objects.count() == 2
+
+
+def test_a_near_duplicate_is_proposed_only_once_its_proposer_confirms_it_is_not_one(login, propose):
+    propose(code="NV-LUA", title="Nghiên cứu chọn tạo giống lúa chịu mặn cho vùng ven biển")
+    client = login("kehoach")
+    near = proposal_form(code="NV-LUA-2", title="Nghiên cứu chọn tạo giống lúa chịu mặn vùng ven biển")
+    audit = AuditEntry.objects.count()
+    page = client.post(PROPOSE, near).content.decode()
+    assert not Task.objects.filter(code="NV-LUA-2").exists() and AuditEntry.objects.count() == audit
+    assert "NV-LUA" in similar_codes(page) and 'id="id_not_a_duplicate"' in page
+    assert re.search(r'class="field-error"[^>]*>[^<]*rất giống', page)
+    response = client.post(PROPOSE, {**near, "not_a_duplicate": "on"})
+    assert response.status_code == 302 and Task.objects.filter(code="NV-LUA-2").exists()
+
+
+def test_an_unlike_title_is_proposed_without_a_question(login, propose):
+    propose(code="NV-LUA", title="Nghiên cứu chọn tạo giống lúa chịu mặn cho vùng ven biển")
+    response = login("kehoach").post(PROPOSE, proposal_form())
+    assert response.status_code == 302 and Task.objects.filter(code="NV-FORM-1").exists()

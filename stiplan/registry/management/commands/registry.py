@@ -18,6 +18,7 @@ from stiplan.registry.actions import load_fields
 from stiplan.registry.deadlines import TaskDates, due_items
 from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
 from stiplan.registry.models import ResultApplication, Task
+from stiplan.registry.search import similar_tasks
 
 TITLE_COLUMNS = ("title", "ten", "tên", "ten_nhiem_vu", "tên nhiệm vụ")
 KEY_COLUMNS = ("id", "code", "ma", "mã")
@@ -65,7 +66,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="verb", required=True)
         d = sub.add_parser("dedupe", help="titles similar to a proposed title")
         d.add_argument("title")
-        d.add_argument("--corpus", type=Path, help="titles to check against: .txt (one a line) or .csv")
+        d.add_argument("--corpus", type=Path, help="titles to check against: .txt (one a line) or "
+                       ".csv (default: the registry's tasks, proposals included)")
         d.add_argument("--format", choices=["json", "text"], default="text")
         d.add_argument("--limit", type=int, default=10)
         d.add_argument("--min-score", type=float, default=0.3)
@@ -88,16 +90,18 @@ class Command(BaseCommand):
         if not o["title"].strip():
             raise CommandError("Tên nhiệm vụ trống / the title is empty")
         if o["corpus"] is None:
-            self.stderr.write("Sổ đăng ký chưa có nhiệm vụ nào / the registry holds no tasks yet")
-            hits = []
+            found = similar_tasks(o["title"], Task.objects.all(), limit=o["limit"],
+                                  min_score=o["min_score"])
+            if not Task.objects.exists():
+                self.stderr.write("Sổ đăng ký chưa có nhiệm vụ nào / the registry holds no tasks yet")
+            hits = [(s.code, s.title, s.score, s.phrases) for s in found]
         else:
             titles, keys = read_corpus(o["corpus"])
             index = TitleIndex(titles, keys)
-            hits = index.similar(o["title"], max(o["limit"], 1), o["min_score"])
-        rows = [
-            {"rank": n, "id": h.key, "title": h.title, "score": h.score, "phrases": list(h.phrases)}
-            for n, h in enumerate(hits, 1)
-        ]
+            hits = [(h.key, h.title, h.score, h.phrases)
+                    for h in index.similar(o["title"], max(o["limit"], 1), o["min_score"])]
+        rows = [{"rank": n, "id": key, "title": title, "score": score, "phrases": list(phrases)}
+                for n, (key, title, score, phrases) in enumerate(hits, 1)]
         if o["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
