@@ -219,6 +219,10 @@ def test_the_command_writes_and_answers_in_json(world):
     call_command("registry", "feed-indicators", "--year", str(YEAR), "--format", "json", stdout=again)
     assert {r["status"] for r in json.loads(again.getvalue())["indicators"]
             if r["indicator"] == "phd_supported"} == {"unchanged"}
+    text = StringIO()
+    call_command("registry", "feed-indicators", "--year", str(YEAR), stdout=text)
+    assert [line.split(":")[0] for line in text.getvalue().splitlines()] == [
+        row["indicator"] for row in answer["indicators"]]
 
 
 # --- The indicator page ----------------------------------------------------------------------
