@@ -37,6 +37,7 @@ ACTIONS = {
     "metrics.override_status": gettext_lazy("điều chỉnh đánh giá chỉ tiêu"),
     "metrics.set_value": gettext_lazy("nhập số liệu chỉ tiêu"),
     "metrics.report_value": gettext_lazy("ghi nhận số liệu từ báo cáo"),
+    "metrics.computed_value": gettext_lazy("ghi số liệu tính từ cơ sở dữ liệu"),
     "metrics.load_demo_series": gettext_lazy("nạp số liệu minh họa"),
     "orgs.add_membership": gettext_lazy("thêm người dùng vào đơn vị"),
     "orgs.load_event": gettext_lazy("nạp sự kiện sắp xếp đơn vị"),

@@ -10,6 +10,7 @@ touches a Department or statistics value; metrics.precedence decides which one i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -108,6 +109,55 @@ def set_value(indicator, unit, period: int | str, value: Decimal, *, by,
     obj.save()
     record("metrics.set_value", obj, by=by, before=before, after=snapshot(obj), unit=unit)
     return obj
+
+
+@dataclass(frozen=True)
+class ComputedValue:
+    """A value another app computed for an indicator, with what it was computed from (JSON)."""
+
+    indicator: Indicator
+    value: Decimal
+    provenance: dict
+    synthetic: bool = False
+
+
+@transaction.atomic
+def set_computed_values(values: list[ComputedValue], *, unit, period: int | str, by,
+                        action: str = "metrics.computed_value") -> list[tuple[DataValue, bool]]:
+    """Store values another app computed (the registry's counts) as final `computed` values of
+    `unit` and `period`, each with its provenance.
+
+    A value equal to the stored one (value, provenance, synthetic) is left alone and writes no
+    audit entry,
+    so running a feed again with the same data changes nothing; a changed or new value is saved
+    and audited before → after. Returns each value with whether it changed."""
+    require(by, "plans.change_plan")
+    code = periods.yearly(period) if isinstance(period, int) else period
+    try:
+        where = periods.fields(code)
+    except ValueError:
+        raise ValidationError(_("Mã kỳ «%(code)s» không hợp lệ.") % {"code": code}) from None
+    stored = {v.indicator_id: v for v in DataValue.objects.select_for_update().filter(
+        unit=unit, period=code, source=Source.COMPUTED,
+        indicator__in=[v.indicator for v in values])}
+    out, entries = [], []
+    for v in values:
+        wanted = {"value": Decimal(v.value), "final": True, "provenance": v.provenance,
+                  "synthetic": v.synthetic}
+        obj = stored.get(v.indicator.pk)
+        if obj is not None and all(_same(getattr(obj, f), new) for f, new in wanted.items()):
+            out.append((obj, False))
+            continue
+        before = snapshot(obj)
+        obj = obj or DataValue(indicator=v.indicator, unit=unit, source=Source.COMPUTED, **where)
+        for name, new in wanted.items():
+            setattr(obj, name, new)
+        obj.save()
+        entries.append(entry(action, obj, by=by, before=before, after=snapshot(obj), unit=unit))
+        out.append((obj, True))
+    if entries:
+        AuditEntry.objects.bulk_create(entries)
+    return out
 
 
 @transaction.atomic

@@ -182,6 +182,13 @@ class Engine:
         return Point(share, restated, True)
 
 
+def province_of(plan: Plan, day: date | None = None) -> OrgUnit:
+    """The unit the plan's targets are computed for on `day` (today), as Engine.province answers
+    it, without loading the values: for writers that store a province figure."""
+    codes = load_lineage().successors(plan.issuing_unit.code, day or date.today())
+    return OrgUnit.objects.get(code=codes[0]) if codes else plan.issuing_unit
+
+
 def _exists_in(unit: OrgUnit, year: int) -> bool:
     """The unit existed for (part of) the year's reporting: valid on 31 December, or ended in it."""
     end = date(year, 12, 31)

@@ -27,6 +27,7 @@ from stiplan.core.templatetags.stiplan import STATUS_LABELS
 from stiplan.metrics.actions import override_status
 from stiplan.metrics.dashboard import cache_key, overview, sparkline
 from stiplan.metrics.engine import Engine
+from stiplan.metrics.links import behind
 from stiplan.metrics.models import Computation, DataValue
 from stiplan.metrics.precedence import side_by_side
 from stiplan.metrics.status import FIRST_YEAR, plan_status
@@ -78,8 +79,11 @@ class IndicatorView(TemplateView):
         indicator = get_object_or_404(Indicator, code=kwargs["code"])
         table, chart = indicator_data(plan, indicator)
         staff = can(self.request.user, "plans.change_plan", plan)
-        stored = DataValue.objects.restrict(self.request.user, "view").filter(
-            indicator=indicator).select_related("unit").order_by("-period")[:MAX_SOURCE_ROWS]
+        stored = list(DataValue.objects.restrict(self.request.user, "view").filter(
+            indicator=indicator).select_related("unit").order_by("-period")[:MAX_SOURCE_ROWS])
+        rows_behind = behind(stored, self.request.user)
+        for value in stored:  # the rows a computed value was computed from, as the reader may see
+            value.behind = rows_behind.get(value.pk)
         ctx.update(plan=plan, indicator=indicator, rows=table["rows"], units=table["units"],
                    formula=formula_in_words(indicator),
                    statuses=table["statuses"], chart=chart,

@@ -1,6 +1,7 @@
 """Every write of the registry: proposing a task, moving it along its regime's lifecycle (each
 move an audited step with who, when and the decision), councils with conflict declarations,
-scores and consensus, and loading the classification of fields."""
+scores and consensus, loading the classification of fields, and feeding the plan's indicators
+(through the metrics action that stores computed values)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stiplan.analytics import periods
 from stiplan.core.audit import record, snapshot
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import require
+from stiplan.metrics.actions import ComputedValue, set_computed_values
+from stiplan.metrics.engine import province_of
+from stiplan.metrics.models import DataValue, Source
+from stiplan.orgs.models import OrgUnit
+from stiplan.plans.models import Indicator, Plan
+from stiplan.registry.indicators import Fed, compute
 from stiplan.registry.lifecycle import (
     INITIAL_STATE,
     PUBLIC_STATES,
@@ -445,3 +454,61 @@ def report_application(task: Task, year: int, *, applied: bool, where: str = "",
     report = ResultApplication.objects.create(task=task, year=year, applied=applied, where=where.strip())
     record("registry.report_application", report, by=by, after=snapshot(report))
     return report
+
+
+# --- The plan's indicators fed by the registry -----------------------------------------------
+
+@dataclass(frozen=True)
+class FedValue:
+    """What became of one indicator the registry computed: `status` is written (new or
+    changed), unchanged, not_in_plan (no such indicator in the plan's set-up), nothing_behind
+    (a count of nothing, never stored before) or undefined (a share of no task)."""
+
+    fed: Fed
+    status: str
+    value: DataValue | None = None
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    year: int
+    plan: Plan
+    unit: OrgUnit
+    values: list[FedValue]
+
+
+@transaction.atomic
+def feed_indicators(year: int, *, by, plan: Plan | None = None, on: dt.date | None = None) -> FeedResult:
+    """Compute the registry's indicators for `year` (stiplan.registry.indicators) and store those
+    the plan knows as final `computed` values of the province the plan's targets are computed
+    for on `on` (today), through metrics.actions.set_computed_values: audited before → after,
+    and a rerun on the same data writes nothing. A count with no row behind it is not stored
+    unless a value was fed before (it then becomes 0): the registry may simply not cover a year,
+    and a stored 0 would stand before the units' reports in the engine."""
+    plan = plan or Plan.objects.get(code=DEFAULT_PLAN)
+    require(by, "plans.change_plan", plan)
+    if not isinstance(year, int) or not 1900 <= year <= 2100:
+        raise ValidationError({"year": _("Năm «%(year)s» không hợp lệ (1900–2100).") % {"year": year}})
+    unit = province_of(plan, on)
+    computed = compute(year)
+    known = Indicator.objects.in_bulk([f.code for f in computed], field_name="code")
+    stored = set(DataValue.objects.filter(
+        unit=unit, period=periods.yearly(year), source=Source.COMPUTED,
+        indicator__code__in=list(known)).values_list("indicator__code", flat=True))
+    outcome: dict[str, FedValue] = {}
+    to_write = []
+    for fed in computed:
+        if fed.code not in known:
+            outcome[fed.code] = FedValue(fed, "not_in_plan")
+        elif fed.value is None:
+            outcome[fed.code] = FedValue(fed, "undefined")
+        elif not fed.rows_behind and fed.code not in stored:
+            outcome[fed.code] = FedValue(fed, "nothing_behind")
+        else:
+            to_write.append(ComputedValue(known[fed.code], fed.value, fed.provenance, fed.synthetic))
+    written = set_computed_values(to_write, unit=unit, period=year, by=by)
+    by_indicator = {known[f.code].pk: f for f in computed if f.code in known}
+    for value, changed in written:
+        fed = by_indicator[value.indicator_id]
+        outcome[fed.code] = FedValue(fed, "written" if changed else "unchanged", value)
+    return FeedResult(year, plan, unit, [outcome[f.code] for f in computed])

@@ -1,6 +1,8 @@
 """`stiplan registry`: `dedupe "TITLE"` (titles like a proposed one, ranked with scores and the
 shared phrases, checked against the titles of --corpus), `fields [FILE]` (load the
-classification of S&T fields) and `due` (inspections, registrations and application reports due)."""
+classification of S&T fields), `due` (inspections, registrations and application reports due) and
+`feed-indicators --year YYYY` (the plan's indicators computed from the registry, written as
+computed values with their provenance)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
 from stiplan.core.cli import clean_errors, print_json
-from stiplan.registry.actions import load_fields
+from stiplan.plans.models import Plan
+from stiplan.registry.actions import feed_indicators, load_fields
 from stiplan.registry.deadlines import TaskDates, due_items
+from stiplan.registry.indicators import NOT_COMPUTED
 from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
 from stiplan.registry.models import ResultApplication, Task
 from stiplan.registry.search import similar_tasks
@@ -81,12 +85,19 @@ class Command(BaseCommand):
         due.add_argument("--on", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (today)")
         due.add_argument("--horizon", type=int, default=30, help="days ahead (30)")
         due.add_argument("--format", choices=["json", "text"], default="text")
+        feed = sub.add_parser("feed-indicators",
+                              help="write the plan's indicators computed from the registry")
+        feed.add_argument("--year", type=int, required=True, help="YYYY")
+        feed.add_argument("--plan", default=None, help="plan code (the Vĩnh Long plan)")
+        feed.add_argument("--format", choices=["json", "text"], default="text")
 
     def handle(self, *args, verb, **o):
         if verb == "fields":
             return self.load_fields(o)
         if verb == "due":
             return self.due(o)
+        if verb == "feed-indicators":
+            return self.feed(o)
         if not o["title"].strip():
             raise CommandError("Tên nhiệm vụ trống / the title is empty")
         if o["corpus"] is None:
@@ -120,6 +131,29 @@ class Command(BaseCommand):
             print_json({"fields": count, "legacy_codes": len(legacy)}, self.stdout)
         else:
             self.stdout.write(f"Đã nạp {count} mục phân loại, {len(legacy)} mã cũ / loaded")
+
+    @clean_errors
+    def feed(self, o):
+        plan = None
+        if o["plan"]:
+            plan = Plan.objects.filter(code=o["plan"]).first()
+            if plan is None:
+                raise CommandError(f"Không có kế hoạch «{o['plan']}» / no plan '{o['plan']}'")
+        result = feed_indicators(o["year"], by=None, plan=plan)
+        rows = [{"indicator": v.fed.code, "status": v.status,
+                 "value": None if v.fed.value is None else float(v.fed.value),
+                 "tasks": [t["code"] for t in v.fed.provenance.get("tasks", [])],
+                 "provenance": v.fed.provenance} for v in result.values]
+        if o["format"] == "json":
+            print_json({"year": result.year, "plan": result.plan.code, "unit": result.unit.code,
+                        "indicators": rows,
+                        "not_computed": [{"indicator": k, "reason": why}
+                                         for k, why in NOT_COMPUTED.items()]}, self.stdout)
+            return
+        for r in rows:
+            value = "—" if r["value"] is None else f"{r['value']:g}"
+            self.stdout.write(f"{r['indicator']}: {value} ({r['status']}, "
+                              f"{len(r['tasks'])} nhiệm vụ / tasks)")
 
     def due(self, o):
         today = o["on"] or dt.date.today()
