@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import (
@@ -25,6 +26,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # The test client and the live server speak plain http, as `stiplan demo` does: the same switch,
 # not weaker defaults (tests/core/test_deploy.py checks the defaults in a fresh process).
 serve_plain_http()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_next_test_is_the_default():
+    """A request in English leaves English active in the thread (the locale middleware does not
+    undo it); the next test starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session", autouse=True)
