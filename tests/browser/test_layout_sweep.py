@@ -18,11 +18,11 @@ from django.urls import reverse
 
 from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import DEMO_PASSWORD
+from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
-from stiplan.registry.demo import create_demo_registry
 from stiplan.registry.models import Task
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp

@@ -16,13 +16,13 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stiplan.core.models import AuditEntry
+from stiplan.demo.registry import create_demo_registry
 from stiplan.documents.actions import request_document
 from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
-from stiplan.registry.demo import create_demo_registry
 from stiplan.registry.models import Task
 from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped

@@ -3,7 +3,7 @@ state (risk acceptance only under Law 93/2025), flags what is synthetic and keep
 institutions, programmes and IP assets unflagged."""
 
 from stiplan.core.models import AuditEntry
-from stiplan.registry.demo import create_demo_registry
+from stiplan.demo.registry import create_demo_registry
 from stiplan.registry.models import IPAsset, Organisation, Output, Person, Programme, Task
 
 STATES_2014 = {"proposed", "rejected", "listed", "approved", "contracted", "suspended", "terminated",

@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from stiplan.core.actions import save_object
 from stiplan.core.models import AuditEntry
+from stiplan.demo.registry import ROADS, _walk
 from stiplan.metrics.models import DataValue, Source
 from stiplan.orgs.models import OrgUnit
 from stiplan.registry.actions import feed_indicators, move_task, report_application
-from stiplan.registry.demo import ROADS, _walk
 from stiplan.registry.models import IPAsset, Organisation, Output, Person, Task
 
 pytestmark = pytest.mark.django_db

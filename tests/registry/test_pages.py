@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from stiplan.core.models import AuditEntry
+from stiplan.demo.registry import CRITERIA, create_demo_registry
 from stiplan.registry.actions import (
     add_council_member,
     create_council,
@@ -19,7 +20,6 @@ from stiplan.registry.actions import (
     rank_council,
     record_conclusion,
 )
-from stiplan.registry.demo import CRITERIA, create_demo_registry
 from stiplan.registry.models import Organisation, Person, ScienceField, Task, TaskMember, TaskStep
 
 pytestmark = pytest.mark.django_db

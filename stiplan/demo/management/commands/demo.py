@@ -16,6 +16,7 @@ from stiplan.demo.reference import (
     other_users,
     serve_plain_http,
 )
+from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         rounds = create_demo_rounds()
         create_demo_series()
         create_demo_index()
+        create_demo_registry()
         self.stdout.write(f"Kỳ báo cáo minh họa / demo rounds: {', '.join(r.title for r in rounds)}")
         self.stdout.write("\nTài khoản minh họa / demo accounts "
                           f"(mật khẩu / password: {DEMO_PASSWORD}):")

@@ -108,7 +108,10 @@ CRITERIA = [{"code": "C1", "name": "Tính cấp thiết", "max": 30},
 
 def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[str, int]:
     """Fill an empty registry (fields, organisations, people, programmes, IP, and tasks in every
-    level, kind, regime and state); returns counts by model."""
+    level, kind, regime and state); returns counts by model. A registry that holds tasks is left
+    as it is (the demo runs again on its own data)."""
+    if Task.objects.exists():
+        return {}
     rnd = random.Random(seed)
     load_fields(read_fields(), read_legacy(), by=by)
     orgs = [_saved(Organisation, by, code=code, name=name, kind=kind, synthetic=synthetic)
