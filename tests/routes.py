@@ -78,6 +78,10 @@ RULES: dict[str, dict[str, dict]] = {
     "task-list": {"GET": same(EVERYONE)},
     "task-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
     "task-propose": {"GET": same(DEPARTMENT | {REPORTER}), "POST": same(DEPARTMENT | {REPORTER})},
+    "organisation-list": {"GET": same(EVERYONE)},
+    "organisation-detail": {"GET": same(EVERYONE)},
+    "person-detail": {"GET": same(EVERYONE)},  # a member of a public task; staff: anyone
+    "ip-list": {"GET": same(EVERYONE)},
     "audit-list": {"GET": same(SIGNED_IN)},
     "object-history": {"GET": same(SIGNED_IN)},
     # accounts and language

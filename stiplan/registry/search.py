@@ -40,6 +40,20 @@ def matching(query: str) -> Q | None:
     return condition
 
 
+def matching_rows(rows: QuerySet, query: str, *names: str) -> QuerySet:
+    """The rows of `rows` whose text columns `names` hold every word of `query` (folded, whole
+    words, any order: the task search's rule), folded here in Python rather than read from a stored
+    column. For the small resource tables (a province's organisations are counted in hundreds),
+    written by several paths (the admin, the generic save, the demo) that keep no folded column:
+    reading their short names once per search is cheap, and a new row is found at once."""
+    words = set(normalise(query).split())
+    if not words:
+        return rows
+    keep = [pk for pk, *texts in rows.values_list("pk", *names)
+            if words <= set(normalise(" ".join(t for t in texts if t)).split())]
+    return rows.filter(pk__in=keep)
+
+
 @dataclass(frozen=True)
 class Similar:
     """A task like a proposed title: its score in [0, 1] and the phrases both share."""

@@ -6,4 +6,8 @@ urlpatterns = [
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
     path("tasks/new/", views.ProposeTaskView.as_view(), name="task-propose"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task-detail"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("ip/", views.IPAssetListView.as_view(), name="ip-list"),
 ]

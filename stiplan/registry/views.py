@@ -1,10 +1,12 @@
 """Registry pages: the task list (filters and accent-insensitive search), a task's page (with the
-lifecycle step form for the Department), and the proposal form. Reads go through `restrict()`:
+lifecycle step form for the Department), the proposal form, and the resource pages (organisations,
+a person's public profile, IP assets). Reads go through `restrict()`:
 a visitor sees public tasks only (from approval on), and never a person's private fields, a
 council or its scores; writes go through the registry's actions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -23,16 +25,24 @@ from stiplan.registry import actions as act
 from stiplan.registry.forms import ProposeForm, StepForm
 from stiplan.registry.lifecycle import PUBLIC_STATES, STATE_LABELS, lifecycle_of
 from stiplan.registry.models import (
+    Affiliation,
     FieldLevel,
     FundingSource,
+    IPAsset,
+    IPKind,
     Level,
     MemberRole,
+    Organisation,
+    OrganisationKind,
+    OrganisationRelation,
+    Output,
+    Person,
     ScienceField,
     Task,
     TaskKind,
     TaskMember,
 )
-from stiplan.registry.search import CONFIRM_AT, matching, similar_tasks
+from stiplan.registry.search import CONFIRM_AT, matching, matching_rows, similar_tasks
 
 #: The principal investigators of each task (restricted like every related row), for the PI column.
 PRINCIPALS = Prefetch("members", TaskMember.objects.filter(role=MemberRole.PRINCIPAL)
@@ -118,7 +128,8 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
 
     template_name = "registry/task_detail.html"
     queryset = Task.objects.select_related("host", "field", "programme")
-    related = (PRINCIPALS, "budget", "outputs", "steps", "actions")
+    related = (PRINCIPALS, "budget", Prefetch("outputs", Output.objects.select_related("ip_asset")),
+               "steps", "actions")
 
     def dispatch(self, request, *args, **kwargs):
         self.task = self.visible_object(pk=kwargs["pk"])
@@ -228,3 +239,118 @@ class ProposeTaskView(LoginRequiredMixin, FormView):
         if not Task.objects.restrict(self.request.user).filter(pk=task.pk).exists():
             return redirect("task-list")  # a proposal is the Department's to read until approved
         return redirect("task-detail", pk=task.pk)
+
+
+# --- Resources: organisations, people, IP assets ------------------------------------------------
+
+class OrganisationListView(RestrictedQuerysetMixin, ListView):
+    """The organisations, filtered by kind and searched by name or short name whatever the
+    accents ("truong dai hoc tra vinh" finds "Trường Đại học Trà Vinh")."""
+
+    template_name = "registry/organisation_list.html"
+    paginate_by = 50
+    model = Organisation
+
+    def get_queryset(self):
+        get = self.request.GET
+        self.chosen = {name: get.get(name, "").strip() for name in ("kind", "q")}
+        qs = super().get_queryset()
+        if self.chosen["kind"] in OrganisationKind.values:
+            qs = qs.filter(kind=self.chosen["kind"])
+        else:
+            self.chosen["kind"] = ""
+        return matching_rows(qs, self.chosen["q"], "name", "short_name", "code")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "chosen": self.chosen,
+                "kinds": OrganisationKind.choices}
+
+
+class OrganisationDetailView(RestrictedQuerysetMixin, TemplateView):
+    """One organisation: its kind and certificate, its dated relations both ways, the tasks it
+    hosts that the reader may see, its IP assets, and the people whose affiliation the reader may
+    see (a visitor: the members of public tasks)."""
+
+    template_name = "registry/organisation_detail.html"
+    model = Organisation
+    related = ("fields",)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        org, user = self.visible_object(pk=kwargs["pk"]), self.request.user
+        relations = OrganisationRelation.objects.restrict(user).select_related("source", "target")
+        ctx.update(
+            organisation=org,
+            relations_out=relations.filter(source=org), relations_in=relations.filter(target=org),
+            tasks=Task.objects.restrict(user).filter(host=org).with_related(user, PRINCIPALS),
+            ip_assets=IPAsset.objects.restrict(user).filter(owner=org),
+            staff=Affiliation.objects.restrict(user).filter(organisation=org)
+            .select_related("person").order_by("-valid_from", "person__full_name"))
+        ctx["tasks"] = [{"task": t, "principal": principal_of(t),
+                         "state": STATE_LABELS.get(t.state, t.state)} for t in ctx["tasks"]]
+        return ctx
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """What a person's page may show: no field of Person.PRIVATE_FIELDS is even carried here,
+    so no template can print one (staff read those in the admin)."""
+
+    pk: int
+    full_name: str
+    degree: str
+    title: str
+    synthetic: bool
+
+    @classmethod
+    def of(cls, person: Person) -> PublicProfile:
+        return cls(person.pk, person.full_name, person.get_degree_display() if person.degree else "",
+                   person.get_title_display() if person.title else "", person.synthetic)
+
+
+class PersonDetailView(RestrictedQuerysetMixin, TemplateView):
+    """A person's public profile: name, degree, title, fields, affiliation history, the tasks the
+    reader may see with the role held. Never a private field (Decree 13/2023 on personal data):
+    the page is reached from a task or an organisation, is not listed, and asks not to be indexed."""
+
+    template_name = "registry/person_detail.html"
+    queryset = Person.objects.defer(*Person.PRIVATE_FIELDS)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        person, user = self.visible_object(pk=kwargs["pk"]), self.request.user
+        ctx.update(
+            person=PublicProfile.of(person),
+            fields=ScienceField.objects.restrict(user).filter(people=person.pk),
+            affiliations=Affiliation.objects.restrict(user).filter(person=person.pk)
+            .select_related("organisation").order_by("-valid_from", "pk"),
+            roles=TaskMember.objects.restrict(user).filter(person=person.pk)
+            .select_related("task").order_by("-task__start_date", "task__code", "valid_from"))
+        return ctx
+
+
+class IPAssetListView(RestrictedQuerysetMixin, ListView):
+    """The IP assets (the province's real ones among them), filtered by kind, each with its owner
+    and the tasks whose outputs it is (those the reader may see)."""
+
+    template_name = "registry/ip_list.html"
+    paginate_by = 50
+    queryset = IPAsset.objects.select_related("owner")
+    related = (Prefetch("outputs", Output.objects.select_related("task").order_by("task__code")),)
+
+    def get_queryset(self):
+        self.kind = self.request.GET.get("kind", "").strip()
+        qs = super().get_queryset()
+        if self.kind in IPKind.values:
+            return qs.filter(kind=self.kind)
+        self.kind = ""
+        return qs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        rows = []
+        for asset in ctx["object_list"]:
+            tasks = list({o.task_id: o.task for o in asset.outputs.all()}.values())
+            rows.append({"asset": asset, "tasks": tasks})
+        ctx.update(rows=rows, kind=self.kind, kinds=IPKind.choices)
+        return ctx

@@ -23,7 +23,7 @@ from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
-from stiplan.registry.models import Task
+from stiplan.registry.models import Task, TaskMember
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp
 from tests.core.test_routes import ACCOUNTS, SEED_TEXT, resolver_routes
@@ -163,6 +163,10 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "index-profile": [{"year": 2025, "province": "VLG"}],
         "index-entry": [{"year": 2025}],
         "task-list": [{}], "task-detail": [{"pk": pk} for pk in tasks], "task-propose": [{}],
+        "organisation-list": [{}], "ip-list": [{}],
+        "organisation-detail": [{"pk": Task.objects.get(pk=pk).host_id} for pk in tasks],
+        "person-detail": [{"pk": TaskMember.objects.get(task=pk, role="principal").person_id}
+                          for pk in tasks],
         "audit-list": [{}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
         "login": [{}],

@@ -80,7 +80,8 @@ def test_an_unlisted_route_is_caught(monkeypatch):
 def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     """The 2025 round (every report a draft), one evidence file and one membership and one audit
     entry per unit, a queued document, the demo index (computed), the demo registry (its first
-    public task): the values of each URL parameter, own and other."""
+    public task, its host and its principal investigator): the values of each URL parameter, own
+    and other."""
     index_value = IndexValue.objects.get(edition__year=2025, unit="VLG", code="1.1.1").pk
     settings.STIPLAN_JOBS_SYNC = False
     round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
@@ -97,7 +98,8 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     amend_plan(plan, Decision("99/QĐ-UBND", date(2026, 3, 1), file_name="qd.pdf", raw=PDF),
                [{**export_plan(plan)["targets"][0], "wording": "trên 55%", "value": 55}], by=None)
     create_demo_registry(tasks=14)
-    task = Task.objects.filter(public=True).order_by("pk").first().pk
+    task = Task.objects.filter(public=True).order_by("pk").first()
+    principal = task.members.get(role="principal").person_id
     values = {}
     for side in ("own", "other"):
         values[side] = {
@@ -105,7 +107,8 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "audit": audit[side].pk, "unit": OWN if side == "own" else OTHER,
             "round": round_.pk, "document": document.pk, "plan": plan.code, "action": action.code,
             "indicator": Indicator.objects.order_by("code").first().code,
-            "index_value": index_value, "draft": draft.pk, "task": task,
+            "index_value": index_value, "draft": draft.pk, "task": task.pk,
+            "organisation": task.host_id, "person": principal,
         }
     return values
 
@@ -114,7 +117,8 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
     """The route's address, its parameters filled from the world by what the route serves."""
     if name == "admin":
         return "/admin/"
-    kinds = [("registry/tasks/", "task"), ("drafts/", "draft"), ("evidence/", "evidence"),
+    kinds = [("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
+             ("registry/people/", "person"), ("drafts/", "draft"), ("evidence/", "evidence"),
              ("reports/", "report"), ("rounds/", "round"),
              ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),
              ("units/", "unit"), ("plans/", "plan"), ("indicators/", "indicator")]
