@@ -78,6 +78,10 @@ RULES: dict[str, dict[str, dict]] = {
     "task-list": {"GET": same(EVERYONE)},
     "task-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
     "task-propose": {"GET": same(DEPARTMENT | {REPORTER}), "POST": same(DEPARTMENT | {REPORTER})},
+    # councils: their members, conflicts and scores are the Department's only (never public)
+    "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
+    "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
+    "council-minutes": {"GET": same(INTERNAL)},
     "audit-list": {"GET": same(SIGNED_IN)},
     "object-history": {"GET": same(SIGNED_IN)},
     # accounts and language

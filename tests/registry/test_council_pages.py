@@ -121,7 +121,7 @@ def test_a_conflicted_members_sheet_is_refused_at_the_member_field_and_nothing_i
     assert response.status_code == 200
     assert (Score.objects.count(), AuditEntry.objects.count()) == before
     assert says in " ".join(response.context["forms"]["scores"].errors["member"])
-    sheet = re.search(r'data-testid="sheet-%d">(.*?)</section>' % a.pk, response.content.decode(), re.S)
+    sheet = re.search(rf'data-testid="sheet-{a.pk}">(.*?)</section>', response.content.decode(), re.S)
     assert MEMBER_NAMES[2] in sheet.group(1) and 'data-testid="excluded"' in sheet.group(1)
 
 
