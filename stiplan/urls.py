@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from stiplan.core import views as core_views
+from stiplan.web import minutes as web_minutes
 from stiplan.web import views as web_views
 
 handler404 = "stiplan.core.api_views.not_found"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("indicators/", include("stiplan.metrics.urls")),
     path("documents/", include("stiplan.documents.urls")),
     path("index/", include("stiplan.index.urls")),
+    path("registry/councils/<int:pk>/minutes.docx", web_minutes.CouncilMinutesView.as_view(),
+         name="council-minutes"),
     path("registry/", include("stiplan.registry.urls")),
     path("history/", core_views.AuditListView.as_view(), name="audit-list"),
     path("history/<str:object_type>/<str:object_id>/", core_views.ObjectHistoryView.as_view(),

@@ -82,6 +82,10 @@ RULES: dict[str, dict[str, dict]] = {
     "organisation-detail": {"GET": same(EVERYONE)},
     "person-detail": {"GET": same(EVERYONE)},  # a member of a public task; staff: anyone
     "ip-list": {"GET": same(EVERYONE)},
+    # councils: their members, conflicts and scores are the Department's only (never public)
+    "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
+    "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
+    "council-minutes": {"GET": same(INTERNAL)},
     "audit-list": {"GET": same(SIGNED_IN)},
     "object-history": {"GET": same(SIGNED_IN)},
     # accounts and language

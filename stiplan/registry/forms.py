@@ -4,6 +4,8 @@ actions, whose refusals are shown at the fields they name."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +14,19 @@ from stiplan.core.widgets import DayField, prompt_first
 from stiplan.plans.models import Action
 from stiplan.registry.lifecycle import Lifecycle, Needs, Step
 from stiplan.registry.models import (
+    CouncilKind,
+    CouncilMember,
+    CouncilRole,
+    Grade,
     InnovationSubkind,
     Level,
     Mechanism,
     Organisation,
+    Person,
     Programme,
     ScienceField,
     Selection,
+    Task,
     TaskKind,
 )
 
@@ -120,3 +128,133 @@ class StepForm(forms.Form):
         if not self.outputs:
             return None
         return {o.pk: self.cleaned_data.get(f"certificate_{o.pk}") or "" for o in self.outputs}
+
+
+# --- Councils --------------------------------------------------------------------------------
+
+class CouncilForm(forms.Form):
+    """A new council: its kind, name, the tasks it evaluates and its scoring sheet, one criterion
+    a line as «code; name; maximum», in the order the tie rule reads them."""
+
+    kind = forms.ChoiceField(label=_("Loại hội đồng"), choices=CouncilKind.choices)
+    name = forms.CharField(label=_("Tên hội đồng"), max_length=300)
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Hồ sơ đánh giá (nhiệm vụ)"), queryset=Task.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-content": ""}))
+    decision_number = forms.CharField(label=_("Số quyết định thành lập"), max_length=60, required=False)
+    decision_date = DayField(label=_("Ngày quyết định"), required=False)
+    meets_on = DayField(label=_("Ngày họp"), required=False)
+    criteria = forms.CharField(
+        label=_("Tiêu chí chấm điểm"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Mỗi dòng một tiêu chí: mã; tên; điểm tối đa (ví dụ: C1; Tính cấp thiết; 30). "
+                    "Thứ tự các dòng là thứ tự so sánh khi bằng điểm."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = Task.objects.restrict(user).order_by("code")
+        self.fields["tasks"].label_from_instance = lambda t: f"{t.code} — {Truncator(t.title).words(12)}"
+        prompt_first(self.fields["kind"])
+
+    def clean_criteria(self) -> list[dict]:
+        criteria = []
+        for n, line in enumerate(self.cleaned_data["criteria"].splitlines(), 1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) != 3:
+                raise forms.ValidationError(
+                    _("Dòng %(n)s: cần đúng ba phần «mã; tên; điểm tối đa».") % {"n": n})
+            code, name, top = parts
+            try:
+                top_value = Decimal(top.replace(",", "."))
+            except InvalidOperation:
+                top_value = None
+            if not code or top_value is None or not top_value.is_finite() or top_value <= 0:
+                raise forms.ValidationError(
+                    _("Dòng %(n)s: cần mã và điểm tối đa là số lớn hơn 0.") % {"n": n})
+            criteria.append({"code": code, "name": name or code, "max": str(top_value)})
+        return criteria
+
+
+class MemberForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Thành viên"), queryset=Person.objects.none(),
+                                    widget=forms.Select(attrs={"data-content": ""}))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=CouncilRole.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.restrict(user).order_by("full_name")
+        self.fields["person"].label_from_instance = lambda p: p.full_name
+        prompt_first(self.fields["person"])
+        prompt_first(self.fields["role"])
+
+
+class _OfCouncil(forms.Form):
+    """A form about one member and one task of the council."""
+
+    def __init__(self, *args, members, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "member" in self.fields:
+            self.fields["member"].queryset = members
+            self.fields["member"].label_from_instance = lambda m: m.person.full_name
+            self.fields["member"].widget.attrs["data-content"] = ""
+            prompt_first(self.fields["member"])
+        self.fields["task"].queryset = tasks
+        self.fields["task"].label_from_instance = lambda t: t.code
+        self.fields["task"].widget.attrs["data-content"] = ""
+        prompt_first(self.fields["task"])
+
+
+class ConflictForm(_OfCouncil):
+    member = forms.ModelChoiceField(label=_("Thành viên"), queryset=CouncilMember.objects.none())
+    task = forms.ModelChoiceField(label=_("Hồ sơ"), queryset=Task.objects.none())
+    reason = forms.CharField(label=_("Lý do xung đột lợi ích"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScoreForm(_OfCouncil):
+    """One member's sheet for one task: a field per criterion of the council, 0 … its maximum."""
+
+    member = forms.ModelChoiceField(label=_("Thành viên chấm"), queryset=CouncilMember.objects.none())
+    task = forms.ModelChoiceField(label=_("Hồ sơ"), queryset=Task.objects.none())
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            top = Decimal(c["max"])
+            self.fields[self.name_of(c["code"])] = forms.DecimalField(
+                label=f"{c['code']}. {c['name']} (0–{top.normalize():f})", max_digits=6,
+                decimal_places=2, localize=True,
+                error_messages={"invalid": _("Điểm phải là một số."),
+                                "max_decimal_places": _("Điểm có nhiều nhất 2 chữ số thập phân."),
+                                "max_digits": _("Điểm quá lớn.")})
+
+    @staticmethod
+    def name_of(code: str) -> str:
+        return f"criterion_{code}"
+
+    def clean(self):
+        data = super().clean()
+        for c in self.criteria:
+            name, top = self.name_of(c["code"]), Decimal(c["max"])
+            value = data.get(name)
+            if value is not None and not 0 <= value <= top:
+                self.add_error(name, _("Điểm phải từ 0 đến %(max)s.") % {"max": f"{top.normalize():f}"})
+        return data
+
+    def sheet(self) -> dict[str, Decimal]:
+        return {c["code"]: self.cleaned_data[self.name_of(c["code"])] for c in self.criteria}
+
+
+class RankForm(forms.Form):
+    on = DayField(label=_("Ngày xếp hạng"), required=False, help_text=_("Để trống: hôm nay."))
+
+
+class ConclusionForm(_OfCouncil):
+    task = forms.ModelChoiceField(label=_("Hồ sơ"), queryset=Task.objects.none())
+    grade = forms.ChoiceField(label=_("Xếp loại (hội đồng nghiệm thu)"), required=False,
+                              choices=[("", "—"), *Grade.choices])
+    conclusion = forms.CharField(label=_("Kết luận"), max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    on = DayField(label=_("Ngày kết luận"), required=False, help_text=_("Để trống: hôm nay."))

@@ -10,4 +10,6 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("ip/", views.IPAssetListView.as_view(), name="ip-list"),
+    path("councils/", views.CouncilListView.as_view(), name="council-list"),
+    path("councils/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
 ]

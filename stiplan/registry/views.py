@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
@@ -22,10 +23,22 @@ from django.views.generic import FormView, ListView, TemplateView
 from stiplan.core.permissions import access_of, can
 from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.registry import actions as act
-from stiplan.registry.forms import ProposeForm, StepForm
+from stiplan.registry.councils import TIE_RULE, council_record
+from stiplan.registry.forms import (
+    ConclusionForm,
+    ConflictForm,
+    CouncilForm,
+    MemberForm,
+    ProposeForm,
+    RankForm,
+    ScoreForm,
+    StepForm,
+)
 from stiplan.registry.lifecycle import PUBLIC_STATES, STATE_LABELS, lifecycle_of
 from stiplan.registry.models import (
     Affiliation,
+    Council,
+    CouncilMember,
     FieldLevel,
     FundingSource,
     IPAsset,
@@ -354,3 +367,129 @@ class IPAssetListView(RestrictedQuerysetMixin, ListView):
             rows.append({"asset": asset, "tasks": tasks})
         ctx.update(rows=rows, kind=self.kind, kinds=IPKind.choices)
         return ctx
+# --- Councils (the Department's pages; councils, members, conflicts and scores are internal) --
+
+class CouncilListView(LoginRequiredMixin, RestrictedQuerysetMixin, ListView):
+    """The councils, with the form creating one for those who may manage councils."""
+
+    template_name = "registry/council_list.html"
+    paginate_by = 50
+    queryset = Council.objects.prefetch_related("tasks")
+    refuse_when_none = True
+
+    def form(self, data=None) -> CouncilForm | None:
+        if not can(self.request.user, "registry.manage_council"):
+            return None
+        return CouncilForm(data, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["form"] = kwargs.get("form") or self.form()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form is None:
+            raise PermissionDenied
+        self.object_list = self.get_queryset()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        try:
+            council = act.create_council(
+                data["kind"], data["name"], tasks=data["tasks"], criteria=data["criteria"],
+                decision_number=data["decision_number"], decision_date=data["decision_date"],
+                meets_on=data["meets_on"], by=request.user)
+        except ValidationError as exc:
+            errors_at_fields(form, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("Đã lập %(council)s.") % {"council": council.name})
+        return redirect("council-detail", pk=council.pk)
+
+
+class CouncilDetailView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateView):
+    """One council: tasks, criteria, members and roles, conflicts (who is excluded from scoring
+    which task), each member's sheet per task, the ranking by the tie rule, the conclusions; and
+    for those who may manage councils, a form for each action. A form is told by the `form` field
+    of the request; a refused action is said at its fields and writes nothing."""
+
+    template_name = "registry/council_detail.html"
+    queryset = Council.objects.all()
+    refuse_when_none = True
+    FORMS = ("member", "conflict", "scores", "rank", "conclusion")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.council = self.visible_object(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, posted: str = "", data=None) -> dict:
+        """Each form of the page, the posted one bound to `data`."""
+        user, council = self.request.user, self.council
+        members = CouncilMember.objects.restrict(user).filter(council=council).select_related("person")
+        tasks = Task.objects.restrict(user).filter(councils=council).order_by("code")
+        around = {"members": members, "tasks": tasks}
+        made = {
+            "member": lambda d: MemberForm(d, user=user, prefix="member"),
+            "conflict": lambda d: ConflictForm(d, prefix="conflict", **around),
+            "scores": lambda d: ScoreForm(d, prefix="scores", criteria=council.criteria, **around),
+            "rank": lambda d: RankForm(d, prefix="rank"),
+            "conclusion": lambda d: ConclusionForm(d, prefix="conclusion", **around),
+        }
+        return {name: make(data if name == posted else None) for name, make in made.items()}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        may_manage = can(self.request.user, "registry.manage_council", self.council)
+        forms = kwargs.get("forms") or (self.forms() if may_manage else {})
+        ctx.update(record=council_record(self.council, self.request.user), council=self.council,
+                   tie_rule=_(TIE_RULE), may_manage=may_manage, forms=forms,
+                   score_fields=[(c, forms["scores"][ScoreForm.name_of(c["code"])])
+                                 for c in self.council.criteria] if forms else [])
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if not can(request.user, "registry.manage_council", self.council):
+            raise PermissionDenied
+        posted = request.POST.get("form", "")
+        if posted not in self.FORMS:
+            messages.error(request, _("Không rõ biểu mẫu nào được gửi."))
+            return redirect("council-detail", pk=self.council.pk)
+        forms = self.forms(posted, request.POST)
+        form = forms[posted]
+        if form.is_valid():
+            try:
+                done = self.act(posted, form.cleaned_data, form)
+            except ValidationError as exc:
+                if posted in ("scores", "conflict") and getattr(exc, "code", None) == "conflict":
+                    form.add_error("member", exc)
+                else:
+                    errors_at_fields(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect(f"{self.council_url()}#{posted}-form")
+        return self.render_to_response(self.get_context_data(forms=forms), status=200)
+
+    def council_url(self) -> str:
+        return reverse("council-detail", kwargs={"pk": self.council.pk})
+
+    def act(self, posted: str, data: dict, form) -> str:
+        """Call the action of the posted form; the message said once it is done."""
+        council, by = self.council, self.request.user
+        if posted == "member":
+            act.add_council_member(council, data["person"], data["role"], by=by)
+            return _("Đã thêm thành viên %(person)s.") % {"person": data["person"].full_name}
+        if posted == "conflict":
+            act.declare_conflict(data["member"], data["task"], reason=data["reason"], by=by)
+            return _("Đã ghi xung đột lợi ích: %(person)s không chấm hồ sơ %(code)s.") % {
+                "person": data["member"].person.full_name, "code": data["task"].code}
+        if posted == "scores":
+            act.enter_scores(data["member"], data["task"], form.sheet(), by=by)
+            return _("Đã ghi phiếu chấm của %(person)s cho hồ sơ %(code)s.") % {
+                "person": data["member"].person.full_name, "code": data["task"].code}
+        if posted == "rank":
+            act.rank_council(council, by=by, on=data["on"])
+            return _("Đã xếp hạng các hồ sơ theo nguyên tắc xếp hạng.")
+        act.record_conclusion(council, data["task"], conclusion=data["conclusion"], grade=data["grade"],
+                              on=data["on"], by=by)
+        return _("Đã ghi kết luận cho hồ sơ %(code)s.") % {"code": data["task"].code}

@@ -23,7 +23,7 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
-from stiplan.registry.models import Task
+from stiplan.registry.models import Council, Task
 from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
@@ -100,6 +100,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     create_demo_registry(tasks=14)
     task = Task.objects.filter(public=True).order_by("pk").first()
     principal = task.members.get(role="principal").person_id
+    council = Council.objects.order_by("pk").first().pk  # the demo's councils (selection, acceptance)
     values = {}
     for side in ("own", "other"):
         values[side] = {
@@ -108,7 +109,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "round": round_.pk, "document": document.pk, "plan": plan.code, "action": action.code,
             "indicator": Indicator.objects.order_by("code").first().code,
             "index_value": index_value, "draft": draft.pk, "task": task.pk,
-            "organisation": task.host_id, "person": principal,
+            "organisation": task.host_id, "person": principal, "council": council,
         }
     return values
 
@@ -118,7 +119,8 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
     if name == "admin":
         return "/admin/"
     kinds = [("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
-             ("registry/people/", "person"), ("drafts/", "draft"), ("evidence/", "evidence"),
+             ("registry/people/", "person"), ("registry/councils/", "council"), ("drafts/", "draft"),
+             ("evidence/", "evidence"),
              ("reports/", "report"), ("rounds/", "round"),
              ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),
              ("units/", "unit"), ("plans/", "plan"), ("indicators/", "indicator")]
