@@ -28,6 +28,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 serve_plain_http()
 
 
+#: Fixtures through which a test reaches the run's database (DATABASE_URL): the test database,
+#: a live server on it, or processes given a copy of it. A test without any of them cannot touch
+#: that database (pytest-django refuses), so it is the same test whichever database the run uses.
+RUN_DATABASE = frozenset({"db", "transactional_db", "django_db_setup", "live_server", "site",
+                          "demo_folder_on_run_database", "stack", "pg"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `same_on_every_database` the tests that never reach the run's database: CI runs them
+    in its SQLite pass only, since its PostgreSQL pass would repeat them exactly."""
+    for item in items:
+        if not (item.get_closest_marker("django_db")
+                or RUN_DATABASE & set(getattr(item, "fixturenames", ()))):
+            item.add_marker("same_on_every_database")
+
+
 @pytest.fixture(autouse=True)
 def _language_of_the_next_test_is_the_default():
     """A request in English leaves English active in the thread (the locale middleware does not
