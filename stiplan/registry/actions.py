@@ -1,7 +1,8 @@
 """Every write of the registry: proposing a task, moving it along its regime's lifecycle (each
 move an audited step with who, when and the decision), councils with conflict declarations,
-scores and consensus, loading the classification of fields, and feeding the plan's indicators
-(through the metrics action that stores computed values)."""
+scores and consensus, loading the classification of fields, a task's outputs, and feeding the
+plan's indicators (through the metrics action that stores computed values): by the command, and
+after every write that changes what they count (`refeed_on_commit`)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,10 @@ from stiplan.registry.models import (
     CouncilMember,
     FieldLevel,
     Grade,
+    IPAsset,
     LegacyFieldCode,
+    Output,
+    OutputKind,
     Person,
     Regime,
     ResultApplication,
@@ -222,6 +226,8 @@ def move_task(task: Task, step: str, *, by, on: dt.date | None = None, decision:
     made.save()
     record(f"registry.{rule.code}", task, by=by, before=before,
            after={**snapshot(task), "step": snapshot(made)}, reason=note)
+    if rule.code == "register":
+        refeed_on_commit(_years_of(task.outputs.all()), by=by)
     return made
 
 
@@ -453,7 +459,117 @@ def report_application(task: Task, year: int, *, applied: bool, where: str = "",
     move_task(task, step, by=by, on=on, decision=decision, note=where)
     report = ResultApplication.objects.create(task=task, year=year, applied=applied, where=where.strip())
     record("registry.report_application", report, by=by, after=snapshot(report))
+    # the share of a later year reads the latest report of that year or before
+    refeed_on_commit(range(year, max(year, timezone.localdate().year) + 1), by=by)
     return report
+
+
+# --- A task's outputs (kết quả, sản phẩm) -----------------------------------------------------
+
+#: The kinds that say who was trained: the PhD and MSc indicators count the people they name.
+TRAINED_KINDS = frozenset({OutputKind.TRAINED_PHD, OutputKind.TRAINED_MSC})
+#: The kinds an IP asset (a patent, a protected variety…) may stand behind.
+IP_KINDS = frozenset({OutputKind.IP, OutputKind.PLANT_VARIETY})
+#: An output's year lies within the task's years, give or take this many (a thesis defended the
+#: year after the task ended, a paper accepted the year before it started).
+YEAR_MARGIN = 1
+
+
+def output_years(task: Task) -> tuple[int, int]:
+    """The first and last year an output of `task` may be dated: from the year before its start
+    to the year after its end (an open task: after this year, or its start if later)."""
+    last = task.end_date.year if task.end_date else max(task.start_date.year, timezone.localdate().year)
+    return task.start_date.year - YEAR_MARGIN, last + YEAR_MARGIN
+
+
+def is_registered(task: Task) -> bool:
+    """Whether the task's results were registered (Thông tư 14/2014): their certificates stand."""
+    return task.state in (State.REGISTERED, State.APPLIED) or task.steps.filter(step="register").exists()
+
+
+def _years_of(outputs: Iterable[Output]) -> set[int]:
+    """The years whose indicators an output counts in: its own, and its IP asset's filing year."""
+    years = set()
+    for output in outputs:
+        if output.year:
+            years.add(output.year)
+        if output.ip_asset_id and output.ip_asset.filed_on:
+            years.add(output.ip_asset.filed_on.year)
+    return years
+
+
+def _output_problems(task: Task, kind: str, title: str, year, person, ip_asset) -> dict[str, str]:
+    problems = {}
+    if kind not in OutputKind.values:
+        problems["kind"] = _("Loại kết quả «%(kind)s» không có trong danh mục.") % {"kind": kind}
+    if not title.strip():
+        problems["title"] = _("Cần ghi tên kết quả.")
+    elif len(title.strip()) > Output._meta.get_field("title").max_length:
+        problems["title"] = _("Tên kết quả dài quá %(n)s ký tự.") % {
+            "n": Output._meta.get_field("title").max_length}
+    first, last = output_years(task)
+    if not isinstance(year, int) or isinstance(year, bool):
+        problems["year"] = _("Cần ghi năm của kết quả.")
+    elif not first <= year <= last:
+        problems["year"] = _("Năm %(year)s nằm ngoài thời gian của nhiệm vụ %(code)s: kết quả "
+                             "ghi từ năm %(first)s đến năm %(last)s.") % {
+            "year": year, "code": task.code, "first": first, "last": last}
+    if kind in TRAINED_KINDS and person is None:
+        problems["person"] = _("Kết quả «%(kind)s» cần ghi người được đào tạo (mỗi người chỉ "
+                               "được đếm một lần trong chỉ tiêu).") % {"kind": OutputKind(kind).label}
+    elif kind in TRAINED_KINDS and Output.objects.filter(task=task, kind=kind, person=person).exists():
+        problems["person"] = _("%(person)s đã được ghi là kết quả «%(kind)s» của nhiệm vụ "
+                               "%(code)s.") % {"person": person.full_name,
+                                               "kind": OutputKind(kind).label, "code": task.code}
+    elif kind in OutputKind.values and kind not in TRAINED_KINDS and person is not None:
+        problems["person"] = _("Chỉ kết quả đào tạo tiến sĩ, thạc sĩ mới ghi người được đào tạo.")
+    if ip_asset is not None and kind in OutputKind.values and kind not in IP_KINDS:
+        problems["ip_asset"] = _("Chỉ kết quả «%(ip)s» hoặc «%(variety)s» mới gắn với một tài sản "
+                                 "trí tuệ.") % {"ip": OutputKind.IP.label,
+                                                 "variety": OutputKind.PLANT_VARIETY.label}
+    return problems
+
+
+@transaction.atomic
+def add_output(task: Task, *, kind: str, title: str, year: int, by, person: Person | None = None,
+               ip_asset: IPAsset | None = None) -> Output:
+    """Add a result to a task: a trained PhD or MSc names the person trained (the indicators count
+    people), an IP asset goes with an IP or variety result, the year lies within the task's
+    years (`output_years`). Every problem is named at its field; the certificate number comes
+    with the registration step. The indicators of the years concerned are fed on commit."""
+    require(by, "registry.move_task", task)
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    problems = _output_problems(task, kind, title, year, person, ip_asset)
+    if problems:
+        raise ValidationError(problems)
+    output = Output(task=task, kind=kind, title=title.strip(), year=year, person=person,
+                    ip_asset=ip_asset)
+    output.full_clean()
+    output.save()
+    record("registry.add_output", output, by=by, after=snapshot(output),
+           repr_=f"{task.code}: {output}")
+    refeed_on_commit(_years_of([output]), by=by)
+    return output
+
+
+@transaction.atomic
+def remove_output(output: Output, *, by, reason: str) -> None:
+    """Take a result off its task, with the reason; the audit log keeps what it was. The results
+    of a registered task stand with their certificates and are not removed."""
+    require(by, "registry.move_task", output.task)
+    task = Task.objects.select_for_update().get(pk=output.task_id)
+    output = Output.objects.select_related("ip_asset").get(pk=output.pk)
+    if is_registered(task) or output.certificate_number:
+        raise ValidationError(
+            _("Kết quả của nhiệm vụ %(code)s đã được đăng ký (giấy chứng nhận): không thể xóa.")
+            % {"code": task.code}, code="registered")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Xóa một kết quả cần ghi lý do.")})
+    years = _years_of([output])
+    record("registry.remove_output", output, by=by, before=snapshot(output), after=None,
+           reason=reason.strip(), repr_=f"{task.code}: {output}")
+    output.delete()
+    refeed_on_commit(years, by=by)
 
 
 # --- The plan's indicators fed by the registry -----------------------------------------------
@@ -512,3 +628,25 @@ def feed_indicators(year: int, *, by, plan: Plan | None = None, on: dt.date | No
         fed = by_indicator[value.indicator_id]
         outcome[fed.code] = FedValue(fed, "written" if changed else "unchanged", value)
     return FeedResult(year, plan, unit, [outcome[f.code] for f in computed])
+
+
+def refeed_on_commit(years: Iterable[int], *, by) -> None:
+    """Feed the plan's indicators for `years` once the current transaction commits.
+
+    After commit, not inside the write: a refused write rolls back and its callback is dropped,
+    so it feeds nothing; the feed reads the committed registry; and the registry's write does not
+    depend on the plan's set-up (no plan loaded: nothing is fed). The feed is idempotent, so two
+    writes of one transaction feeding the same year write once. A feed that fails is logged and
+    leaves the values as they were (Django logs it), for `stiplan registry feed-indicators` to
+    redo; it never undoes the write that was committed."""
+    chosen = sorted({y for y in years if isinstance(y, int) and 1900 <= y <= 2100})
+    if not chosen:
+        return
+
+    def feed() -> None:
+        if not Plan.objects.filter(code=DEFAULT_PLAN).exists():
+            return
+        for year in chosen:
+            feed_indicators(year, by=by)
+
+    transaction.on_commit(feed, robust=True)

@@ -19,9 +19,12 @@ from stiplan.registry.models import (
     CouncilRole,
     Grade,
     InnovationSubkind,
+    IPAsset,
     Level,
     Mechanism,
     Organisation,
+    Output,
+    OutputKind,
     Person,
     Programme,
     ScienceField,
@@ -128,6 +131,45 @@ class StepForm(forms.Form):
         if not self.outputs:
             return None
         return {o.pk: self.cleaned_data.get(f"certificate_{o.pk}") or "" for o in self.outputs}
+
+
+class OutputForm(forms.Form):
+    """A new result of a task (kết quả, sản phẩm); what the registry allows (the person trained,
+    the year within the task's years, the IP asset's kind) is judged by `add_output`."""
+
+    kind = forms.ChoiceField(label=_("Loại kết quả"), choices=OutputKind.choices)
+    title = forms.CharField(label=_("Tên kết quả"), max_length=400)
+    year = forms.IntegerField(label=_("Năm"), min_value=1900, max_value=2100,
+                              error_messages={"invalid": _("Năm phải là một số, ví dụ 2025.")})
+    person = forms.ModelChoiceField(
+        label=_("Người được đào tạo"), queryset=Person.objects.none(), required=False,
+        help_text=_("Bắt buộc với kết quả đào tạo tiến sĩ, thạc sĩ."),
+        widget=forms.Select(attrs={"data-content": ""}))
+    ip_asset = forms.ModelChoiceField(
+        label=_("Tài sản trí tuệ"), queryset=IPAsset.objects.none(), required=False,
+        help_text=_("Với kết quả là tài sản trí tuệ hoặc giống cây trồng, vật nuôi mới."),
+        widget=forms.Select(attrs={"data-content": ""}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (Person.objects.restrict(user).defer(*Person.PRIVATE_FIELDS)
+                                          .order_by("full_name", "pk"))
+        self.fields["person"].label_from_instance = lambda p: p.full_name
+        self.fields["ip_asset"].queryset = IPAsset.objects.restrict(user).order_by("title", "pk")
+        self.fields["ip_asset"].label_from_instance = lambda a: a.title
+        for name in ("kind", "person", "ip_asset"):
+            prompt_first(self.fields[name])
+
+
+class RemoveOutputForm(forms.Form):
+    """Taking one result off the task, with the reason (kept in the audit log)."""
+
+    output = forms.ModelChoiceField(label=_("Kết quả"), queryset=Output.objects.none())
+    reason = forms.CharField(label=_("Lý do xóa"), max_length=2000)
+
+    def __init__(self, *args, outputs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["output"].queryset = outputs
 
 
 # --- Councils --------------------------------------------------------------------------------

@@ -29,8 +29,10 @@ from stiplan.registry.forms import (
     ConflictForm,
     CouncilForm,
     MemberForm,
+    OutputForm,
     ProposeForm,
     RankForm,
+    RemoveOutputForm,
     ScoreForm,
     StepForm,
 )
@@ -137,12 +139,17 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
 class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
     """One task: what the public may know of it (level, kind, mechanism, field, host, principal
     investigator, budget, timeline, state, outputs with their certificate numbers); its steps for
-    those the permission table lets read them; the step form for those who may move it."""
+    those the permission table lets read them; for those who may change it, the step form, the
+    form adding a result and, on each result of a task not yet registered, its removal. The form
+    posted is told by the `form` field (none: the step); a refusal is said at its fields and
+    writes nothing."""
 
     template_name = "registry/task_detail.html"
     queryset = Task.objects.select_related("host", "field", "programme")
-    related = (PRINCIPALS, "budget", Prefetch("outputs", Output.objects.select_related("ip_asset")),
+    related = (PRINCIPALS, "budget",
+               Prefetch("outputs", Output.objects.select_related("ip_asset", "person")),
                "steps", "actions")
+    FORMS = ("step", "output", "remove_output")
 
     def dispatch(self, request, *args, **kwargs):
         self.task = self.visible_object(pk=kwargs["pk"])
@@ -153,6 +160,13 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
         return StepForm(data, lifecycle=lifecycle, allowed=lifecycle.allowed(self.task.state),
                         outputs=self.task.outputs.all())
 
+    def output_form(self, data=None) -> OutputForm:
+        return OutputForm(data, user=self.request.user, prefix="output")
+
+    def remove_form(self, data=None) -> RemoveOutputForm:
+        return RemoveOutputForm(data, outputs=Output.objects.restrict(self.request.user)
+                                .filter(task=self.task), prefix="remove")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         task, user = self.task, self.request.user
@@ -162,6 +176,7 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
         for line in budget:
             by_source[line.source] = by_source.get(line.source, Decimal(0)) + line.amount
         may_move = can(user, "registry.move_task", task)
+        removed = kwargs.get("remove_form")
         ctx.update(
             task=task, state=STATE_LABELS.get(task.state, task.state),
             principal=principal_of(task), budget=budget,
@@ -174,7 +189,10 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
                    for s in task.steps.all()],
             actions=task.actions.all(),
             may_move=may_move,
-            form=kwargs.get("form") or (self.step_form() if may_move else None))
+            may_remove_outputs=may_move and not act.is_registered(task),
+            removal={"pk": _int(removed.data.get("remove-output")), "form": removed} if removed else None,
+            form=kwargs.get("form") or (self.step_form() if may_move else None),
+            output_form=kwargs.get("output_form") or (self.output_form() if may_move else None))
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -182,6 +200,13 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
             return redirect_to_login(request.get_full_path())
         if not can(request.user, "registry.move_task", self.task):
             raise PermissionDenied
+        posted = request.POST.get("form", "step")
+        if posted not in self.FORMS:
+            messages.error(request, _("Không rõ biểu mẫu nào được gửi."))
+            return redirect("task-detail", pk=self.task.pk)
+        return getattr(self, f"post_{posted}")(request)
+
+    def post_step(self, request):
         form = self.step_form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -197,6 +222,34 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
         messages.success(request, _("Đã ghi bước «%(step)s».")
                          % {"step": lifecycle_of(self.task.regime).steps[data["step"]].label})
         return redirect("task-detail", pk=self.task.pk)
+
+    def post_output(self, request):
+        form = self.output_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                output = act.add_output(self.task, kind=data["kind"], title=data["title"],
+                                        year=data["year"], person=data["person"],
+                                        ip_asset=data["ip_asset"], by=request.user)
+            except ValidationError as exc:
+                errors_at_fields(form, exc)
+            else:
+                messages.success(request, _("Đã thêm kết quả «%(title)s».") % {"title": output.title})
+                return redirect(reverse("task-detail", kwargs={"pk": self.task.pk}) + "#outputs")
+        return self.render_to_response(self.get_context_data(output_form=form))
+
+    def post_remove_output(self, request):
+        form = self.remove_form(request.POST)
+        if form.is_valid():
+            output = form.cleaned_data["output"]
+            try:
+                act.remove_output(output, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as exc:
+                errors_at_fields(form, exc)
+            else:
+                messages.success(request, _("Đã xóa kết quả «%(title)s».") % {"title": output.title})
+                return redirect(reverse("task-detail", kwargs={"pk": self.task.pk}) + "#outputs")
+        return self.render_to_response(self.get_context_data(remove_form=form))
 
 
 class ProposeTaskView(LoginRequiredMixin, FormView):
