@@ -91,6 +91,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/overview.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/index.py
+	$(BIN)/python bench/registry_search.py
 
 clean:
 	rm -rf $(VENV) var
