@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -317,9 +318,10 @@ def ad_hoc_default() -> Document:
 
 #: (kind, layout) → (builder, file name, label)
 TEMPLATES = {
-    ("annual", "default"): (annual_default, "annual-default.docx", "Mẫu của Sở (gửi UBND tỉnh)"),
-    ("annual", "ministry"): (annual_ministry, "annual-ministry.docx", "Mẫu gửi Bộ KH&CN"),
-    ("ad_hoc", "default"): (ad_hoc_default, "ad-hoc-default.docx", "Mẫu báo cáo đột xuất"),
+    ("annual", "default"): (annual_default, "annual-default.docx",
+                            gettext_lazy("Mẫu của Sở (gửi UBND tỉnh)")),
+    ("annual", "ministry"): (annual_ministry, "annual-ministry.docx", gettext_lazy("Mẫu gửi Bộ KH&CN")),
+    ("ad_hoc", "default"): (ad_hoc_default, "ad-hoc-default.docx", gettext_lazy("Mẫu báo cáo đột xuất")),
 }
 
 

@@ -34,6 +34,7 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
         self.fields["round"].empty_label = None  # a round is required: no "---------" choice
+        self.fields["round"].widget.attrs["data-content"] = ""  # the rounds' titles are data
 
     def options(self) -> dict:
         data = self.cleaned_data
