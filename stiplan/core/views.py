@@ -13,6 +13,13 @@ from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import restriction
 
 
+def int_or_none(value) -> int | None:
+    """A number a request sent (a page's parameter, a form's hidden field), or None if it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
 class RestrictedQuerysetMixin:
     """A page that reads `queryset` (or `model`) only through `restrict(user)`, the `related`
     rows it shows (relation names or Prefetch objects) restricted as well; an object outside the

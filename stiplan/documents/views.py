@@ -18,7 +18,7 @@ from django.views.generic import DetailView, FormView
 
 from stiplan.core.permissions import can
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
-from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin
+from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin, int_or_none
 from stiplan.documents import actions as act
 from stiplan.documents.docx_build import TEMPLATES
 from stiplan.documents.files import CONTENT_TYPES, file_response
@@ -235,7 +235,7 @@ class TemplateRevertView(DocumentsAccess, RefusalMessagesMixin, View):
         if (kind, layout) not in TEMPLATES:
             raise Http404
         if request.POST.get("document"):
-            self.failed = self.visible_object(pk=_int(request.POST["document"]) or 0)
+            self.failed = self.visible_object(pk=int_or_none(request.POST["document"]) or 0)
         act.revert_template(kind, layout, by=request.user)
         messages.success(request, _("Đã quay về mẫu mặc định của hệ thống."))
         if self.failed is None:
@@ -249,13 +249,6 @@ class TemplateRevertView(DocumentsAccess, RefusalMessagesMixin, View):
         if self.failed is not None:
             return redirect("document-detail", self.failed.pk)
         return redirect("document-templates")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class TemplateFileView(DocumentsAccess, View):

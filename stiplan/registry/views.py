@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from stiplan.core.permissions import access_of, can
-from stiplan.core.views import RestrictedQuerysetMixin
+from stiplan.core.views import RestrictedQuerysetMixin, int_or_none
 from stiplan.registry import actions as act
 from stiplan.registry.councils import TIE_RULE, council_record
 from stiplan.registry.forms import (
@@ -82,13 +82,6 @@ def errors_at_fields(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class TaskListView(RestrictedQuerysetMixin, ListView):
     """The tasks the reader may see, filtered by level, kind, state, field and year, and searched
     by words of the code and title whatever the accents (stiplan.registry.search)."""
@@ -115,7 +108,7 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
             qs = qs.filter(state=self.chosen["state"])
         if self.chosen["field"].isdigit():
             qs = qs.filter(field__code__startswith=self.chosen["field"])
-        year = _int(self.chosen["year"])
+        year = int_or_none(self.chosen["year"])
         if year is not None and 1900 <= year <= 2200:
             qs = qs.filter(Q(start_date__year__lte=year),
                            Q(end_date__isnull=True) | Q(end_date__year__gte=year))
@@ -190,7 +183,8 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
             actions=task.actions.all(),
             may_move=may_move,
             may_remove_outputs=may_move and not act.is_registered(task),
-            removal={"pk": _int(removed.data.get("remove-output")), "form": removed} if removed else None,
+            removal=({"pk": int_or_none(removed.data.get("remove-output")), "form": removed}
+                     if removed else None),
             form=kwargs.get("form") or (self.step_form() if may_move else None),
             output_form=kwargs.get("output_form") or (self.output_form() if may_move else None))
         return ctx

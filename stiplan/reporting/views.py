@@ -17,7 +17,7 @@ from stiplan.analytics.vntext import format_vi
 from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
 from stiplan.core.permissions import access_of, can
 from stiplan.core.uploads import accepts_upload
-from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin
+from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin, int_or_none
 from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.plans.versions import targets_for_year
@@ -207,7 +207,7 @@ class ReportView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMix
         the user typed (`refused`)."""
         self.report = report = self.visible_object(pk=pk)
         verb = request.POST.get("verb", "save")
-        version = _int(request.POST.get("version"))
+        version = int_or_none(request.POST.get("version"))
         if verb in ("save", "submit"):
             act.save_items(report, by=request.user, expected_version=version,
                            **typed_items(report, request.POST, saved_as=True))
@@ -287,13 +287,6 @@ def _rows(items, kind: str, fields, posted, at_field) -> list[dict]:
                      "values": {f["name"]: f["value"] for f in shown},
                      "has_error": any(f["invalid"] for f in shown)})
     return rows
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class TemplateDownloadView(LoginRequiredMixin, View):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.demofolder import process_env
+
 ROOT = Path(__file__).resolve().parents[2]
 PRELUDE = ("import os, json, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
            "'stiplan.settings'); django.setup()\n")
@@ -37,13 +39,8 @@ class Stack:
         self.var = var
         self.database_url = database_url
         # DEBUG on: the fault page must hold even where Django would show a traceback.
-        self.env = {**os.environ, "STIPLAN_VAR_DIR": str(var), "STIPLAN_DEBUG": "1",
-                    "STIPLAN_SECRET_KEY": "faults-test-key-not-secret-" + "x" * 30,
-                    "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-        for name in ("DATABASE_URL", "STIPLAN_JOBS_SYNC", "DJANGO_SETTINGS_MODULE"):
-            self.env.pop(name, None)
-        if database_url:
-            self.env["DATABASE_URL"] = database_url
+        self.env = {**process_env(var, database_url), "STIPLAN_DEBUG": "1",
+                    "STIPLAN_SECRET_KEY": "faults-test-key-not-secret-" + "x" * 30}
 
     # --- running Django code in a process of its own ---------------------------------------
     def command(self, *args: str) -> list[str]:
