@@ -295,3 +295,17 @@ def test_an_unlike_title_is_proposed_without_a_question(login, propose):
     propose(code="NV-LUA", title="Nghiên cứu chọn tạo giống lúa chịu mặn cho vùng ven biển")
     response = login("kehoach").post(PROPOSE, proposal_form())
     assert response.status_code == 302 and Task.objects.filter(code="NV-FORM-1").exists()
+
+
+def test_the_check_shows_a_reporter_no_proposal_they_may_not_read(login, propose):
+    """Another unit's reporting officer learns nothing of the Department's proposals through the
+    duplicate check: only tasks they may read are compared, and a hidden one is not named."""
+    hidden = propose(code="NV-AN", title="Nghiên cứu chọn tạo giống lúa chịu mặn cho vùng ven biển")
+    assert not Task.objects.restrict(login("baocao.stc").get(PROPOSE).wsgi_request.user).filter(
+        pk=hidden.pk).exists()
+    typed = proposal_form(code="", title="Nghiên cứu chọn tạo giống lúa chịu mặn vùng ven biển")
+    page = login("baocao.stc").post(PROPOSE, {**typed, "check": "1"}).content.decode()
+    assert 'data-testid="similar"' in page and similar_codes(page) == []
+    assert "NV-AN" not in page and "ven biển</span>" not in page
+    response = login("baocao.stc").post(PROPOSE, {**typed, "code": "NV-BC-1"})
+    assert response.status_code == 302  # nothing similar it may read, so no question either
