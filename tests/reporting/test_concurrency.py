@@ -17,15 +17,23 @@ from stiplan.reporting.models import ReportState, UnitReport
 
 # Skipped by a mark, before any fixture runs: a transactional test flushes the database when it
 # ends, and a skip from inside a fixture would flush the reference data the other tests need.
-pytestmark = [
-    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-                       reason="SQLite serialises writers; the race is tested on PostgreSQL in CI"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite serialises writers; the race is tested on PostgreSQL in CI")
 
 
 @pytest.fixture
-def submitted():
+def reference_data_put_back(django_db_blocker):
+    """Set up before `transactional_db`, so torn down after its flush: the reference data the
+    worker's later tests need is loaded again into the emptied database."""
+    yield
+    with django_db_blocker.unblock():
+        load_reference_data()
+        create_accounts()
+
+
+@pytest.fixture
+def submitted(reference_data_put_back, transactional_db):
     load_reference_data()
     create_accounts()
     plan = Plan.objects.get(code="vinh-long-1925-2023")
@@ -37,9 +45,7 @@ def submitted():
                             for i in report.action_items.select_related("action")},
                    indicators={i.indicator.code: {"value": Decimal(1)}
                                for i in report.indicator_items.select_related("indicator")})
-    yield act.submit_report(report, by=None)
-    load_reference_data()  # the transactional test flushed the database: later tests need it
-    create_accounts()
+    return act.submit_report(report, by=None)
 
 
 @pytest.mark.parametrize("attempt", range(3))
