@@ -17,7 +17,7 @@ UNIT_TESTS ?= not browser
 RUNTIME_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEBIAN_PACKAGES := $(RUNTIME_PACKAGES) chromium gettext libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils tesseract-ocr tesseract-ocr-vie
 
-.PHONY: demo test lint messages system-deps runtime-deps bench clean vendor install lock audit
+.PHONY: demo test lint messages system-deps runtime-deps bench clean vendor install lock audit screenshots
 VENDOR := stiplan/static/vendor/echarts.min.js
 # axe-core (a devDependency): the accessibility check the browser tests inject into each page.
 AXE := node_modules/axe-core/axe.min.js
@@ -77,7 +77,7 @@ system-deps:
 # ruff, then the layer contracts (pyproject.toml [tool.importlinter]) on this checkout's code;
 # --no-cache: the check takes seconds, and a cached import graph once missed an edited file here.
 lint: $(STAMP)
-	$(BIN)/ruff check stiplan tests bench
+	$(BIN)/ruff check stiplan tests bench tools
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports --no-cache
 
 test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
@@ -92,6 +92,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/registry_search.py
+
+# Each role's main pages at 1366 and 390 px in both languages, from a fresh demo (tools/screenshots.py).
+screenshots: $(STAMP) system-deps messages $(VENDOR)
+	$(BIN)/python tools/screenshots.py var/screenshots
 
 clean:
 	rm -rf $(VENV) var
