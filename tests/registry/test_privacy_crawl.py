@@ -1,0 +1,117 @@
+"""The registry's privacy rule, crawled (issue 12): a marker planted in every private field —
+people's contacts, ID numbers, birth dates and addresses, the name of a reviewer who sits on
+councils only, conflict declarations, council names, step notes, scores and council means, a
+proposal's title — appears on no page and no endpoint a visitor can reach by following links
+from the home page, the registry's lists and the API root."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import deque
+from decimal import Decimal
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from stiplan.demo.registry import create_demo_registry
+from stiplan.registry.models import (
+    ConflictDeclaration,
+    Consensus,
+    Council,
+    CouncilMember,
+    Person,
+    Score,
+    Task,
+    TaskStep,
+)
+
+pytestmark = pytest.mark.django_db
+
+MARK = "QZPRIV"
+#: Distinctive numbers planted as a score and a council mean, in both decimal spellings.
+SCORE, MEAN = Decimal("37.77"), Decimal("88.13")
+NUMBERS = ("37.77", "37,77", "88.13", "88,13")
+BIRTH = dt.date(1911, 11, 11)
+#: Where the registry's rows are shown: its pages, the indicators it feeds, the API.
+START = ["/", "/registry/tasks/", "/registry/organisations/", "/registry/ip/", "/indicators/",
+         "/api/v1/"]
+FOLLOW = ("/registry/", "/indicators/", "/api/v1/registry/")
+#: Enough for every list page, detail page and API resource of the small world below.
+MOST = 800
+#: Planted in a public field (a public task's title): the crawl must find it.
+SEEN = "QZPUBLIC"
+
+
+@pytest.fixture
+def planted(db, users):
+    """A small demo registry with a marker in every private field."""
+    create_demo_registry(tasks=12)
+    for person in Person.objects.all():
+        Person.objects.filter(pk=person.pk).update(
+            email=f"{MARK.lower()}{person.pk}@example.invalid", phone=f"0{person.pk:03d}{MARK}",
+            id_number=f"{MARK}{person.pk:06d}", birth_date=BIRTH, address=f"{MARK} đường số {person.pk}")
+    reviewer = Person.objects.create(full_name=f"{MARK} Giám Khảo", synthetic=True)
+    council = Council.objects.filter(kind="selection").first()
+    seat = CouncilMember.objects.create(council=council, person=reviewer, role="reviewer")
+    task = council.tasks.first()
+    ConflictDeclaration.objects.create(member=seat, task=task, reason=f"{MARK} xung đột",
+                                       declared_on=dt.date(2024, 1, 1))
+    Council.objects.filter(pk=council.pk).update(name=f"{MARK} hội đồng")
+    Score.objects.filter(pk=Score.objects.first().pk).update(value=SCORE)
+    Consensus.objects.filter(pk=Consensus.objects.first().pk).update(mean_score=MEAN)
+    TaskStep.objects.filter(pk=TaskStep.objects.first().pk).update(note=f"{MARK} ghi chú nội bộ")
+    proposal = Task.objects.filter(state="proposed").first()
+    Task.objects.filter(pk=proposal.pk).update(title=f"{MARK} đề xuất chưa công khai")
+    public = Task.objects.filter(public=True).first()
+    Task.objects.filter(pk=public.pk).update(title=f"{SEEN} nhiệm vụ công khai")
+
+
+def links_of(body: str, json_body: bool) -> set[str]:
+    """The site's own addresses a page or an API answer points to."""
+    if json_body:
+        found = re.findall(r'"(https?://[^"]+|/[^"\s]*)"', body)
+    else:
+        found = re.findall(r'(?:href|src|action)="([^"#][^"]*)"', body)
+    paths = set()
+    for url in found:
+        url = urldefrag(url.replace("&amp;", "&"))[0]
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc != "testserver":
+            continue
+        if parts.path.startswith(FOLLOW):
+            paths.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+def crawl(client) -> dict[str, str]:
+    """Every page and endpoint a visitor reaches from START: address → body (200 answers)."""
+    seen, queue, bodies = set(START), deque(START), {}
+    while queue and len(seen) < MOST:
+        address = queue.popleft()
+        answer = client.get(address)
+        if answer.status_code != 200 or answer.get("Content-Disposition", "").startswith("attachment"):
+            continue
+        kind = answer.get("Content-Type", "")
+        if not kind.startswith(("text/", "application/json", "application/vnd.oai")):
+            continue
+        body = answer.content.decode("utf-8", "replace")
+        bodies[address] = body
+        for link in links_of(body, "json" in kind or "openapi" in kind) - seen:
+            seen.add(link)
+            queue.append(link)
+    return bodies
+
+
+def test_no_private_field_appears_on_any_page_or_endpoint_a_visitor_reaches(client, planted):
+    bodies = crawl(client)
+    reached = set(bodies)
+    assert any(re.fullmatch(r"/registry/tasks/\d+/", a) for a in reached), "no task page reached"
+    assert any(re.fullmatch(r"/registry/people/\d+/", a) for a in reached), "no person page reached"
+    assert any(re.fullmatch(r"/registry/organisations/\d+/", a) for a in reached)
+    # the control: a marker in a public field is found, so a clean crawl means a hidden field
+    assert any(SEEN in body for body in bodies.values())
+    assert Person.objects.filter(email__startswith=MARK.lower()).exists()
+    leaks = sorted(f"{address}: {secret}" for address, body in bodies.items()
+                   for secret in (MARK, MARK.lower(), "1911", *NUMBERS) if secret in body)
+    assert not leaks, "\n".join(leaks[:20])
