@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "stiplan.documents",
     "stiplan.index",
     "stiplan.registry",
+    "stiplan.portal",
     "stiplan.demo",
     "django_q",
 ]
@@ -209,6 +210,12 @@ STIPLAN_DEPARTMENT_UNIT = os.environ.get("STIPLAN_DEPARTMENT_UNIT", "VL.SKHCN")
 STIPLAN_DOCUMENT_PLACE = os.environ.get("STIPLAN_DOCUMENT_PLACE", "Vĩnh Long")
 STIPLAN_DOCUMENT_SUFFIX = os.environ.get("STIPLAN_DOCUMENT_SUFFIX", "BC-SKHCN")
 STIPLAN_FONT_DIR = Path(os.environ.get("STIPLAN_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))
+
+# Open data (/data/): who publishes the datasets and under which licence (Nghị định 47/2020 lets
+# the publishing agency set the terms; CC BY 4.0 unless it says otherwise).
+STIPLAN_PUBLISHER = os.environ.get("STIPLAN_PUBLISHER", "Sở Khoa học và Công nghệ tỉnh Vĩnh Long")
+STIPLAN_OPEN_DATA_LICENCE = os.environ.get("STIPLAN_OPEN_DATA_LICENCE",
+                                           "https://creativecommons.org/licenses/by/4.0/")
 
 # Background jobs (django-q2, the database as broker): run `stiplan qcluster` beside the web
 # server; `stiplan demo` starts one. STIPLAN_JOBS_SYNC=1 runs jobs inline (tests, one-off use).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("indicators/", include("stiplan.metrics.urls")),
     path("documents/", include("stiplan.documents.urls")),
     path("index/", include("stiplan.index.urls")),
+    path("data/", include("stiplan.portal.urls")),
     path("registry/councils/<int:pk>/minutes.docx", web_minutes.CouncilMinutesView.as_view(),
          name="council-minutes"),
     path("registry/", include("stiplan.registry.urls")),

@@ -82,6 +82,11 @@ RULES: dict[str, dict[str, dict]] = {
     "organisation-detail": {"GET": same(EVERYONE)},
     "person-detail": {"GET": same(EVERYONE)},  # a member of a public task; staff: anyone
     "ip-list": {"GET": same(EVERYONE)},
+    "dataset-list": {"GET": same(EVERYONE)},
+    "dataset-detail": {"GET": same(EVERYONE)},
+    "dataset-file": {"GET": same(EVERYONE)},
+    "data-catalog": {"GET": same(EVERYONE)},
+    "data-dhis2": {"GET": same(EVERYONE)},
     # councils: their members, conflicts and scores are the Department's only (never public)
     "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},

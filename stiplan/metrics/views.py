@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from django.contrib import messages
@@ -11,18 +9,18 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key as fragment_cache_key
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
-from openpyxl import Workbook
 
 from stiplan.analytics.targets import ORDER
-from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import can
+from stiplan.core.tables import table_response
 from stiplan.core.templatetags.stiplan import STATUS_LABELS
 from stiplan.metrics.actions import override_status
 from stiplan.metrics.dashboard import cache_key, overview, sparkline
@@ -165,26 +163,7 @@ class IndicatorDownloadView(View):
                   *[u.code for u in table["units"]]]
         rows = [[r["year"], r["value"], "x" if r["restated"] else "", *r["parts"]]
                 for r in table["rows"]]
-        if fmt == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(header)
-            writer.writerows(rows)
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        elif fmt == "xlsx":
-            wb = Workbook()
-            ws = wb.active
-            ws.title = indicator.code[:30]
-            ws.append(header)
-            for row in rows:
-                ws.append(row)
-            out = io.BytesIO()
-            wb.save(out)
-            response = HttpResponse(out.getvalue(), content_type=MIME_XLSX)
-        else:
-            raise Http404
-        response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{fmt}"'
-        return response
+        return table_response(header, rows, fmt, indicator.code, sheet=indicator.code)
 
 
 BOARD_STATUSES = ("done", "in_progress", "blocked", "not_started")

@@ -40,6 +40,7 @@ ONE_ROW = 64
 NOT_PAGES = {"plan-export", "amendment-file", "draft-source", "indicator-download",
              "report-template", "evidence-download", "document-file", "document-template-file",
              "index-package", "index-evidence", "council-minutes",
+             "dataset-file", "data-catalog", "data-dhis2",
              "admin", "set_language",
              "password_reset_confirm", "password_reset_complete", "password_reset_done",
              "password_change_done", "password_change", "password_reset"}
@@ -54,7 +55,7 @@ HOME = "/"
 #: Pages every role sees alike (bar the header): the visitor sweeps them all; a signed-in role
 #: sees only those whose content depends on who looks.
 SHARED = {"plan-list", "plan-versions", "unit-list", "unit-detail", "overview", "indicator-detail",
-          "index-home", "index-profile", "login"}
+          "index-home", "index-profile", "login", "dataset-list", "dataset-detail"}
 
 
 @dataclass
@@ -169,6 +170,7 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
                           for pk in tasks],
         "council-list": [{}], "council-detail": [{"pk": Council.objects.order_by("pk").first().pk}],
         "audit-list": [{}],
+        "dataset-list": [{}], "dataset-detail": [{"slug": "tasks"}, {"slug": "plan-progress"}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
         "login": [{}],
     }

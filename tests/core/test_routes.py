@@ -126,7 +126,8 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
              ("units/", "unit"), ("plans/", "plan"), ("indicators/", "indicator")]
     serves = next((kind for prefix, kind in kinds if prefix in pattern), None)
     fill = {"fmt": {"plan-export": "json", "indicator-download": "csv", "document-file": "docx",
-                    "api-document-file": "xlsx"}.get(name),
+                    "api-document-file": "xlsx", "dataset-file": "xlsx"}.get(name),
+            "slug": "tasks",
             "action_code": ids["action"], "kind": "annual", "layout": "default",
             "object_type": "reporting.unitreport", "object_id": ids["report"],
             "uidb64": "MQ", "token": "set-password",

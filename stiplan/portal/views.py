@@ -1,0 +1,106 @@
+"""Open data pages and files: the list of datasets, a dataset's page, its files (CSV, JSON,
+XLSX), the DCAT catalogue and the DHIS2 export. Everyone may read them; each file is made once
+per change of the data and served from the cache until the next one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from stiplan.core.models import AuditEntry
+from stiplan.core.tables import FORMATS, MEDIA_TYPES, table_bytes
+from stiplan.metrics.models import Revision
+from stiplan.portal.catalog import CATALOG_TITLE, DHIS2_COLUMNS, catalog, dhis2_rows, licence
+from stiplan.portal.datasets import DATASETS, Dataset
+
+#: A day: a file also changes with the date (the plan's statuses are judged on the day).
+CACHE_SECONDS = 24 * 3600
+CADENCES = {"daily": _("cập nhật khi dữ liệu thay đổi"), "annual": _("hằng năm")}
+
+
+def data_version() -> str:
+    """Moves with every write (each one is audited), every change the indicator engine reads
+    (Revision) and every day; a cached file of an older version is never served again."""
+    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return f"{last}-{Revision.current()}-{timezone.localdate().isoformat()}"
+
+
+def cached(name: str, make: Callable[[], bytes]) -> bytes:
+    key = f"stiplan-opendata-{name}-{data_version()}"
+    body = cache.get(key)
+    if body is None:
+        body = make()
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def dataset_or_404(slug: str) -> Dataset:
+    if slug not in DATASETS:
+        raise Http404(slug)
+    return DATASETS[slug]
+
+
+def about(dataset: Dataset) -> dict:
+    return {"dataset": dataset, "cadence": CADENCES.get(dataset.cadence, dataset.cadence),
+            "modified": dataset.modified(), "formats": FORMATS}
+
+
+class DatasetListView(TemplateView):
+    template_name = "portal/dataset_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": CATALOG_TITLE,
+                "datasets": [about(d) for d in DATASETS.values()], "licence": licence()}
+
+
+class DatasetDetailView(TemplateView):
+    """A dataset's landing page: what it holds, its columns, cadence, licence and files."""
+
+    template_name = "portal/dataset_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **about(dataset_or_404(kwargs["slug"])),
+                "licence": licence()}
+
+
+def download(body: bytes, media_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class DatasetFileView(View):
+    def get(self, request, slug: str, fmt: str):
+        dataset = dataset_or_404(slug)
+        if fmt not in FORMATS:
+            raise Http404(fmt)
+        meta = {"dataset": dataset.slug, "title": str(dataset.title), "licence": licence(),
+                "cadence": dataset.cadence}
+        body = cached(f"{slug}.{fmt}", lambda: table_bytes(
+            dataset.columns, dataset.rows(), fmt, sheet=slug, meta=meta))
+        return download(body, MEDIA_TYPES[fmt], f"{slug}.{fmt}")
+
+
+class CatalogView(View):
+    """The DCAT catalogue (JSON-LD) with absolute addresses of this site."""
+
+    def get(self, request):
+        base = request.build_absolute_uri("/").rstrip("/")
+        body = cached(f"catalog-{base}", lambda: json.dumps(
+            catalog(base), ensure_ascii=False, indent=1).encode("utf-8"))
+        return HttpResponse(body, content_type="application/ld+json")
+
+
+class Dhis2View(View):
+    """The indicator values as a DHIS2 data value set in CSV (codes as identifiers)."""
+
+    def get(self, request):
+        body = cached("dhis2.csv", lambda: table_bytes(DHIS2_COLUMNS, dhis2_rows(), "csv"))
+        return download(body, MEDIA_TYPES["csv"], "stiplan-datavalues-dhis2.csv")
