@@ -1,7 +1,8 @@
 """What a council's page and its minutes (biên bản) show, read through `restrict()`: the tasks it
-evaluates (or the entries of its call: a competition, an award, initiatives), its members with their roles, who is excluded from scoring which task (a declared
-conflict of interest), the score sheet of each member per criterion per task, the ranking kept by
-`rank_council` and the conclusions. Councils, members, conflicts and scores are internal
+evaluates (or the entries of its call: a competition, an award, initiatives), its members with
+their roles, who is excluded from scoring which task (a declared conflict of interest), the
+score sheet of each member per criterion per task, the ranking kept by `rank_council` and the
+conclusions. Councils, members, conflicts and scores are internal
 (stiplan.core.permissions): a reader outside the Department gets no row."""
 
 from __future__ import annotations

@@ -610,12 +610,13 @@ class ConflictDeclaration(models.Model):
                                    name="registry_conflict_task_or_entry"),
         ]
 
-    @property
-    def item(self):
-        return self.task or self.entry
-
     def __str__(self) -> str:
         return f"{self.member} × {self.item.code}"
+
+    @property
+    def item(self):
+        """The task or the entry the conflict is with."""
+        return self.task or self.entry
 
 
 class Score(models.Model):
@@ -678,13 +679,13 @@ class Consensus(models.Model):
                                    name="registry_consensus_task_or_entry"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.council}: {self.item.code}"
+
     @property
     def item(self):
         """The task or the entry concluded on."""
         return self.task or self.entry
-
-    def __str__(self) -> str:
-        return f"{self.council}: {self.item.code}"
 
 
 # --- Competitions, awards, recognition of initiatives; the scorecard's entered figure --------

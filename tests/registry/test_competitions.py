@@ -12,7 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from stiplan.core.models import AuditEntry
-from stiplan.registry.actions import Decision, add_council_member, declare_conflict, enter_scores, rank_council
+from stiplan.registry.actions import (
+    Decision,
+    add_council_member,
+    declare_conflict,
+    enter_scores,
+    rank_council,
+)
 from stiplan.registry.models import Call, Consensus, Entry, Organisation, Score
 from stiplan.registry.recognition.actions import award, open_call, open_judging, publish_results, submit_entry
 

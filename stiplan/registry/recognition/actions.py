@@ -30,7 +30,6 @@ from stiplan.registry.models import (
     ServiceRevenue,
 )
 
-
 #: Above what ServiceRevenue.amount holds (14 digits, 3 after the point).
 LARGEST_REVENUE = Decimal(10) ** 11
 
@@ -185,6 +184,7 @@ def enter_service_revenue(organisation: Organisation, year: int, amount, *, by,
         raise ValidationError(problems)
     before = ServiceRevenue.objects.filter(organisation=organisation, year=year).first()
     row, _new = ServiceRevenue.objects.update_or_create(
-        organisation=organisation, year=year, defaults={"amount": value.quantize(Decimal("0.001")), "source": source.strip()})
+        organisation=organisation, year=year,
+        defaults={"amount": value.quantize(Decimal("0.001")), "source": source.strip()})
     record("registry.enter_service_revenue", row, by=by, before=snapshot(before), after=snapshot(row))
     return row

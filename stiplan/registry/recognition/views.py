@@ -26,7 +26,14 @@ from stiplan.registry.actions import Decision
 from stiplan.registry.councils import TIE_RULE
 from stiplan.registry.models import Call, Consensus, Council, Entry, Organisation
 from stiplan.registry.recognition import actions as act
-from stiplan.registry.recognition.forms import AwardForm, CallForm, EntryForm, JudgingForm, PublishForm, RevenueForm
+from stiplan.registry.recognition.forms import (
+    AwardForm,
+    CallForm,
+    EntryForm,
+    JudgingForm,
+    PublishForm,
+    RevenueForm,
+)
 from stiplan.registry.recognition.scorecard import COLUMNS, SCORECARD_KINDS, scorecard, workbook
 from stiplan.registry.views import errors_at_fields
 
@@ -124,7 +131,8 @@ class CompetitionDetailView(RestrictedQuerysetMixin, TemplateView):
                 errors_at_fields(form, exc)
             else:
                 messages.success(request, done)
-                return redirect(reverse("competition-detail", kwargs={"pk": self.call.pk}) + f"#{posted}-form")
+                here = reverse("competition-detail", kwargs={"pk": self.call.pk})
+                return redirect(f"{here}#{posted}-form")
         return self.render_to_response(self.get_context_data(forms=forms))
 
     def act(self, posted: str, data: dict) -> str:
