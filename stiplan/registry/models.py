@@ -588,43 +588,52 @@ class CouncilMember(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
-class ConflictDeclaration(models.Model):
+def _task_or_entry(related: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """The two things a council judges, one of them set: a task, or an entry of a call."""
+    return (models.ForeignKey(Task, on_delete=models.CASCADE, related_name=related, null=True,
+                              blank=True),
+            models.ForeignKey("Entry", on_delete=models.CASCADE, related_name=related, null=True,
+                              blank=True))
+
+
+def _once_each(name: str, before: list[str], after: tuple[str, ...] = ()) -> list:
+    """Once per task and once per entry (with the fields around them), and exactly one of them."""
+    return [
+        models.UniqueConstraint(fields=[*before, "task", *after], name=f"registry_{name}_once"),
+        models.UniqueConstraint(fields=[*before, "entry", *after], name=f"registry_entry_{name}_once"),
+        models.CheckConstraint(condition=Q(task__isnull=True) ^ Q(entry__isnull=True),
+                               name=f"registry_{name}_task_or_entry"),
+    ]
+
+
+class _Judged:
+    @property
+    def item(self):
+        """The task or the entry of a call this row is about."""
+        return self.task or self.entry
+
+
+class ConflictDeclaration(_Judged, models.Model):
     """A member's declared conflict of interest with one task or one entry of a call: that member
     does not score it."""
 
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="conflicts")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="conflicts", null=True,
-                             blank=True)
-    entry = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="conflicts",
-                              null=True, blank=True)
+    task, entry = _task_or_entry("conflicts")
     reason = models.TextField(_("lý do"))
     declared_on = models.DateField(_("ngày khai"))
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["member", "task"], name="registry_conflict_once"),
-            models.UniqueConstraint(fields=["member", "entry"], name="registry_entry_conflict_once"),
-            models.CheckConstraint(condition=Q(task__isnull=True) ^ Q(entry__isnull=True),
-                                   name="registry_conflict_task_or_entry"),
-        ]
+        constraints = _once_each("conflict", ["member"])
 
     def __str__(self) -> str:
         return f"{self.member} × {self.item.code}"
 
-    @property
-    def item(self):
-        """The task or the entry the conflict is with."""
-        return self.task or self.entry
 
-
-class Score(models.Model):
+class Score(_Judged, models.Model):
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="scores")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="scores", null=True,
-                             blank=True)
-    entry = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="scores", null=True,
-                              blank=True)
+    task, entry = _task_or_entry("scores")
     criterion = models.CharField(_("tiêu chí"), max_length=30)
     value = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2)
 
@@ -633,16 +642,12 @@ class Score(models.Model):
     class Meta:
         ordering = ["task", "member", "criterion"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "task", "criterion"], name="registry_score_once"),
-            models.UniqueConstraint(fields=["member", "entry", "criterion"],
-                                    name="registry_entry_score_once"),
+            *_once_each("score", ["member"], ("criterion",)),
             models.CheckConstraint(condition=Q(value__gte=0), name="registry_score_not_negative"),
-            models.CheckConstraint(condition=Q(task__isnull=True) ^ Q(entry__isnull=True),
-                                   name="registry_score_task_or_entry"),
         ]
 
     def __str__(self) -> str:
-        return f"{(self.task or self.entry).code} {self.criterion}: {self.value}"
+        return f"{self.item.code} {self.criterion}: {self.value}"
 
 
 class Grade(models.TextChoices):
@@ -652,15 +657,12 @@ class Grade(models.TextChoices):
     FAIL = "fail", _("không đạt")
 
 
-class Consensus(models.Model):
+class Consensus(_Judged, models.Model):
     """The council's agreed conclusion on one task: mean score, rank among the competing
     proposals, grade (nghiệm thu) and the wording of its recommendation."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="conclusions")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="conclusions", null=True,
-                             blank=True)
-    entry = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="conclusions",
-                              null=True, blank=True)
+    task, entry = _task_or_entry("conclusions")
     mean_score = models.DecimalField(_("điểm trung bình"), max_digits=7, decimal_places=2,
                                      null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("thứ hạng"), null=True, blank=True)
@@ -672,20 +674,10 @@ class Consensus(models.Model):
 
     class Meta:
         ordering = ["council", "rank", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["council", "task"], name="registry_consensus_once"),
-            models.UniqueConstraint(fields=["council", "entry"], name="registry_entry_consensus_once"),
-            models.CheckConstraint(condition=Q(task__isnull=True) ^ Q(entry__isnull=True),
-                                   name="registry_consensus_task_or_entry"),
-        ]
+        constraints = _once_each("consensus", ["council"])
 
     def __str__(self) -> str:
         return f"{self.council}: {self.item.code}"
-
-    @property
-    def item(self):
-        """The task or the entry concluded on."""
-        return self.task or self.entry
 
 
 # --- Competitions, awards, recognition of initiatives; the scorecard's entered figure --------

@@ -19,6 +19,7 @@ from stiplan.registry.actions import (
     enter_scores,
     rank_council,
 )
+from stiplan.registry.councils import council_record, minutes_content
 from stiplan.registry.models import Call, Consensus, Entry, Organisation, Score
 from stiplan.registry.recognition.actions import award, open_call, open_judging, publish_results, submit_entry
 
@@ -117,6 +118,16 @@ def test_the_department_sees_every_entry_with_its_rank_and_the_councils_sheets(c
     assert "117,5" in page
     council = client.get(reverse("council-detail", args=[competition["council"].pk])).content.decode()
     assert "không chấm (xung đột lợi ích)" in council and competition["entries"]["A"].code in council
+
+
+def test_the_minutes_of_a_call_council_list_its_entries_in_rank_order_and_who_stood_aside(
+        competition, officer, people):
+    content = minutes_content(council_record(competition["council"], officer))
+    e = competition["entries"]
+    assert [(row["code"], row["rank"], row["mean"]) for row in content["tasks"]] == [
+        (e["A"].code, "1", "117,50"), (e["B"].code, "2", "117,00"), (e["C"].code, "3", "117,00")]
+    assert content["excluded"] == [{"name": people[0].full_name, "task": e["A"].code,
+                                    "reason": "Là cán bộ của tổ chức dự thi"}]
 
 
 def test_a_prize_needs_the_ranking_a_decision_and_the_kind_of_call(competition, officer, host):
