@@ -198,6 +198,9 @@ def test_an_initiative_is_recognised_by_decision_and_listed_once_published(offic
     publish_results(call, by=officer)
     page = client.get(reverse("competition-detail", args=[call.pk])).content.decode()
     assert entry.title in page and "5/QĐ-UBND" in page and people[0].full_name not in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(reverse("competition-detail", args=[call.pk])).content.decode()
+    assert "recognised as an initiative" in english and "Criteria and weights" in english
 
 
 def test_a_council_of_a_call_judges_only_its_entries(competition, officer, host):
