@@ -91,6 +91,12 @@ RULES: dict[str, dict[str, dict]] = {
     "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-minutes": {"GET": same(INTERNAL)},
+    # competitions: the calls and their published winners are public; entries, scores and the
+    # council are not; the scorecard is internal
+    "competition-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "competition-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "scorecard": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
+    "scorecard-export": {"GET": same(INTERNAL)},
     "audit-list": {"GET": same(SIGNED_IN)},
     "object-history": {"GET": same(SIGNED_IN)},
     # accounts and language

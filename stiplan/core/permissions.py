@@ -308,6 +308,12 @@ def _public_task_via(prefix: str):
     return policy
 
 
+def _published_winner(access: Access, action: str):
+    if action != "view":
+        return access.has(Role.PLAN_OFFICER)
+    return True if access.internal else Q(call__published=True) & ~Q(prize="")
+
+
 POLICIES.update({
     **{f"registry.{m}": _reference for m in (
         "sciencefield", "legacyfieldcode", "organisation", "organisationrelation", "programme",
@@ -317,11 +323,16 @@ POLICIES.update({
         ("resultapplication", "task__"), ("person", "task_roles__task__"),
         ("affiliation", "person__task_roles__task__"))},
     **{f"registry.{m}": _internal_only for m in (
-        "taskstep", "council", "councilmember", "conflictdeclaration", "score", "consensus")},
+        "taskstep", "council", "councilmember", "conflictdeclaration", "score", "consensus",
+        "servicerevenue")},
+    # a call (cuộc thi, giải thưởng, đợt công nhận sáng kiến) is announced in public; its entries
+    # are the Department's until the results are published, and then only the winners
+    "registry.call": _reference,
+    "registry.entry": _published_winner,
 })
 rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
     lambda user: access_of(user).has(Role.REPORTER)))
-for _perm in ("move_task", "manage_council", "enter_score", "manage_resources"):
+for _perm in ("move_task", "manage_council", "enter_score", "manage_resources", "manage_call"):
     rules.add_perm(f"registry.{_perm}", is_plan_officer)
 for _model in ("organisation", "organisationrelation", "person", "affiliation", "programme", "ipasset"):
     for _verb in ("add", "change", "delete"):

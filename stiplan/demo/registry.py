@@ -17,6 +17,7 @@ import datetime as dt
 import random
 
 from stiplan.core.actions import save_object
+from stiplan.demo.competitions import create_demo_competitions
 from stiplan.registry.actions import (
     Decision,
     add_council_member,
@@ -149,7 +150,9 @@ def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[
             programme=programmes[n % len(programmes)] if n % 2 else None, by=by)
         _saved(TaskMember, by, task=task, person=people[n % len(people)], role="principal", valid_from=start)
         _walk(task, ROADS[state], people, rnd, by)
+    entries = create_demo_competitions(people, hosts, by=by)
     return {"tasks": Task.objects.filter(synthetic=True).count(), "people": len(people),
+            "entries": entries,
             "organisations": len(orgs), "programmes": len(programmes), "ip_assets": len(REAL_IP)}
 
 

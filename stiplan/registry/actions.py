@@ -42,6 +42,7 @@ from stiplan.registry.models import (
     Council,
     CouncilKind,
     CouncilMember,
+    Entry,
     FieldLevel,
     Grade,
     IPAsset,
@@ -233,27 +234,43 @@ def move_task(task: Task, step: str, *, by, on: dt.date | None = None, decision:
 
 # --- Councils --------------------------------------------------------------------------------
 
+def _positive(value) -> Decimal:
+    """`value` as a finite Decimal, or 0 when it is none."""
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        return Decimal(0)
+    return number if number.is_finite() else Decimal(0)
+
+
 def _check_criteria(criteria: list[dict]) -> list[dict]:
+    """A scoring sheet: each criterion a code of its own and a maximum above 0; a weight, when
+    given (a call's criteria), above 0 too."""
     seen, clean = set(), []
     for n, item in enumerate(criteria, 1):
         code = str(item.get("code", "")).strip()
-        try:
-            top = Decimal(str(item.get("max")))
-        except InvalidOperation:
-            top = Decimal(0)
+        top = _positive(item.get("max"))
         if not code or code in seen or top <= 0:
             raise ValidationError(_("Tiêu chí thứ %(n)s: cần mã riêng và điểm tối đa lớn hơn 0.") % {"n": n})
         seen.add(code)
-        clean.append({"code": code, "name": str(item.get("name", code)), "max": str(top)})
+        row = {"code": code, "name": str(item.get("name", code)), "max": str(top)}
+        if "weight" in item:
+            weight = _positive(item["weight"])
+            if weight <= 0:
+                raise ValidationError(_("Tiêu chí thứ %(n)s: trọng số phải lớn hơn 0.") % {"n": n})
+            row["weight"] = str(weight)
+        clean.append(row)
     return clean
 
 
 @transaction.atomic
 def create_council(kind: str, name: str, *, tasks: Iterable[Task], by, criteria: list[dict] = (),
                       decision_number: str = "", decision_date: dt.date | None = None,
-                      meets_on: dt.date | None = None) -> Council:
+                      meets_on: dt.date | None = None, call=None) -> Council:
+    """A council for `tasks`, or for the entries of `call` (a competition, an award, a round of
+    initiative recognition: stiplan.registry.recognition.actions.open_judging)."""
     require(by, "registry.manage_council")
-    council = Council(kind=kind, name=name, criteria=_check_criteria(list(criteria)),
+    council = Council(kind=kind, name=name, criteria=_check_criteria(list(criteria)), call=call,
                       decision_number=decision_number, decision_date=decision_date, meets_on=meets_on)
     council.full_clean()
     council.save()
@@ -276,42 +293,61 @@ def add_council_member(council: Council, person: Person, role: str, *, by) -> Co
     return member
 
 
-def _under_evaluation(member: CouncilMember, task: Task) -> None:
-    if not member.council.tasks.filter(pk=task.pk).exists():
+def _on(item: Task | Entry) -> dict:
+    """The filter naming what a council judges: a task ({"task": …}) or an entry of a call."""
+    return {"entry": item} if isinstance(item, Entry) else {"task": item}
+
+
+def _under_evaluation(council: Council, item: Task | Entry) -> None:
+    """Refuse a task the council does not evaluate, or an entry of another call than its own."""
+    if isinstance(item, Entry):
+        if council.call_id is None or item.call_id != council.call_id:
+            raise ValidationError(_("Hồ sơ %(code)s không thuộc cuộc thi, giải thưởng mà %(council)s "
+                                    "chấm.") % {"code": item.code, "council": council})
+    elif not council.tasks.filter(pk=item.pk).exists():
         raise ValidationError(_("Nhiệm vụ %(code)s không thuộc hồ sơ của %(council)s.")
-                              % {"code": task.code, "council": member.council})
+                              % {"code": item.code, "council": council})
+
+
+def council_items(council: Council):
+    """What the council judges: its tasks, or the entries of its call."""
+    if council.call_id is not None:
+        return Entry.objects.filter(call=council.call_id)
+    return council.tasks.all()
 
 
 @transaction.atomic
-def declare_conflict(member: CouncilMember, task: Task, *, reason: str, by,
+def declare_conflict(member: CouncilMember, item: Task | Entry, *, reason: str, by,
                         on: dt.date | None = None) -> ConflictDeclaration:
-    """A member declares a conflict of interest with a task: from now on they do not score it,
-    and any scores they gave it are withdrawn."""
+    """A member declares a conflict of interest with a task (or an entry of the council's call):
+    from now on they do not score it, and any scores they gave it are withdrawn."""
     require(by, "registry.manage_council", member.council)
-    _under_evaluation(member, task)
+    _under_evaluation(member.council, item)
     if not reason.strip():
         raise ValidationError(_("Khai xung đột lợi ích cần ghi lý do."))
-    withdrawn = list(Score.objects.filter(member=member, task=task).values("criterion", "value"))
-    Score.objects.filter(member=member, task=task).delete()
+    given = Score.objects.filter(member=member, **_on(item))
+    withdrawn = list(given.values("criterion", "value"))
+    given.delete()
     made, _new = ConflictDeclaration.objects.update_or_create(
-        member=member, task=task,
+        member=member, **_on(item),
         defaults={"reason": reason.strip(), "declared_on": on or timezone.localdate()})
     record("registry.declare_conflict", made, by=by, after={**snapshot(made), "withdrawn_scores": withdrawn})
     return made
 
 
 @transaction.atomic
-def enter_scores(member: CouncilMember, task: Task, values: Mapping[str, object], *, by) -> list[Score]:
-    """One member's complete scoring sheet for one task (replacing an earlier one). Refused for a
-    member who declared a conflict with the task, for unknown or missing criteria and for a
-    score outside 0…max."""
+def enter_scores(member: CouncilMember, item: Task | Entry, values: Mapping[str, object], *,
+                 by) -> list[Score]:
+    """One member's complete scoring sheet for one task or entry (replacing an earlier one).
+    Refused for a member who declared a conflict with it, for unknown or missing criteria and for
+    a score outside 0…max."""
     council = member.council
     require(by, "registry.enter_score", council)
-    _under_evaluation(member, task)
-    if ConflictDeclaration.objects.filter(member=member, task=task).exists():
+    _under_evaluation(council, item)
+    if ConflictDeclaration.objects.filter(member=member, **_on(item)).exists():
         raise ValidationError(
             _("%(person)s đã khai xung đột lợi ích với nhiệm vụ %(code)s nên không được chấm điểm.")
-            % {"person": member.person, "code": task.code}, code="conflict")
+            % {"person": member.person, "code": item.code}, code="conflict")
     sheet = {c["code"]: Decimal(c["max"]) for c in council.criteria}
     unknown = sorted(set(values) - set(sheet))
     missing = [c for c in sheet if c not in values]
@@ -329,28 +365,39 @@ def enter_scores(member: CouncilMember, task: Task, values: Mapping[str, object]
         if value is None or not value.is_finite() or not 0 <= value <= top:
             raise ValidationError(_("Tiêu chí %(code)s: điểm «%(value)s» phải từ 0 đến %(max)s.")
                                   % {"code": code, "value": values[code], "max": top})
-        scores.append(Score(member=member, task=task, criterion=code, value=value))
-    before = list(Score.objects.filter(member=member, task=task).values("criterion", "value"))
-    Score.objects.filter(member=member, task=task).delete()
+        scores.append(Score(member=member, criterion=code, value=value, **_on(item)))
+    given = Score.objects.filter(member=member, **_on(item))
+    before = list(given.values("criterion", "value"))
+    given.delete()
     Score.objects.bulk_create(scores)
-    record("registry.enter_scores", task, by=by, before={"member": member.pk, "scores": before},
+    record("registry.enter_scores", item, by=by, before={"member": member.pk, "scores": before},
            after={"member": member.pk, "scores": {s.criterion: s.value for s in scores}},
-           repr_=f"{council}: {task.code}")
+           repr_=f"{council}: {item.code}")
     return scores
+
+
+def _weighted(sheet: dict, weights: Mapping[str, Decimal]) -> dict:
+    """A sheet with each criterion's score times its weight (a call's criteria carry weights)."""
+    return {code: value * weights.get(code, 1) for code, value in sheet.items()}
 
 
 @transaction.atomic
 def rank_council(council: Council, *, by, on: dt.date | None = None) -> list[Consensus]:
-    """Rank the council's proposals by the rule of stiplan.registry.ranking and keep each mean
-    and rank in the council's consensus record."""
+    """Rank the council's proposals (or its call's entries) by the rule of
+    stiplan.registry.ranking, each criterion's score times its weight when the criteria carry
+    one, and keep each mean and rank in the council's consensus record."""
     require(by, "registry.manage_council", council)
     codes = [c["code"] for c in council.criteria]
-    sheets: dict[int, list[dict]] = {t.pk: [] for t in council.tasks.all()}
+    weights = {c["code"]: Decimal(c["weight"]) for c in council.criteria if "weight" in c}
+    items = {item.pk: item for item in council_items(council)}
+    sheets: dict[int, list[dict]] = {pk: [] for pk in items}
     by_member: dict[tuple[int, int], dict] = {}
     for score in Score.objects.filter(member__council=council):
-        by_member.setdefault((score.task_id, score.member_id), {})[score.criterion] = score.value
-    for (task_id, _member), sheet in by_member.items():
-        sheets[task_id].append(sheet)
+        key = score.entry_id if council.call_id else score.task_id
+        by_member.setdefault((key, score.member_id), {})[score.criterion] = score.value
+    for (key, _member), sheet in by_member.items():
+        if key in sheets:
+            sheets[key].append(_weighted(sheet, weights))
     day = on or timezone.localdate()
     made = []
     for ranked in rank_proposals(sheets, codes):
@@ -359,31 +406,30 @@ def rank_council(council: Council, *, by, on: dt.date | None = None) -> list[Con
             exact = Decimal(ranked.mean.numerator) / Decimal(ranked.mean.denominator)
             mean = exact.quantize(Decimal("0.01"))
         row, _new = Consensus.objects.update_or_create(
-            council=council, task_id=ranked.key,
+            council=council, **_on(items[ranked.key]),
             defaults={"mean_score": mean,
                       "rank": ranked.rank, "decided_on": day})
         made.append(row)
     record("registry.rank_council", council, by=by,
-           after={"ranking": [(r.task.code, r.rank, r.mean_score) for r in made]})
+           after={"ranking": [(r.item.code, r.rank, r.mean_score) for r in made]})
     return made
 
 
 @transaction.atomic
-def record_conclusion(council: Council, task: Task, *, by, conclusion: str, grade: str = "",
+def record_conclusion(council: Council, item: Task | Entry, *, by, conclusion: str, grade: str = "",
                          on: dt.date | None = None) -> Consensus:
-    """The council's agreed wording on one task, with its grade when it is an acceptance council."""
+    """The council's agreed wording on one task or entry, with its grade when it is an acceptance
+    council."""
     require(by, "registry.manage_council", council)
-    if not council.tasks.filter(pk=task.pk).exists():
-        raise ValidationError(_("Nhiệm vụ %(code)s không thuộc hồ sơ của %(council)s.")
-                              % {"code": task.code, "council": council})
+    _under_evaluation(council, item)
     if council.kind == CouncilKind.ACCEPTANCE and grade not in Grade.values:
         raise ValidationError(_("Hội đồng nghiệm thu cần xếp loại: %(grades)s.")
                               % {"grades": ", ".join(str(g.label) for g in Grade)})
     if council.kind != CouncilKind.ACCEPTANCE and grade:
         raise ValidationError(_("Chỉ hội đồng nghiệm thu mới xếp loại."))
-    before = Consensus.objects.filter(council=council, task=task).first()
+    before = Consensus.objects.filter(council=council, **_on(item)).first()
     row, _new = Consensus.objects.update_or_create(
-        council=council, task=task,
+        council=council, **_on(item),
         defaults={"grade": grade, "conclusion": conclusion.strip(), "decided_on": on or timezone.localdate()})
     record("registry.record_conclusion", row, by=by, before=snapshot(before), after=snapshot(row))
     return row

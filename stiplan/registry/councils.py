@@ -1,7 +1,8 @@
 """What a council's page and its minutes (biên bản) show, read through `restrict()`: the tasks it
-evaluates, its members with their roles, who is excluded from scoring which task (a declared
-conflict of interest), the score sheet of each member per criterion per task, the ranking kept by
-`rank_council` and the conclusions. Councils, members, conflicts and scores are internal
+evaluates (or the entries of its call: a competition, an award, initiatives), its members with
+their roles, who is excluded from scoring which task (a declared conflict of interest), the
+score sheet of each member per criterion per task, the ranking kept by `rank_council` and the
+conclusions. Councils, members, conflicts and scores are internal
 (stiplan.core.permissions): a reader outside the Department gets no row."""
 
 from __future__ import annotations
@@ -9,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from stiplan.registry.models import ConflictDeclaration, Consensus, Council, CouncilMember, Score, Task
+from stiplan.registry.models import (
+    ConflictDeclaration,
+    Consensus,
+    Council,
+    CouncilMember,
+    Entry,
+    Score,
+    Task,
+)
 
 #: The tie rule as the pages and the minutes name it (stiplan.registry.ranking, rules 1–5).
 TIE_RULE = ("Xếp theo điểm trung bình tổng (trung bình các phiếu của thành viên không xung đột lợi "
@@ -19,10 +28,10 @@ TIE_RULE = ("Xếp theo điểm trung bình tổng (trung bình các phiếu c�
 
 @dataclass
 class TaskSheet:
-    """One task before the council: the excluded members (with their reasons), each scoring
+    """One task (or entry) before the council: the excluded members (with their reasons), each scoring
     member's sheet (criterion → score, None for a criterion not scored yet), the consensus row."""
 
-    task: Task
+    task: Task | Entry
     excluded: list[ConflictDeclaration] = field(default_factory=list)
     rows: list[tuple[CouncilMember, list[Decimal | None], Decimal | None]] = field(default_factory=list)
     consensus: Consensus | None = None
@@ -40,33 +49,43 @@ class CouncilRecord:
         return self.council.criteria
 
 
+def items_of(council: Council, user):
+    """What the council judges as `user` may read it: its tasks, or the entries of its call."""
+    if council.call_id is not None:
+        return Entry.objects.restrict(user).filter(call=council.call_id).order_by("code")
+    return Task.objects.restrict(user).filter(councils=council).order_by("code")
+
+
 def council_record(council: Council, user) -> CouncilRecord:
     """The council as `user` may read it (the Department: all of it)."""
-    tasks = list(Task.objects.restrict(user).filter(councils=council).order_by("code"))
+    on_entries = council.call_id is not None
+    items = list(items_of(council, user))
     members = list(CouncilMember.objects.restrict(user).filter(council=council).select_related("person"))
     conflicts = list(ConflictDeclaration.objects.restrict(user).filter(member__council=council)
                      .select_related("member__person").order_by("member__pk"))
     scores: dict[tuple[int, int], dict[str, Decimal]] = {}
     for s in Score.objects.restrict(user).filter(member__council=council):
-        scores.setdefault((s.task_id, s.member_id), {})[s.criterion] = s.value
-    conclusions = {c.task_id: c for c in Consensus.objects.restrict(user).filter(council=council)
-                   .select_related("task")}
+        key = s.entry_id if on_entries else s.task_id
+        scores.setdefault((key, s.member_id), {})[s.criterion] = s.value
+    conclusions = {(c.entry_id if on_entries else c.task_id): c
+                   for c in Consensus.objects.restrict(user).filter(council=council)
+                   .select_related("task", "entry")}
     codes = [c["code"] for c in council.criteria]
     sheets = []
-    for task in tasks:
-        excluded = [c for c in conflicts if c.task_id == task.pk]
+    for item in items:
+        excluded = [c for c in conflicts if (c.entry_id if on_entries else c.task_id) == item.pk]
         out = {c.member_id for c in excluded}
         rows = []
         for member in members:
             if member.pk in out:
                 continue
-            sheet = scores.get((task.pk, member.pk), {})
+            sheet = scores.get((item.pk, member.pk), {})
             values = [sheet.get(code) for code in codes]
             total = sum(sheet.values(), Decimal(0)) if sheet else None
             rows.append((member, values, total))
-        sheets.append(TaskSheet(task, excluded, rows, conclusions.get(task.pk)))
+        sheets.append(TaskSheet(item, excluded, rows, conclusions.get(item.pk)))
     ranking = sorted((c for c in conclusions.values() if c.mean_score is not None or c.rank is not None),
-                     key=lambda c: (c.rank is None, c.rank or 0, c.task.code))
+                     key=lambda c: (c.rank is None, c.rank or 0, c.item.code))
     return CouncilRecord(council, members, sheets, ranking)
 
 

@@ -198,24 +198,41 @@ class CouncilForm(forms.Form):
         prompt_first(self.fields["kind"])
 
     def clean_criteria(self) -> list[dict]:
-        criteria = []
-        for n, line in enumerate(self.cleaned_data["criteria"].splitlines(), 1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split(";")]
-            if len(parts) != 3:
-                raise forms.ValidationError(
-                    _("Dòng %(n)s: cần đúng ba phần «mã; tên; điểm tối đa».") % {"n": n})
-            code, name, top = parts
-            try:
-                top_value = Decimal(top.replace(",", "."))
-            except InvalidOperation:
-                top_value = None
-            if not code or top_value is None or not top_value.is_finite() or top_value <= 0:
-                raise forms.ValidationError(
-                    _("Dòng %(n)s: cần mã và điểm tối đa là số lớn hơn 0.") % {"n": n})
-            criteria.append({"code": code, "name": name or code, "max": str(top_value)})
-        return criteria
+        return read_criteria(self.cleaned_data["criteria"])
+
+
+def read_criteria(text: str, *, weighted: bool = False) -> list[dict]:
+    """Criteria typed one a line as «code; name; maximum», and «; weight» after them when
+    `weighted` (a call's criteria; 1 when left out)."""
+    criteria = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";")]
+        if not (len(parts) == 3 or weighted and len(parts) == 4):
+            raise forms.ValidationError(
+                _("Dòng %(n)s: cần đúng bốn phần «mã; tên; điểm tối đa; trọng số» (trọng số có thể "
+                  "bỏ).") % {"n": n} if weighted else
+                _("Dòng %(n)s: cần đúng ba phần «mã; tên; điểm tối đa».") % {"n": n})
+        code, name, top, *weight = parts
+        numbers = [_number(top), *(_number(w) for w in weight)]
+        if not code or any(x is None or x <= 0 for x in numbers):
+            raise forms.ValidationError(
+                _("Dòng %(n)s: cần mã và điểm tối đa là số lớn hơn 0.") % {"n": n} if not weight else
+                _("Dòng %(n)s: cần mã, điểm tối đa và trọng số là số lớn hơn 0.") % {"n": n})
+        row = {"code": code, "name": name or code, "max": str(numbers[0])}
+        if weight:
+            row["weight"] = str(numbers[1])
+        criteria.append(row)
+    return criteria
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
 
 
 class MemberForm(forms.Form):

@@ -534,11 +534,15 @@ class CouncilKind(models.TextChoices):
     SELECTION = "selection", _("hội đồng tuyển chọn, giao trực tiếp")
     APPRAISAL = "appraisal", _("tổ thẩm định nội dung, kinh phí")
     ACCEPTANCE = "acceptance", _("hội đồng đánh giá nghiệm thu")
+    AWARD = "award", _("hội đồng chấm giải thưởng, cuộc thi")
+    INITIATIVE = "initiative", _("hội đồng sáng kiến cấp tỉnh")
 
 
 class Council(models.Model):
-    """A council and the proposals or tasks it evaluates; `criteria` is its scoring sheet:
-    [{"code", "name", "max"}], in the order of priority the tie rule reads (ranking.py)."""
+    """A council and the proposals or tasks it evaluates, or the entries of one call (a
+    competition, an award, a round of initiative recognition: `call`); `criteria` is its scoring
+    sheet: [{"code", "name", "max"}, optionally "weight"], in the order of priority the tie rule
+    reads (ranking.py)."""
 
     kind = models.CharField(_("loại"), max_length=20, choices=CouncilKind.choices)
     name = models.CharField(_("tên hội đồng"), max_length=300)
@@ -547,6 +551,8 @@ class Council(models.Model):
     meets_on = models.DateField(_("ngày họp"), null=True, blank=True)
     criteria = models.JSONField(_("tiêu chí chấm điểm"), default=list, blank=True)
     tasks = models.ManyToManyField(Task, related_name="councils", verbose_name=_("hồ sơ đánh giá"))
+    call = models.ForeignKey("Call", verbose_name=_("cuộc thi, giải thưởng"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="councils")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -582,26 +588,52 @@ class CouncilMember(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
-class ConflictDeclaration(models.Model):
-    """A member's declared conflict of interest with one task: that member does not score it."""
+def _task_or_entry(related: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """The two things a council judges, one of them set: a task, or an entry of a call."""
+    return (models.ForeignKey(Task, on_delete=models.CASCADE, related_name=related, null=True,
+                              blank=True),
+            models.ForeignKey("Entry", on_delete=models.CASCADE, related_name=related, null=True,
+                              blank=True))
+
+
+def _once_each(name: str, before: list[str], after: tuple[str, ...] = ()) -> list:
+    """Once per task and once per entry (with the fields around them), and exactly one of them."""
+    return [
+        models.UniqueConstraint(fields=[*before, "task", *after], name=f"registry_{name}_once"),
+        models.UniqueConstraint(fields=[*before, "entry", *after], name=f"registry_entry_{name}_once"),
+        models.CheckConstraint(condition=Q(task__isnull=True) ^ Q(entry__isnull=True),
+                               name=f"registry_{name}_task_or_entry"),
+    ]
+
+
+class _Judged:
+    @property
+    def item(self):
+        """The task or the entry of a call this row is about."""
+        return self.task or self.entry
+
+
+class ConflictDeclaration(_Judged, models.Model):
+    """A member's declared conflict of interest with one task or one entry of a call: that member
+    does not score it."""
 
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="conflicts")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="conflicts")
+    task, entry = _task_or_entry("conflicts")
     reason = models.TextField(_("lý do"))
     declared_on = models.DateField(_("ngày khai"))
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["member", "task"], name="registry_conflict_once")]
+        constraints = _once_each("conflict", ["member"])
 
     def __str__(self) -> str:
-        return f"{self.member} × {self.task.code}"
+        return f"{self.member} × {self.item.code}"
 
 
-class Score(models.Model):
+class Score(_Judged, models.Model):
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="scores")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="scores")
+    task, entry = _task_or_entry("scores")
     criterion = models.CharField(_("tiêu chí"), max_length=30)
     value = models.DecimalField(_("điểm"), max_digits=6, decimal_places=2)
 
@@ -610,12 +642,12 @@ class Score(models.Model):
     class Meta:
         ordering = ["task", "member", "criterion"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "task", "criterion"], name="registry_score_once"),
+            *_once_each("score", ["member"], ("criterion",)),
             models.CheckConstraint(condition=Q(value__gte=0), name="registry_score_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.task.code} {self.criterion}: {self.value}"
+        return f"{self.item.code} {self.criterion}: {self.value}"
 
 
 class Grade(models.TextChoices):
@@ -625,12 +657,12 @@ class Grade(models.TextChoices):
     FAIL = "fail", _("không đạt")
 
 
-class Consensus(models.Model):
+class Consensus(_Judged, models.Model):
     """The council's agreed conclusion on one task: mean score, rank among the competing
     proposals, grade (nghiệm thu) and the wording of its recommendation."""
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="conclusions")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="conclusions")
+    task, entry = _task_or_entry("conclusions")
     mean_score = models.DecimalField(_("điểm trung bình"), max_digits=7, decimal_places=2,
                                      null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("thứ hạng"), null=True, blank=True)
@@ -642,7 +674,118 @@ class Consensus(models.Model):
 
     class Meta:
         ordering = ["council", "rank", "pk"]
-        constraints = [models.UniqueConstraint(fields=["council", "task"], name="registry_consensus_once")]
+        constraints = _once_each("consensus", ["council"])
 
     def __str__(self) -> str:
-        return f"{self.council}: {self.task.code}"
+        return f"{self.council}: {self.item.code}"
+
+
+# --- Competitions, awards, recognition of initiatives; the scorecard's entered figure --------
+
+class CallKind(models.TextChoices):
+    STI_AWARD = "sti_award", _("giải thưởng KH&CN")
+    INNOVATIVE_ENTERPRISE = "innovative_enterprise", _("giải thưởng doanh nghiệp đổi mới sáng tạo")
+    CREATIVE_CONTEST = "creative_contest", _("cuộc thi sáng tạo, sáng tạo thanh thiếu niên")
+    INITIATIVE = "initiative", _("công nhận sáng kiến, cải tiến kỹ thuật cấp tỉnh")
+    OTHER = "other", _("khác")
+
+
+class Call(models.Model):
+    """A competition or award (cuộc thi, giải thưởng) or a round of recognition of initiatives
+    (đợt công nhận sáng kiến cấp tỉnh): its entries are judged by a council (Council.call) on
+    `criteria` [{"code", "name", "max", "weight"}]. The call is public; its results (the winners,
+    the recognised initiatives) only once `published`; scores and reviewers never."""
+
+    kind = models.CharField(_("loại"), max_length=30, choices=CallKind.choices)
+    title = models.CharField(_("tên cuộc thi, giải thưởng"), max_length=400)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    opens_on = models.DateField(_("ngày mở nhận hồ sơ"))
+    closes_on = models.DateField(_("ngày hết hạn nhận hồ sơ"))
+    criteria = models.JSONField(_("tiêu chí và trọng số"), default=list, blank=True)
+    published = models.BooleanField(_("đã công bố kết quả"), default=False, editable=False)
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True, editable=False)
+    synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-opens_on", "pk"]
+        verbose_name = _("cuộc thi, giải thưởng")
+        verbose_name_plural = _("cuộc thi, giải thưởng")
+        constraints = [models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
+                                              name="registry_call_dates")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Prize(models.TextChoices):
+    SPECIAL = "special", _("giải đặc biệt")
+    FIRST = "first", _("giải nhất")
+    SECOND = "second", _("giải nhì")
+    THIRD = "third", _("giải ba")
+    CONSOLATION = "consolation", _("giải khuyến khích")
+    RECOGNISED = "recognised", _("được công nhận sáng kiến")
+
+
+class Entry(models.Model):
+    """One entry of a call (hồ sơ dự thi, đơn yêu cầu công nhận sáng kiến) by an organisation
+    and/or a person; `prize` and the decision (number, date) once it wins or is recognised."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="entries")
+    code = models.CharField(_("số hồ sơ"), max_length=30)
+    title = models.CharField(_("tên công trình, giải pháp, sáng kiến"), max_length=400)
+    summary = models.TextField(_("tóm tắt"), blank=True)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("tổ chức dự thi"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey(Person, verbose_name=_("cá nhân dự thi, tác giả"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="entries")
+    submitted_on = models.DateField(_("ngày nộp"))
+    prize = models.CharField(_("giải, công nhận"), max_length=20, choices=Prize.choices, blank=True)
+    decision_number = models.CharField(_("số quyết định tặng giải, công nhận"), max_length=60,
+                                       blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["call", "code"]
+        verbose_name = _("hồ sơ dự thi, sáng kiến")
+        verbose_name_plural = _("hồ sơ dự thi, sáng kiến")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="registry_entry_code_once"),
+            models.CheckConstraint(condition=Q(organisation__isnull=False) | Q(person__isnull=False),
+                                   name="registry_entry_has_entrant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def entrant(self) -> str:
+        return " — ".join(str(x) for x in (self.person, self.organisation) if x is not None)
+
+
+class ServiceRevenue(models.Model):
+    """An organisation's revenue from S&T services in one year (million VND), as entered by the
+    Department from the organisation's report: the scorecard's one figure not computed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="service_revenue")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    amount = models.DecimalField(_("doanh thu dịch vụ KH&CN (triệu đồng)"), max_digits=14,
+                                 decimal_places=3)
+    source = models.CharField(_("nguồn số liệu"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="registry_revenue_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="registry_revenue_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}: {self.amount}"

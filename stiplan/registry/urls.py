@@ -1,6 +1,7 @@
 from django.urls import path
 
 from stiplan.registry import views
+from stiplan.registry.recognition import views as recognition
 
 urlpatterns = [
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
@@ -12,4 +13,10 @@ urlpatterns = [
     path("ip/", views.IPAssetListView.as_view(), name="ip-list"),
     path("councils/", views.CouncilListView.as_view(), name="council-list"),
     path("councils/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
+    path("competitions/", recognition.CompetitionListView.as_view(), name="competition-list"),
+    path("competitions/<int:pk>/", recognition.CompetitionDetailView.as_view(),
+         name="competition-detail"),
+    path("scorecard/<int:year>/", recognition.ScorecardView.as_view(), name="scorecard"),
+    path("scorecard/<int:year>/xlsx/", recognition.ScorecardExportView.as_view(),
+         name="scorecard-export"),
 ]

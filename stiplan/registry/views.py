@@ -22,7 +22,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from stiplan.core.permissions import access_of, can
 from stiplan.core.views import RestrictedQuerysetMixin, int_or_none
 from stiplan.registry import actions as act
-from stiplan.registry.councils import TIE_RULE, council_record
+from stiplan.registry.councils import TIE_RULE, council_record, items_of
 from stiplan.registry.forms import (
     ConclusionForm,
     ConflictForm,
@@ -460,7 +460,7 @@ class CouncilDetailView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateVie
         """Each form of the page, the posted one bound to `data`."""
         user, council = self.request.user, self.council
         members = CouncilMember.objects.restrict(user).filter(council=council).select_related("person")
-        tasks = Task.objects.restrict(user).filter(councils=council).order_by("code")
+        tasks = items_of(council, user)
         around = {"members": members, "tasks": tasks}
         made = {
             "member": lambda d: MemberForm(d, user=user, prefix="member"),

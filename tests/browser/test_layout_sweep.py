@@ -23,7 +23,7 @@ from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
-from stiplan.registry.models import Council, Task, TaskMember
+from stiplan.registry.models import Call, Council, Task, TaskMember
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp
 from tests.core.test_routes import ACCOUNTS, SEED_TEXT, resolver_routes
@@ -39,7 +39,7 @@ ONE_ROW = 64
 #: Routes that answer a file, JSON or the admin, not a page of the site.
 NOT_PAGES = {"plan-export", "amendment-file", "draft-source", "indicator-download",
              "report-template", "evidence-download", "document-file", "document-template-file",
-             "index-package", "index-evidence", "council-minutes",
+             "index-package", "index-evidence", "council-minutes", "scorecard-export",
              "dataset-file", "data-catalog", "data-dhis2",
              "admin", "set_language",
              "password_reset_confirm", "password_reset_complete", "password_reset_done",
@@ -168,7 +168,11 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "organisation-detail": [{"pk": Task.objects.get(pk=pk).host_id} for pk in tasks],
         "person-detail": [{"pk": TaskMember.objects.get(task=pk, role="principal").person_id}
                           for pk in tasks],
-        "council-list": [{}], "council-detail": [{"pk": Council.objects.order_by("pk").first().pk}],
+        "council-list": [{}], "council-detail": [{"pk": Council.objects.order_by("pk").first().pk},
+                                                 {"pk": Council.objects.get(call__published=True).pk}],
+        "competition-list": [{}],
+        "competition-detail": [{"pk": pk} for pk in Call.objects.order_by("pk").values_list("pk", flat=True)],
+        "scorecard": [{"year": 2025}],
         "audit-list": [{}],
         "dataset-list": [{}], "dataset-detail": [{"slug": "tasks"}, {"slug": "plan-progress"}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],

@@ -23,7 +23,7 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
-from stiplan.registry.models import Council, Task
+from stiplan.registry.models import Call, Council, Task
 from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
@@ -110,6 +110,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "indicator": Indicator.objects.order_by("code").first().code,
             "index_value": index_value, "draft": draft.pk, "task": task.pk,
             "organisation": task.host_id, "person": principal, "council": council,
+            "competition": Call.objects.get(published=True).pk,
         }
     return values
 
@@ -120,6 +121,7 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
         return "/admin/"
     kinds = [("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
              ("registry/people/", "person"), ("registry/councils/", "council"), ("drafts/", "draft"),
+             ("registry/competitions/", "competition"),
              ("evidence/", "evidence"),
              ("reports/", "report"), ("rounds/", "round"),
              ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),

@@ -20,10 +20,12 @@ from stiplan.registry.actions import (
 from stiplan.registry.models import (
     Affiliation,
     BudgetLine,
+    Call,
     ConflictDeclaration,
     Consensus,
     Council,
     CouncilMember,
+    Entry,
     IPAsset,
     Organisation,
     Output,
@@ -32,6 +34,7 @@ from stiplan.registry.models import (
     ResultApplication,
     ScienceField,
     Score,
+    ServiceRevenue,
     Task,
     TaskMember,
     TaskStep,
@@ -68,6 +71,16 @@ def world(propose, people, users, fields):
     rank_council(council, by=officer)
     Programme.objects.create(code="ct-1457", name="Chương trình 1457/QĐ-UBND")
     IPAsset.objects.create(kind="collective_mark", title="Bưởi da xanh Vũng Liêm")
+    # a published call with a winner and an entry that did not win; an unpublished one whose
+    # entry has its prize already: only the published winner is public
+    day = dt.date(2026, 3, 1)
+    for n, published in enumerate((True, False)):
+        call = Call.objects.create(kind="sti_award", title=f"Giải {n}", year=2026, opens_on=day,
+                                   closes_on=day, published=published)
+        Entry.objects.create(call=call, code="1", title="Đạt giải", person=people[4], submitted_on=day,
+                             prize="first", decision_number="1/QĐ", decision_date=day)
+        Entry.objects.create(call=call, code="2", title="Không đạt", person=people[4], submitted_on=day)
+    ServiceRevenue.objects.create(organisation=public_task.host, year=2025, amount=10)
     return {"public_task": public_task, "proposal": proposal, "people": people}
 
 
@@ -83,7 +96,7 @@ READS = {
     TaskStep: (0, INTERNAL), Council: (0, INTERNAL), CouncilMember: (0, INTERNAL),
     ConflictDeclaration: (0, INTERNAL), Score: (0, INTERNAL), Consensus: (0, INTERNAL),
     ScienceField: (6, EVERYONE), Organisation: (1, EVERYONE), Programme: (1, EVERYONE),
-    IPAsset: (1, EVERYONE),
+    IPAsset: (1, EVERYONE), Call: (2, EVERYONE), Entry: (1, INTERNAL), ServiceRevenue: (0, INTERNAL),
 }
 
 
@@ -108,6 +121,7 @@ WRITES = {
     "registry.manage_council": DEPARTMENT,
     "registry.enter_score": DEPARTMENT,
     "registry.manage_resources": DEPARTMENT,
+    "registry.manage_call": DEPARTMENT,
 }
 
 
