@@ -23,7 +23,7 @@ from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
-from stiplan.registry.models import Council, Task, TaskMember
+from stiplan.registry.models import Council, Lab, Task, TaskMember, TechnologyDemand, TechnologyOffer
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp
 from tests.core.test_routes import ACCOUNTS, SEED_TEXT, resolver_routes
@@ -168,6 +168,12 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "person-detail": [{"pk": TaskMember.objects.get(task=pk, role="principal").person_id}
                           for pk in tasks],
         "council-list": [{}], "council-detail": [{"pk": Council.objects.order_by("pk").first().pk}],
+        "lab-list": [{}], "lab-detail": [{"pk": lab.pk} for lab in Lab.objects.order_by("pk")[:2]],
+        "offer-list": [{}], "demand-list": [{}],
+        # published ones: the visitor's pages too (a draft is the Department's, 404 for others)
+        "offer-detail": [{"pk": TechnologyOffer.objects.filter(status="published").order_by("pk").first().pk}],
+        "demand-detail": [{"pk": TechnologyDemand.objects.filter(status="published")
+                           .order_by("pk").first().pk}],
         "audit-list": [{}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
         "login": [{}],

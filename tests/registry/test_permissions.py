@@ -17,6 +17,7 @@ from stiplan.registry.actions import (
     move_task,
     rank_council,
 )
+from stiplan.registry.exchange.actions import add_demand, add_equipment, add_lab, add_offer, set_status
 from stiplan.registry.models import (
     Affiliation,
     BudgetLine,
@@ -24,7 +25,9 @@ from stiplan.registry.models import (
     Consensus,
     Council,
     CouncilMember,
+    Equipment,
     IPAsset,
+    Lab,
     Organisation,
     Output,
     Person,
@@ -35,6 +38,8 @@ from stiplan.registry.models import (
     Task,
     TaskMember,
     TaskStep,
+    TechnologyDemand,
+    TechnologyOffer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +53,8 @@ DEPARTMENT = frozenset({"plan_officer", "admin"})
 @pytest.fixture
 def world(propose, people, users, fields):
     """A public task (under contract, P0 its principal investigator) and an internal proposal
-    (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict."""
+    (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict; a lab
+    with one item of equipment; three offers and three demands: published, draft, withdrawn."""
     officer = users["plan_officer"]
     public_task, proposal = propose(code="NV-PUBLIC"), propose(code="NV-PROPOSAL")
     for t, person in ((public_task, people[0]), (proposal, people[1])):
@@ -68,6 +74,17 @@ def world(propose, people, users, fields):
     rank_council(council, by=officer)
     Programme.objects.create(code="ct-1457", name="Chương trình 1457/QĐ-UBND")
     IPAsset.objects.create(kind="collective_mark", title="Bưởi da xanh Vũng Liêm")
+    lab = add_lab(name="PTN", owner=public_task.host, location="Trà Vinh", by=officer)
+    add_equipment(lab, name="Máy PCR", by=officer)
+    for n, status in enumerate(("published", "", "withdrawn")):  # one published, a draft, a withdrawn
+        offer = add_offer(title=f"Công nghệ {n}", summary="x", owner=public_task.host, trl=5,
+                          transfer_forms=["licence"], by=officer)
+        demand = add_demand(title=f"Nhu cầu {n}", needs="x", enterprise=public_task.host, by=officer)
+        for listing in (offer, demand):
+            if status:
+                set_status(listing, "published", by=officer)
+            if status == "withdrawn":
+                set_status(listing, "withdrawn", by=officer)
     return {"public_task": public_task, "proposal": proposal, "people": people}
 
 
@@ -83,7 +100,8 @@ READS = {
     TaskStep: (0, INTERNAL), Council: (0, INTERNAL), CouncilMember: (0, INTERNAL),
     ConflictDeclaration: (0, INTERNAL), Score: (0, INTERNAL), Consensus: (0, INTERNAL),
     ScienceField: (6, EVERYONE), Organisation: (1, EVERYONE), Programme: (1, EVERYONE),
-    IPAsset: (1, EVERYONE),
+    IPAsset: (1, EVERYONE), Lab: (1, EVERYONE), Equipment: (1, EVERYONE),
+    TechnologyOffer: (1, INTERNAL), TechnologyDemand: (1, INTERNAL),
 }
 
 
