@@ -171,9 +171,8 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "lab-list": [{}], "lab-detail": [{"pk": lab.pk} for lab in Lab.objects.order_by("pk")[:2]],
         "offer-list": [{}], "demand-list": [{}],
         # published ones: the visitor's pages too (a draft is the Department's, 404 for others)
-        "offer-detail": [{"pk": TechnologyOffer.objects.filter(status="published").order_by("pk").first().pk}],
-        "demand-detail": [{"pk": TechnologyDemand.objects.filter(status="published")
-                           .order_by("pk").first().pk}],
+        **{f"{kind}-detail": [{"pk": model.objects.filter(status="published").order_by("pk").first().pk}]
+           for kind, model in (("offer", TechnologyOffer), ("demand", TechnologyDemand))},
         "audit-list": [{}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
         "login": [{}],

@@ -84,9 +84,25 @@ def top_fields(user):
     return ScienceField.objects.restrict(user).filter(level=FieldLevel.FIELD)
 
 
+class ChoiceFilterMixin:
+    """A list filtered by the request's field (a code, its deeper codes included) and by one
+    column, `choice`, among its values; what was chosen is kept in `self.chosen`, with `q`."""
+
+    choice = ""
+
+    def filtered(self, rows, values):
+        get = self.request.GET
+        self.chosen = {name: get.get(name, "").strip() for name in ("q", "field", self.choice)}
+        if self.chosen[self.choice] in values:
+            rows = rows.filter(**{self.choice: self.chosen[self.choice]})
+        if self.chosen["field"].isdigit():
+            rows = rows.filter(field__code__startswith=self.chosen["field"])
+        return rows
+
+
 # --- Labs and equipment ------------------------------------------------------------------------
 
-class LabListView(StaffFormMixin, RestrictedQuerysetMixin, ListView):
+class LabListView(ChoiceFilterMixin, StaffFormMixin, RestrictedQuerysetMixin, ListView):
     """The labs, searched by name, place or owner whatever the accents, filtered by field and
     by sharing; the Department adds a lab here."""
 
@@ -94,15 +110,10 @@ class LabListView(StaffFormMixin, RestrictedQuerysetMixin, ListView):
     paginate_by = 50
     queryset = Lab.objects.select_related("owner", "field", "unit")
     form_class = LabForm
+    choice = "sharing"
 
     def get_queryset(self):
-        get = self.request.GET
-        self.chosen = {name: get.get(name, "").strip() for name in ("q", "field", "sharing")}
-        qs = super().get_queryset()
-        if self.chosen["sharing"] in Sharing.values:
-            qs = qs.filter(sharing=self.chosen["sharing"])
-        if self.chosen["field"].isdigit():
-            qs = qs.filter(field__code__startswith=self.chosen["field"])
+        qs = self.filtered(super().get_queryset(), Sharing.values)
         return matching_rows(qs, self.chosen["q"], "name", "location", "owner__name", "owner__short_name")
 
     def get_context_data(self, **kwargs):
@@ -183,25 +194,20 @@ class DemandPage(ListingPage):
     match_heading = gettext_lazy("Công nghệ phù hợp")
 
 
-class ListingListView(StaffFormMixin, RestrictedQuerysetMixin, ListView):
+class ListingListView(ChoiceFilterMixin, StaffFormMixin, RestrictedQuerysetMixin, ListView):
     """Offers or demands the reader may see, searched by the words of title and text whatever
     the accents, filtered by field (and by status, for the Department); the Department records a
     new one (a draft) here."""
 
     template_name = "registry/listing_list.html"
     paginate_by = 25
+    choice = "status"
 
     def _base(self):
         return self.model.objects.select_related(self.organisation, "field")
 
     def get_queryset(self):
-        get = self.request.GET
-        self.chosen = {name: get.get(name, "").strip() for name in ("q", "field", "status")}
-        qs = super().get_queryset()
-        if self.chosen["status"] in ListingStatus.values:
-            qs = qs.filter(status=self.chosen["status"])
-        if self.chosen["field"].isdigit():
-            qs = qs.filter(field__code__startswith=self.chosen["field"])
+        qs = self.filtered(super().get_queryset(), ListingStatus.values)
         if (words := matching(self.chosen["q"])) is not None:
             qs = qs.filter(words)
         return qs
