@@ -170,7 +170,7 @@ def test_the_refusal_speaks_english_on_an_english_page(market, host):
         add_offer(title="X", summary="Y", owner=host, trl=0, transfer_forms=["licence"],
                   by=market["officer"])
     assert refused.value.message_dict["trl"] == [
-        "technology readiness level (TRL): the technology readiness level must be a number from 1 to 9."]
+        "technology readiness level (TRL): must be a number from 1 to 9."]
 
 
 def test_a_move_the_status_table_does_not_allow_is_refused(market):

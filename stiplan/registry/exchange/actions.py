@@ -98,7 +98,7 @@ def add_equipment(lab: Lab, *, name: str, by, model: str = "", year: int | None 
 def _offer_problems(trl, transfer_forms, task, output) -> dict[str, str]:
     problems = {}
     if not isinstance(trl, int) or isinstance(trl, bool) or not 1 <= trl <= 9:
-        problems["trl"] = _("mức sẵn sàng công nghệ phải là một số từ 1 đến 9.")
+        problems["trl"] = _("phải là một số từ 1 đến 9.")
     unknown = [str(f) for f in transfer_forms if f not in TransferForm.values]
     if unknown:
         problems["transfer_forms"] = _("không có hình thức «%(forms)s».") % {"forms": ", ".join(unknown)}
