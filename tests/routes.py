@@ -87,6 +87,13 @@ RULES: dict[str, dict[str, dict]] = {
     "dataset-file": {"GET": same(EVERYONE)},
     "data-catalog": {"GET": same(EVERYONE)},
     "data-dhis2": {"GET": same(EVERYONE)},
+    # labs and published offers and demands: everyone reads; the Department adds and publishes
+    "lab-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "lab-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "offer-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "offer-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},  # a published offer
+    "demand-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "demand-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},  # a published demand
     # councils: their members, conflicts and scores are the Department's only (never public)
     "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},

@@ -298,7 +298,8 @@ def require(user, perm: str, obj=None) -> None:
 # --- The STI registry (issue 12) ---------------------------------------------------------------
 # Proposals are internal until approved (Task.public, set by the lifecycle); people are shown only
 # through public tasks, and never their contacts or ID numbers (Person.PRIVATE_FIELDS); councils,
-# reviewers, conflicts and scores are internal.
+# reviewers, conflicts and scores are internal; technology offers and demands are public once
+# published.
 
 def _public_task_via(prefix: str):
     def policy(access: Access, action: str):
@@ -312,6 +313,12 @@ def _published_winner(access: Access, action: str):
     if action != "view":
         return access.has(Role.PLAN_OFFICER)
     return True if access.internal else Q(call__published=True) & ~Q(prize="")
+
+
+def _published(access: Access, action: str):
+    if action != "view":
+        return access.has(Role.PLAN_OFFICER)
+    return True if access.internal else Q(status="published")
 
 
 POLICIES.update({
@@ -329,6 +336,12 @@ POLICIES.update({
     # are the Department's until the results are published, and then only the winners
     "registry.call": _reference,
     "registry.entry": _published_winner,
+    # labs and their equipment are public; an offer or a demand once published (drafts and
+    # withdrawn ones are the Department's), and never its contact (Listing.PRIVATE_FIELDS)
+    "registry.lab": _reference,
+    "registry.equipment": _reference,
+    "registry.technologyoffer": _published,
+    "registry.technologydemand": _published,
 })
 rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
     lambda user: access_of(user).has(Role.REPORTER)))

@@ -8,13 +8,18 @@ What is real and what is synthetic:
   numbers, which were not at hand;
 - synthetic (flagged `synthetic=True`, names marked "mô phỏng" where they could be mistaken for
   real ones): enterprises, the innovation centre, every person (contacts and ID numbers are
-  placeholders in reserved ranges), every task, council, score and output.
+  placeholders in reserved ranges), every task, council, score and output;
+- the exchange (`create_demo_exchange`): the owners are real public institutions (the two
+  universities, and the province's Centre for the Application of S&T Advances, added there), but
+  every lab, item of equipment, offer and demand is synthetic (flagged, titles marked "mô phỏng");
+  the demands come from the synthetic enterprises, and every contact is a placeholder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from stiplan.core.actions import save_object
 from stiplan.demo.competitions import create_demo_competitions
@@ -31,6 +36,7 @@ from stiplan.registry.actions import (
     report_application,
 )
 from stiplan.registry.deadlines import add_months
+from stiplan.registry.exchange.actions import add_demand, add_equipment, add_lab, add_offer, set_status
 from stiplan.registry.io import read_fields, read_legacy
 from stiplan.registry.models import (
     IPAsset,
@@ -39,6 +45,7 @@ from stiplan.registry.models import (
     Output,
     Person,
     Programme,
+    ScienceField,
     Task,
     TaskKind,
     TaskMember,
@@ -151,9 +158,11 @@ def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[
         _saved(TaskMember, by, task=task, person=people[n % len(people)], role="principal", valid_from=start)
         _walk(task, ROADS[state], people, rnd, by)
     entries = create_demo_competitions(people, hosts, by=by)
+    exchange = create_demo_exchange(by=by)
     return {"tasks": Task.objects.filter(synthetic=True).count(), "people": len(people),
             "entries": entries,
-            "organisations": len(orgs), "programmes": len(programmes), "ip_assets": len(REAL_IP)}
+            "organisations": len(orgs), "programmes": len(programmes), "ip_assets": len(REAL_IP),
+            **exchange}
 
 
 def _saved(model, by, **values):
@@ -190,3 +199,81 @@ def _walk(task: Task, road: list[str], people: list[Person], rnd: random.Random,
             continue
         move_task(task, step, by=by, on=day, decision=decision, finding="Đúng quy trình (mô phỏng)",
                      note="", **extra)
+
+
+# --- The exchange: labs, equipment, technology offers and demands --------------------------------
+
+CENTRE = ("tt-ud-tbkhcn-vinh-long", "Trung tâm Ứng dụng tiến bộ khoa học và công nghệ tỉnh Vĩnh Long",
+          "KH&CN", "st_org")
+#: (owner code, lab name, field, location, sharing, terms, [(equipment, model, year, value, sharing)])
+LABS = [
+    ("dh-tra-vinh", "Phòng thí nghiệm Công nghệ sinh học nông nghiệp (mô phỏng)", "4",
+     "Khu 1, Trường Đại học Trà Vinh", "on_request", "Đăng ký trước 5 ngày làm việc; có cán bộ hướng dẫn.",
+     [("Máy PCR định lượng (mô phỏng)", "QuantStudio 5", 2021, "1850", "on_request"),
+      ("Tủ cấy vi sinh an toàn sinh học cấp II (mô phỏng)", "", 2019, "320", "not_shared")]),
+    ("dh-spkt-vinh-long", "Phòng thí nghiệm Cơ khí – Tự động hóa (mô phỏng)", "2",
+     "Trường Đại học Sư phạm Kỹ thuật Vĩnh Long", "for_fee",
+     "Thu phí theo giờ máy; biểu phí niêm yết tại phòng.",
+     [("Máy phay CNC 3 trục (mô phỏng)", "VMC-850", 2020, "2400", "for_fee"),
+      ("Máy đo tọa độ 3 chiều (mô phỏng)", "", 2022, None, "on_request")]),
+    ("tt-ud-tbkhcn-vinh-long", "Phòng thử nghiệm chất lượng nông sản, thực phẩm (mô phỏng)", "4",
+     "Trung tâm Ứng dụng tiến bộ KH&CN tỉnh Vĩnh Long", "for_fee",
+     "Nhận mẫu thử nghiệm theo danh mục, có thu phí.",
+     [("Máy sắc ký lỏng hiệu năng cao HPLC (mô phỏng)", "", 2018, "1200", "for_fee")]),
+]
+#: (owner, title, summary, field, TRL, transfer forms, price note)
+OFFERS = [
+    ("tt-ud-tbkhcn-vinh-long", "Công nghệ sấy lúa bằng năng lượng mặt trời kết hợp sinh khối (mô phỏng)",
+     "Hệ thống sấy lúa quy mô hợp tác xã dùng năng lượng mặt trời và trấu, ứng dụng tiến bộ khoa học "
+     "và công nghệ, giảm thất thoát sau thu hoạch.", "2", 7, ["licence", "consulting"],
+     "Thỏa thuận theo quy mô lắp đặt"),
+    ("dh-tra-vinh", "Quy trình sản xuất chế phẩm vi sinh xử lý phụ phẩm nông nghiệp (mô phỏng)",
+     "Chế phẩm vi sinh ủ rơm rạ, vỏ dừa thành phân hữu cơ trong 30 ngày; đã thử nghiệm tại hộ nông dân.",
+     "4", 6, ["licence", "sale"], ""),
+    ("dh-spkt-vinh-long", "Hệ thống giám sát độ mặn tự động cho vùng trồng lúa (mô phỏng)",
+     "Trạm đo độ mặn nước kênh, cảnh báo qua điện thoại; dự báo xâm nhập mặn bằng trí tuệ nhân tạo.",
+     "2", 5, ["joint_venture", "consulting"], ""),
+]
+#: (enterprise, title, needs, field, budget note, published); the first is typed without accents,
+#: as forms often are, and still finds the drying offer
+DEMANDS = [
+    ("dn-nong-san-song-tien", "Cần công nghệ sấy lúa tiết kiệm năng lượng (mô phỏng)",
+     "Hop tac xa can cong nghe say lua dung nang luong mat troi, ung dung tien bo KH&CN, "
+     "cong suat 10 tan/me.",
+     "2", "Khoảng 800 triệu đồng", True),
+    ("dn-dua-xanh", "Tìm quy trình xử lý vỏ dừa, phụ phẩm thành phân hữu cơ (mô phỏng)",
+     "Doanh nghiệp cần chế phẩm vi sinh xử lý phụ phẩm dừa làm phân bón hữu cơ.", "4", "", True),
+    ("kn-lua-thong-minh", "Cần giải pháp truy xuất nguồn gốc gạo (mô phỏng)",
+     "Tem QR, nhật ký canh tác điện tử cho vùng nguyên liệu lúa.", "2", "", False),
+]
+
+
+def create_demo_exchange(*, by=None) -> dict[str, int]:
+    """Labs with equipment, offers and demands through the exchange's actions (published but for
+    the last demand, a draft); the centre that owns one lab is added first."""
+    code, name, short, kind = CENTRE
+    if not Organisation.objects.filter(code=code).exists():
+        _saved(Organisation, by, code=code, name=name, short_name=short, kind=kind)
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    fields = {f.code: f for f in ScienceField.objects.filter(level=1)}
+    contact = {"contact_name": "Cán bộ liên hệ (mô phỏng)", "contact_email": "lienhe@example.invalid",
+               "contact_phone": "0900000000"}
+    for owner, lab_name, field, location, sharing, terms, items in LABS:
+        lab = add_lab(name=lab_name, owner=orgs[owner], field=fields.get(field), location=location,
+                      sharing=sharing, sharing_terms=terms, synthetic=True, by=by)
+        for item, model, year, value, item_sharing in items:
+            add_equipment(lab, name=item, model=model, year=year,
+                          value=Decimal(value) if value else None, sharing=item_sharing,
+                          sharing_terms=terms if item_sharing == "for_fee" else "", by=by)
+    source = Task.objects.filter(state__in=["registered", "applied"]).order_by("pk").first()
+    for n, (owner, title, summary, field, trl, forms, price) in enumerate(OFFERS):
+        offer = add_offer(title=title, summary=summary, owner=orgs[owner], field=fields.get(field),
+                          trl=trl, transfer_forms=forms, price_note=price,
+                          task=source if n == 0 else None, synthetic=True, by=by, **contact)
+        set_status(offer, "published", by=by)
+    for enterprise, title, needs, field, budget, published in DEMANDS:
+        demand = add_demand(title=title, needs=needs, enterprise=orgs[enterprise], field=fields.get(field),
+                            budget_note=budget, synthetic=True, by=by, **contact)
+        if published:
+            set_status(demand, "published", by=by)
+    return {"labs": len(LABS), "offers": len(OFFERS), "demands": len(DEMANDS)}

@@ -789,3 +789,151 @@ class ServiceRevenue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.amount}"
+
+
+# --- Labs and equipment; technology offers and demands (cung – cầu công nghệ) ------------------
+
+class Sharing(models.TextChoices):
+    NOT_SHARED = "not_shared", _("không chia sẻ")
+    ON_REQUEST = "on_request", _("chia sẻ theo yêu cầu")
+    FOR_FEE = "for_fee", _("chia sẻ có thu phí")
+
+
+class Lab(models.Model):
+    """A laboratory (phòng thí nghiệm) of an organisation, where it is and whether others may use
+    it. Public, like the other resources; written by `registry.actions.add_lab`."""
+
+    name = models.CharField(_("tên phòng thí nghiệm"), max_length=300)
+    owner = models.ForeignKey(Organisation, verbose_name=_("tổ chức chủ quản"),
+                              on_delete=models.PROTECT, related_name="labs")
+    field = models.ForeignKey(ScienceField, verbose_name=_("lĩnh vực"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="labs")
+    location = models.CharField(_("địa điểm"), max_length=300)
+    unit = models.ForeignKey("orgs.OrgUnit", verbose_name=_("đơn vị hành chính"), null=True,
+                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    description = models.TextField(_("mô tả"), blank=True)
+    sharing = models.CharField(_("chia sẻ"), max_length=20, choices=Sharing.choices,
+                               default=Sharing.NOT_SHARED)
+    sharing_terms = models.TextField(_("điều kiện chia sẻ"), blank=True)
+    synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("phòng thí nghiệm")
+        verbose_name_plural = _("phòng thí nghiệm")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Equipment(models.Model):
+    """One item of equipment (thiết bị) of a lab; its value in million VND when known."""
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="equipment")
+    name = models.CharField(_("tên thiết bị"), max_length=300)
+    model = models.CharField(_("model, hãng"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm đưa vào sử dụng"), null=True, blank=True)
+    value = models.DecimalField(_("giá trị (triệu đồng)"), max_digits=14, decimal_places=3,
+                                null=True, blank=True)
+    sharing = models.CharField(_("chia sẻ"), max_length=20, choices=Sharing.choices,
+                               default=Sharing.NOT_SHARED)
+    sharing_terms = models.TextField(_("điều kiện chia sẻ"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lab", "name", "pk"]
+        verbose_name = _("thiết bị")
+        verbose_name_plural = _("thiết bị")
+        constraints = [models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0),
+                                              name="registry_equipment_value_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("bản nháp")
+    PUBLISHED = "published", _("đã công bố")
+    WITHDRAWN = "withdrawn", _("đã rút")
+
+
+class TransferForm(models.TextChoices):
+    LICENCE = "licence", _("li-xăng (chuyển quyền sử dụng)")
+    SALE = "sale", _("chuyển nhượng (bán)")
+    JOINT_VENTURE = "joint_venture", _("góp vốn, liên doanh")
+    CONSULTING = "consulting", _("tư vấn, hỗ trợ kỹ thuật")
+
+
+class Listing(models.Model):
+    """What an offer and a demand share: a title, a field, a status (only published ones are
+    public) and the contact behind it, which is private: never shown outside the Department (a
+    public portal will relay messages instead). `search_text` holds the folded words of the
+    title and text (stiplan.registry.search), written by the action that writes them."""
+
+    PRIVATE_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+    title = models.CharField(_("tên"), max_length=400)
+    field = models.ForeignKey(ScienceField, verbose_name=_("lĩnh vực"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ListingStatus.choices,
+                              default=ListingStatus.DRAFT)
+    contact_name = models.CharField(_("người liên hệ (riêng tư)"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("thư điện tử liên hệ (riêng tư)"), blank=True)
+    contact_phone = models.CharField(_("điện thoại liên hệ (riêng tư)"), max_length=30, blank=True)
+    created_on = models.DateField(_("ngày ghi"))
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+    synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-published_on", "-created_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TechnologyOffer(Listing):
+    """A technology on offer (cung công nghệ): what it is, whose, how ready (TRL 1–9), how it may
+    be transferred, and the task, result or IP asset it comes from, if any."""
+
+    summary = models.TextField(_("tóm tắt công nghệ"))
+    owner = models.ForeignKey(Organisation, verbose_name=_("tổ chức sở hữu"),
+                              on_delete=models.PROTECT, related_name="technology_offers")
+    task = models.ForeignKey(Task, verbose_name=_("từ nhiệm vụ"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="technology_offers")
+    output = models.ForeignKey(Output, verbose_name=_("từ kết quả"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="technology_offers")
+    ip_asset = models.ForeignKey(IPAsset, verbose_name=_("tài sản trí tuệ"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="technology_offers")
+    trl = models.PositiveSmallIntegerField(_("mức sẵn sàng công nghệ (TRL)"))
+    transfer_forms = models.JSONField(_("hình thức chuyển giao"), default=list)
+    price_note = models.CharField(_("giá, điều kiện tài chính"), max_length=300, blank=True)
+
+    class Meta(Listing.Meta):
+        verbose_name = _("công nghệ chào bán")
+        verbose_name_plural = _("công nghệ chào bán")
+        constraints = [models.CheckConstraint(condition=Q(trl__gte=1) & Q(trl__lte=9),
+                                              name="registry_offer_trl_1_to_9")]
+
+    def transfer_form_labels(self) -> list[str]:
+        return [str(TransferForm(code).label) for code in self.transfer_forms
+                if code in TransferForm.values]
+
+
+class TechnologyDemand(Listing):
+    """A technology an enterprise looks for (cầu công nghệ): what it needs and what it may spend."""
+
+    needs = models.TextField(_("nhu cầu công nghệ"))
+    enterprise = models.ForeignKey(Organisation, verbose_name=_("doanh nghiệp, tổ chức có nhu cầu"),
+                                   on_delete=models.PROTECT, related_name="technology_demands")
+    budget_note = models.CharField(_("kinh phí dự kiến"), max_length=300, blank=True)
+
+    class Meta(Listing.Meta):
+        verbose_name = _("nhu cầu công nghệ")
+        verbose_name_plural = _("nhu cầu công nghệ")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from stiplan.registry import views
+from stiplan.registry.exchange import views as exchange
 from stiplan.registry.recognition import views as recognition
 
 urlpatterns = [
@@ -11,6 +12,12 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("ip/", views.IPAssetListView.as_view(), name="ip-list"),
+    path("labs/", exchange.LabListView.as_view(), name="lab-list"),
+    path("labs/<int:pk>/", exchange.LabDetailView.as_view(), name="lab-detail"),
+    path("offers/", exchange.OfferListView.as_view(), name="offer-list"),
+    path("offers/<int:pk>/", exchange.OfferDetailView.as_view(), name="offer-detail"),
+    path("demands/", exchange.DemandListView.as_view(), name="demand-list"),
+    path("demands/<int:pk>/", exchange.DemandDetailView.as_view(), name="demand-detail"),
     path("councils/", views.CouncilListView.as_view(), name="council-list"),
     path("councils/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
     path("competitions/", recognition.CompetitionListView.as_view(), name="competition-list"),

@@ -23,7 +23,15 @@ from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
-from stiplan.registry.models import Call, Council, Task, TaskMember
+from stiplan.registry.models import (
+    Call,
+    Council,
+    Lab,
+    Task,
+    TaskMember,
+    TechnologyDemand,
+    TechnologyOffer,
+)
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp
 from tests.core.test_routes import ACCOUNTS, SEED_TEXT, resolver_routes
@@ -173,6 +181,11 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "competition-list": [{}],
         "competition-detail": [{"pk": pk} for pk in Call.objects.order_by("pk").values_list("pk", flat=True)],
         "scorecard": [{"year": 2025}],
+        "lab-list": [{}], "lab-detail": [{"pk": lab.pk} for lab in Lab.objects.order_by("pk")[:2]],
+        "offer-list": [{}], "demand-list": [{}],
+        # published ones: the visitor's pages too (a draft is the Department's, 404 for others)
+        **{f"{kind}-detail": [{"pk": model.objects.filter(status="published").order_by("pk").first().pk}]
+           for kind, model in (("offer", TechnologyOffer), ("demand", TechnologyDemand))},
         "audit-list": [{}],
         "dataset-list": [{}], "dataset-detail": [{"slug": "tasks"}, {"slug": "plan-progress"}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],

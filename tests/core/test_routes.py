@@ -23,7 +23,7 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
-from stiplan.registry.models import Call, Council, Task
+from stiplan.registry.models import Call, Council, Lab, Task, TechnologyDemand, TechnologyOffer
 from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
@@ -80,8 +80,8 @@ def test_an_unlisted_route_is_caught(monkeypatch):
 def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     """The 2025 round (every report a draft), one evidence file and one membership and one audit
     entry per unit, a queued document, the demo index (computed), the demo registry (its first
-    public task, its host and its principal investigator): the values of each URL parameter, own
-    and other."""
+    public task, its host and its principal investigator; its first lab, published offer and
+    demand): the values of each URL parameter, own and other."""
     index_value = IndexValue.objects.get(edition__year=2025, unit="VLG", code="1.1.1").pk
     settings.STIPLAN_JOBS_SYNC = False
     round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
@@ -101,6 +101,9 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     task = Task.objects.filter(public=True).order_by("pk").first()
     principal = task.members.get(role="principal").person_id
     council = Council.objects.order_by("pk").first().pk  # the demo's councils (selection, acceptance)
+    exchange = {"lab": Lab.objects.order_by("pk").first().pk,
+                **{name: model.objects.filter(status="published").order_by("pk").first().pk
+                   for name, model in (("offer", TechnologyOffer), ("demand", TechnologyDemand))}}
     values = {}
     for side in ("own", "other"):
         values[side] = {
@@ -110,7 +113,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "indicator": Indicator.objects.order_by("code").first().code,
             "index_value": index_value, "draft": draft.pk, "task": task.pk,
             "organisation": task.host_id, "person": principal, "council": council,
-            "competition": Call.objects.get(published=True).pk,
+            "competition": Call.objects.get(published=True).pk, **exchange,
         }
     return values
 
@@ -122,6 +125,7 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
     kinds = [("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
              ("registry/people/", "person"), ("registry/councils/", "council"), ("drafts/", "draft"),
              ("registry/competitions/", "competition"),
+             ("registry/labs/", "lab"), ("registry/offers/", "offer"), ("registry/demands/", "demand"),
              ("evidence/", "evidence"),
              ("reports/", "report"), ("rounds/", "round"),
              ("documents/", "document"), ("memberships/", "membership"), ("audit/", "audit"),

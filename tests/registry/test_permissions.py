@@ -17,6 +17,7 @@ from stiplan.registry.actions import (
     move_task,
     rank_council,
 )
+from stiplan.registry.exchange.actions import add_demand, add_equipment, add_lab, add_offer, set_status
 from stiplan.registry.models import (
     Affiliation,
     BudgetLine,
@@ -26,7 +27,9 @@ from stiplan.registry.models import (
     Council,
     CouncilMember,
     Entry,
+    Equipment,
     IPAsset,
+    Lab,
     Organisation,
     Output,
     Person,
@@ -38,6 +41,8 @@ from stiplan.registry.models import (
     Task,
     TaskMember,
     TaskStep,
+    TechnologyDemand,
+    TechnologyOffer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +56,8 @@ DEPARTMENT = frozenset({"plan_officer", "admin"})
 @pytest.fixture
 def world(propose, people, users, fields):
     """A public task (under contract, P0 its principal investigator) and an internal proposal
-    (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict."""
+    (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict; a lab
+    with one item of equipment; three offers and three demands: published, draft, withdrawn."""
     officer = users["plan_officer"]
     public_task, proposal = propose(code="NV-PUBLIC"), propose(code="NV-PROPOSAL")
     for t, person in ((public_task, people[0]), (proposal, people[1])):
@@ -81,6 +87,17 @@ def world(propose, people, users, fields):
                              prize="first", decision_number="1/QĐ", decision_date=day)
         Entry.objects.create(call=call, code="2", title="Không đạt", person=people[4], submitted_on=day)
     ServiceRevenue.objects.create(organisation=public_task.host, year=2025, amount=10)
+    lab = add_lab(name="PTN", owner=public_task.host, location="Trà Vinh", by=officer)
+    add_equipment(lab, name="Máy PCR", by=officer)
+    for n, status in enumerate(("published", "", "withdrawn")):  # one published, a draft, a withdrawn
+        offer = add_offer(title=f"Công nghệ {n}", summary="x", owner=public_task.host, trl=5,
+                          transfer_forms=["licence"], by=officer)
+        demand = add_demand(title=f"Nhu cầu {n}", needs="x", enterprise=public_task.host, by=officer)
+        for listing in (offer, demand):
+            if status:
+                set_status(listing, "published", by=officer)
+            if status == "withdrawn":
+                set_status(listing, "withdrawn", by=officer)
     return {"public_task": public_task, "proposal": proposal, "people": people}
 
 
@@ -97,6 +114,8 @@ READS = {
     ConflictDeclaration: (0, INTERNAL), Score: (0, INTERNAL), Consensus: (0, INTERNAL),
     ScienceField: (6, EVERYONE), Organisation: (1, EVERYONE), Programme: (1, EVERYONE),
     IPAsset: (1, EVERYONE), Call: (2, EVERYONE), Entry: (1, INTERNAL), ServiceRevenue: (0, INTERNAL),
+    Lab: (1, EVERYONE), Equipment: (1, EVERYONE),
+    TechnologyOffer: (1, INTERNAL), TechnologyDemand: (1, INTERNAL),
 }
 
 
