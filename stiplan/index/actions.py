@@ -101,7 +101,7 @@ def last_year_value(edition: IndexEdition, unit: str, code: str) -> float | None
     return prior.value if prior else None
 
 
-def _check(edition: IndexEdition, unit: str, code: str, value: float | None) -> list[str]:
+def _check(edition: IndexEdition, unit: str, code: str, value: float | None) -> list[dict]:
     fw = edition.framework.tree()
     den_code = fw.by_code[code].denominator if code in fw.by_code else None
     den = IndexValue.objects.filter(edition=edition, unit=unit, code=den_code).first() if den_code else None

@@ -151,7 +151,8 @@ class EntryView(LoginRequiredMixin, TemplateView):
                          "denominator": d["denominator"], "v": v, "last": last.get(code),
                          "per": v.value / den.value if v and den and v.value is not None
                          and den.value else None,
-                         "placeholder": fw.by_code[code].placeholder if code in fw.by_code else False})
+                         "placeholder": fw.by_code[code].placeholder if code in fw.by_code else False,
+                         "warnings": [checks.warning_text(w) for w in v.warnings] if v else []})
         counts = {s: sum(1 for v in values.values() if v.state == s) for s in ValueState.values}
         ctx.update(edition=edition, rows=rows, counts=counts, states=ValueState,
                    unit_name=edition.unit_names()[edition.home],

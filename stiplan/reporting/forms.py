@@ -10,6 +10,9 @@ from stiplan.orgs.models import OrgUnit
 from stiplan.plans.models import Action
 from stiplan.reporting.models import RoundKind
 
+#: A picker's options are the plan's and the units' names: data, not the page's words.
+PICKER = {"size": 8, "data-content": True}
+
 
 class OpenRoundForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=RoundKind.choices)
@@ -22,13 +25,13 @@ class OpenRoundForm(forms.Form):
     title = forms.CharField(label=_("Tên kỳ báo cáo"), max_length=300, required=False)
     units = forms.MultipleChoiceField(
         label=_("Đơn vị (chọn một hoặc nhiều; không chọn = tất cả)"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}))
+        widget=forms.SelectMultiple(attrs=PICKER))
     actions = forms.MultipleChoiceField(
         label=_("Nhiệm vụ (chọn một hoặc nhiều; không chọn = tất cả)"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}))
+        widget=forms.SelectMultiple(attrs=PICKER))
     indicators = forms.MultipleChoiceField(
         label=_("Chỉ tiêu (chọn một hoặc nhiều; không chọn = tất cả)"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}))
+        widget=forms.SelectMultiple(attrs=PICKER))
     questions = forms.CharField(label=_("Câu hỏi thêm (mỗi dòng một câu)"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -80,7 +80,7 @@ def test_a_big_change_against_last_year_needs_an_explanation(edition, users):
     officer = users["plan_officer"]
     last = IndexValue.objects.get(edition__year=2024, unit="VLG", code="2.3.1").value
     item = act.save_value(edition, "2.3.1", value=last * 3, by=officer)
-    assert len(item.warnings) == 1 and "3.00" in item.warnings[0]
+    assert [w["kind"] for w in item.warnings] == ["change"] and item.warnings[0]["ratio"] == "3.00"
     with pytest.raises(ValidationError, match="giải trình"):
         act.mark_checked(item, by=officer)
     item = act.save_value(edition, "2.3.1", value=last * 3, explanation="Tính cả 3 tỉnh cũ",
