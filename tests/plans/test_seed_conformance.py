@@ -240,9 +240,13 @@ def test_tfp_share_above_50_percent_by_2030(the_seed, exported):
     assert target["low"] is None and target["high"] is None
 
 
-def targets_of_each_year(exported: dict, found: list[tuple[str, ...]]) -> list[tuple[dict, str]]:
-    """(target, phrase) for the phrases of each (year, *three phrases) sentence the seed says
-    once for every milestone year; the three are different measures, the same in every year."""
+def targets_of_each_year(the_seed: dict, exported: dict, sentence: re.Pattern,
+                         expected: list[tuple[str, ...]]) -> list[tuple[dict, str]]:
+    """(target, phrase) for the three phrases of each (year, *phrases) `sentence` that section
+    II.2 of the seed says once for every milestone year, found there as `expected`; the three are
+    different measures, the same in every year."""
+    found = sentence.findall(the_seed["II.2 text"])
+    assert found == expected
     pairs, measures_by_year = [], []
     for year, *phrases in found:
         targets = [the_target(exported, phrase, int(year)) for phrase in phrases]
@@ -262,12 +266,10 @@ SPENDING = re.compile(
 
 
 def test_spending_ranges_for_2025_and_2030_are_targets_with_their_bounds(the_seed, exported):
-    found = SPENDING.findall(the_seed["II.2 text"])
-    assert found == [
+    for target, phrase in targets_of_each_year(the_seed, exported, SPENDING, [
         ("2025", "1,2% - 1,5%", "0,8% - 1%", "60% - 65%"),
         ("2030", "1,5% - 2%", "1% - 1,2%", "65% - 70%"),
-    ]
-    for target, phrase in targets_of_each_year(exported, found):
+    ]):
         low, high = re.findall(NUM, phrase)
         assert target["comparator"] == "range", phrase
         assert (num(target["low"]), num(target["high"])) == (number(low), number(high)), phrase
@@ -281,12 +283,10 @@ TRAINING = re.compile(
 
 
 def test_training_numbers_for_2025_and_2030_are_targets_with_their_values(the_seed, exported):
-    found = TRAINING.findall(the_seed["II.2 text"])
-    assert found == [
+    for target, phrase in targets_of_each_year(the_seed, exported, TRAINING, [
         ("2025", "20 cán bộ", "10 tiến sĩ", "10 thạc sĩ"),
         ("2030", "30 cán bộ", "10 tiến sĩ", "20 thạc sĩ"),
-    ]
-    for target, phrase in targets_of_each_year(exported, found):
+    ]):
         assert num(target["value"]) == number(phrase.split()[0]), phrase
         assert target["comparator"] in ("gte", "eq"), phrase
 
