@@ -4,7 +4,10 @@ BENCH_DATABASE_URL runs a benchmark on PostgreSQL instead of the embedded SQLite
 """
 
 import os
+import statistics
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -37,3 +40,31 @@ def publish(text: str) -> None:
     print(text)
     with RESULTS.open("a", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def timed(fn: Callable[[], object], rounds: int) -> list[float]:
+    """The seconds each of `rounds` calls of `fn` took."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    """The median and the 95th percentile of the samples (of fewer than 20, the largest)."""
+    p95 = max(samples) if len(samples) < 20 else statistics.quantiles(samples, n=20)[-1]
+    return statistics.median(samples), p95
+
+
+def table(cases: list[tuple[str, list[float]]], unit: str, digits: int, ratio_digits: int) -> str:
+    """A Markdown table of each case's median and 95th percentile (`unit`, `digits` decimals) and
+    its median over the first case's, the baseline (`ratio_digits` decimals; 1.0 on its own row)."""
+    base = statistics.median(cases[0][1])
+    lines = [f"| case | median {unit} | p95 {unit} | × baseline |", "|---|---|---|---|"]
+    for n, (name, samples) in enumerate(cases):
+        median, p95 = median_p95(samples)
+        ratio = "1.0" if n == 0 else f"{median / base:.{ratio_digits}f}"
+        lines.append(f"| {name} | {median:.{digits}f} | {p95:.{digits}f} | {ratio} |")
+    return "\n".join(lines) + "\n"

@@ -8,23 +8,12 @@ baseline of the ratio is assembling the content (reading the data) without writi
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from datetime import datetime
 
-from common import fresh_django, publish
+from common import fresh_django, publish, table, timed
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-
-
-def timed(fn, rounds: int = ROUNDS) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def main() -> int:
@@ -55,21 +44,14 @@ def main() -> int:
         assert document.state == JobState.DONE, document.error
 
     cases = [
-        ("assemble the content only (baseline)", timed(lambda: assembly.annual(round_))),
-        ("DOCX from the content", timed(lambda: render_docx(content, template))),
-        ("PDF from the content", timed(lambda: render_pdf(content))),
-        ("XLSX from the content", timed(lambda: render_xlsx(content))),
-        ("whole job: assemble + DOCX + PDF + XLSX + archive", timed(whole_job)),
+        ("assemble the content only (baseline)", timed(lambda: assembly.annual(round_), ROUNDS)),
+        ("DOCX from the content", timed(lambda: render_docx(content, template), ROUNDS)),
+        ("PDF from the content", timed(lambda: render_pdf(content), ROUNDS)),
+        ("XLSX from the content", timed(lambda: render_xlsx(content), ROUNDS)),
+        ("whole job: assemble + DOCX + PDF + XLSX + archive", timed(whole_job, ROUNDS)),
     ]
-    base = statistics.median(cases[0][1])
-    lines = [f"\n## {datetime.now():%Y-%m-%d %H:%M} — yearly report 2025 of the demo, all three "
-             f"formats, {ROUNDS} rounds, {connection.vendor}\n",
-             "| case | median s | p95 s | × baseline |", "|---|---|---|---|"]
-    for name, xs in cases:
-        p95 = statistics.quantiles(xs, n=20)[-1] if len(xs) > 1 else xs[0]
-        lines.append(f"| {name} | {statistics.median(xs):.2f} | {p95:.2f} | "
-                     f"{statistics.median(xs) / base:.1f} |")
-    text = "\n".join(lines) + "\n"
+    text = (f"\n## {datetime.now():%Y-%m-%d %H:%M} — yearly report 2025 of the demo, all three "
+            f"formats, {ROUNDS} rounds, {connection.vendor}\n\n") + table(cases, "s", 2, 1)
     publish(text)
     return 0
 

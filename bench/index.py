@@ -24,7 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from common import publish  # noqa: E402
+from common import publish, timed  # noqa: E402
 from index_pandas import pipeline, run_loop  # noqa: E402
 
 from stiplan.analytics.index import Coin, Spec, Table, UnitData, load_imeta, load_yaml, read_data_csv  # noqa: E402
@@ -45,15 +45,6 @@ REGIONS = [
     "Đông Nam Bộ",
     "Đồng bằng sông Cửu Long",
 ]
-
-
-def timed(fn, rounds: int) -> list[float]:
-    out = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def stats(ts: list[float]) -> tuple[float, float]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import datetime
 from decimal import Decimal
 
-from common import fresh_django, publish
+from common import fresh_django, publish, table
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 INDICATORS, UNITS, YEARS = 200, 150, range(2016, 2026)
@@ -90,18 +89,11 @@ def main() -> int:
     uncached = measure(client, "/indicators/", use_cache=False)
     changed = measure(client, "/indicators/", use_cache=True, after_change=True)
 
-    def stats(xs):
-        return statistics.median(xs), statistics.quantiles(xs, n=20)[-1]
-
-    (cm, cp), (um, up), (wm, wp) = stats(cached), stats(uncached), stats(changed)
     text = (f"\n## {datetime.now():%Y-%m-%d %H:%M} — leadership overview, {count:,} values "
             f"({len(YEARS)} years × {INDICATORS} indicators × {UNITS} units), {plan.targets.count()} "
-            f"targets, {ROUNDS} rounds, {connection.vendor}\n\n"
-            "| case | median ms | p95 ms | × baseline |\n|---|---|---|---|\n"
-            f"| caching off (baseline) | {um:.1f} | {up:.1f} | 1.0 |\n"
-            f"| cached (default) | {cm:.1f} | {cp:.1f} | {cm / um:.3f} |\n"
-            f"| first request after a change, warm-up job run | {wm:.1f} | {wp:.1f} | "
-            f"{wm / um:.3f} |\n")
+            f"targets, {ROUNDS} rounds, {connection.vendor}\n\n")
+    text += table([("caching off (baseline)", uncached), ("cached (default)", cached),
+                   ("first request after a change, warm-up job run", changed)], "ms", 1, 3)
     publish(text)
     return 0
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import os
-import statistics
 import sys
 import time
 from datetime import date, datetime
 
-from common import fresh_django, publish
+from common import fresh_django, publish, table
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 ROWS = 2500
@@ -76,14 +75,10 @@ def main() -> int:
         assert changed == ROWS, changed
     from django.db import connection
 
-    def stats(xs):
-        return statistics.median(xs), max(xs) if len(xs) < 20 else statistics.quantiles(xs, n=20)[-1]
-
-    (fm, fp), (pm, pp) = stats(full), stats(parse)
     text = (f"\n## {datetime.now():%Y-%m-%d %H:%M} — upload of {ROWS * 4:,} values, {ROUNDS} rounds, "
-            f"{connection.vendor}\n\n| case | median s | p95 s | × baseline |\n|---|---|---|---|\n"
-            f"| check only: parse_upload (baseline) | {pm:.2f} | {pp:.2f} | 1.0 |\n"
-            f"| check + save + audit: apply_upload | {fm:.2f} | {fp:.2f} | {fm / pm:.1f} |\n")
+            f"{connection.vendor}\n\n")
+    text += table([("check only: parse_upload (baseline)", parse),
+                   ("check + save + audit: apply_upload", full)], "s", 2, 1)
     publish(text)
     return 0
 

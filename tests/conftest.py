@@ -135,6 +135,17 @@ def plan(db):
 
 
 @pytest.fixture
+def round_2025(plan):
+    """The plan's 2025 round, opened on 1/11/2025 with its deadline on 10/12/2025."""
+    from datetime import date
+
+    from stiplan.reporting.actions import open_round
+
+    return open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
+                      opened_on=date(2025, 11, 1), by=None)
+
+
+@pytest.fixture
 def users(db) -> dict:
     """The demo accounts by role, plus an anonymous visitor under the key 'public'."""
     from django.contrib.auth.models import AnonymousUser

@@ -31,14 +31,11 @@ class AuditedAdmin(admin.ModelAdmin):
         formset.save_m2m()
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "object_type", "object_repr", "unit"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "actor_label"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+class ReadOnly:
+    """Mixed into a ModelAdmin or an inline: its rows are shown, never added, changed or deleted
+    here (they change through the actions, or never)."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -46,6 +43,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_repr", "unit"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr", "actor_label"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
 
 @admin.register(ApiToken)

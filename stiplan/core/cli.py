@@ -1,4 +1,5 @@
-"""Shared pieces of the `stiplan` management commands: JSON output and clean error exits."""
+"""Shared pieces of the `stiplan` management commands: their verbs and `--format`, JSON output
+and clean error exits."""
 
 from __future__ import annotations
 
@@ -11,8 +12,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
+from stiplan.core.backup import ArchiveError
 from stiplan.core.errors import Conflict, NotReady
 from stiplan.core.yamlio import InputError
+
+#: The usual `--format`: text for people (the default), JSON for programs.
+TEXT_OR_JSON = ("json", "text")
+
+
+def verbs(parser):
+    """The command's verbs (`stiplan NAME VERB …`); one is required and reaches handle() as
+    `verb`. Add each verb with `.add_parser(name, help=…)`."""
+    return parser.add_subparsers(dest="verb", required=True)
+
+
+def add_format(parser, choices=TEXT_OR_JSON, default: str = "text", dest: str = "format") -> None:
+    """`--format`: how the command prints its result (one of `choices`)."""
+    parser.add_argument("--format", choices=list(choices), default=default, dest=dest)
 
 
 def print_json(data, out=None) -> None:
@@ -35,7 +51,7 @@ def clean_errors(handler: Callable) -> Callable:
             ) from None
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        except (PermissionDenied, Conflict, NotReady, OSError) as exc:
+        except (PermissionDenied, Conflict, NotReady, ArchiveError, OSError) as exc:
             raise CommandError(str(exc)) from None
         except DatabaseError as exc:
             raise CommandError(

@@ -303,6 +303,13 @@ class Checker:
         for i, item in enumerate(node):
             yield i, item, f"{path}[{i}]", line_of(node, i)
 
+    def records(self, node, path: str, spec: dict[str, tuple[Callable, object]]):
+        """(fields, item_path, line) for each element of a list field read by `spec` (as
+        `fields` does); an element that is not a mapping is a problem, and skipped."""
+        for _i, item, item_path, line in self.items(node, path):
+            if (data := self.fields(item, item_path, spec)) is not None:
+                yield data, item_path, line
+
     def unique(self, seen: dict, code, path: str, line) -> None:
         if code is None:
             return

@@ -179,6 +179,17 @@ def _paragraphs(doc, loop: str, text: str, style: str = "VB Nội dung") -> None
     doc.add_paragraph("{%p endfor %}", style=style)
 
 
+def _loops(doc, *levels: tuple[str, list[tuple[str, str]]]) -> None:
+    """Nested `{%p for %}` loops, each level (loop, its paragraphs as (text, style)) inside the
+    one before it; the loops are closed in turn after the innermost one's paragraphs."""
+    for loop, paragraphs in levels:
+        doc.add_paragraph(f"{{%p for {loop} %}}", style="VB Nội dung")
+        for text, style in paragraphs:
+            doc.add_paragraph(text, style=style)
+    for _ in levels:
+        doc.add_paragraph("{%p endfor %}", style="VB Nội dung")
+
+
 def _new() -> Document:
     doc = Document()
     _styles(doc)
@@ -193,15 +204,10 @@ def _h1(doc, text: str) -> None:
 
 def _results(doc, number: str) -> None:
     _h1(doc, f"{number}. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
-    doc.add_paragraph("{%p for g in groups %}", style="VB Nội dung")
-    doc.add_paragraph("{{ g.code }}. {{ g.title }}", style="VB Đề mục 2")
-    doc.add_paragraph("{{ g.summary }}", style="VB Nội dung")
-    doc.add_paragraph("{%p for a in g.actions %}", style="VB Nội dung")
-    doc.add_paragraph("- {{ a.code }}. {{ a.text }} {{ a.summary }}", style="VB Nội dung")
-    doc.add_paragraph("{%p for e in a.entries %}", style="VB Nội dung")
-    doc.add_paragraph("+ {{ e.unit }} ({{ e.status }}): {{ e.text }}", style="VB Nội dung")
-    for _ in range(3):
-        doc.add_paragraph("{%p endfor %}", style="VB Nội dung")
+    _loops(doc, ("g in groups", [("{{ g.code }}. {{ g.title }}", "VB Đề mục 2"),
+                                 ("{{ g.summary }}", "VB Nội dung")]),
+           ("a in g.actions", [("- {{ a.code }}. {{ a.text }} {{ a.summary }}", "VB Nội dung")]),
+           ("e in a.entries", [("+ {{ e.unit }} ({{ e.status }}): {{ e.text }}", "VB Nội dung")]))
 
 
 def _targets(doc, number: str, ministry: bool) -> None:
@@ -293,12 +299,8 @@ def ad_hoc_default() -> Document:
     _letterhead(doc)
     doc.add_paragraph("{{ intro }}", style="VB Nội dung")
     _h1(doc, "I. TRẢ LỜI CÁC NỘI DUNG YÊU CẦU")
-    doc.add_paragraph("{%p for q in questions %}", style="VB Nội dung")
-    doc.add_paragraph("{{ q.code }}. {{ q.question }}", style="VB Đề mục 2")
-    doc.add_paragraph("{%p for a in q.answers %}", style="VB Nội dung")
-    doc.add_paragraph("- {{ a.unit }}: {{ a.text }}", style="VB Nội dung")
-    doc.add_paragraph("{%p endfor %}", style="VB Nội dung")
-    doc.add_paragraph("{%p endfor %}", style="VB Nội dung")
+    _loops(doc, ("q in questions", [("{{ q.code }}. {{ q.question }}", "VB Đề mục 2")]),
+           ("a in q.answers", [("- {{ a.unit }}: {{ a.text }}", "VB Nội dung")]))
     _results(doc, "II")
     _h1(doc, "III. SỐ LIỆU")
     _table(doc, ["Chỉ tiêu", "Đơn vị", "Giá trị", "Nguồn"],

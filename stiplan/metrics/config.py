@@ -53,19 +53,15 @@ def parse_config(raw: bytes | str) -> dict:
               f"plan '{top['plan']}' is not loaded")
         c.raise_if_any()
     elements, seen = [], {}
-    for _i, node, path, line in c.items(top["data_elements"], "data_elements"):
-        if (element := c.fields(node, path, ELEMENT_SPEC)) is not None:
-            c.unique(seen, element["code"], f"{path}.code", line)
-            elements.append(element)
+    for element, path, line in c.records(top["data_elements"], "data_elements", ELEMENT_SPEC):
+        c.unique(seen, element["code"], f"{path}.code", line)
+        elements.append(element)
     known = {e["code"] for e in elements} | set(
         plan.plan_indicators.values_list("indicator__code", flat=True))
     units = OrgUnit.objects.in_bulk(field_name="code")
     issued = plan.legal_basis.get("date", "")
     assignments = []
-    for _i, node, path, line in c.items(top["indicators"], "indicators"):
-        a = c.fields(node, path, ASSIGN_SPEC)
-        if a is None:
-            continue
+    for a, path, line in c.records(top["indicators"], "indicators", ASSIGN_SPEC):
         _declared(c, known, a["indicator"], line, f"{path}.indicator")
         if bool(a["unit"]) == bool(a["unit_type"]):
             c.add(line, path, "cần đúng một trong hai: unit hoặc unit_type",
@@ -78,19 +74,13 @@ def parse_config(raw: bytes | str) -> dict:
             c.add(line, f"{path}.min", "min lớn hơn max", "min is greater than max")
         assignments.append(a)
     rules, seen_rules = [], {}
-    for _i, node, path, line in c.items(top["rules"], "rules"):
-        rule = c.fields(node, path, RULE_SPEC)
-        if rule is None:
-            continue
+    for rule, path, line in c.records(top["rules"], "rules", RULE_SPEC):
         c.unique(seen_rules, rule["code"], f"{path}.code", line)
         for side in ("left", "right"):
             _declared(c, known, rule[side], line, f"{path}.{side}")
         rules.append(rule)
     computations, formulas = [], {}
-    for _i, node, path, line in c.items(top["computations"], "computations"):
-        comp = c.fields(node, path, COMPUTATION_SPEC)
-        if comp is None:
-            continue
+    for comp, path, line in c.records(top["computations"], "computations", COMPUTATION_SPEC):
         _declared(c, known, comp["indicator"], line, f"{path}.indicator")
         if bool(comp["formula"]) == comp["growth_accounting"]:
             c.add(line, path, "cần đúng một trong hai: formula hoặc growth_accounting",

@@ -48,10 +48,7 @@ def parse_orgs(raw: bytes | str) -> dict:
     known = {u.code: (u.valid_from, u.valid_to) for u in OrgUnit.objects.all()}
     seen: dict = {}
     units = []
-    for _i, node, path, line in c.items(top["units"] or [], "units"):
-        unit = c.fields(node, path, UNIT_SPEC)
-        if unit is None:
-            continue
+    for unit, path, line in c.records(top["units"] or [], "units", UNIT_SPEC):
         unit["_line"] = line
         c.unique(seen, unit["code"], f"{path}.code", line)
         if unit["valid_from"] and unit["valid_to"] and unit["valid_to"] < unit["valid_from"]:
@@ -66,16 +63,10 @@ def parse_orgs(raw: bytes | str) -> dict:
                   f"đơn vị cấp trên «{unit['parent']}» không tồn tại",
                   f"parent unit '{unit['parent']}' does not exist")
     events, seen_events = [], {}
-    for _i, node, path, line in c.items(top["events"] or [], "events"):
-        event = c.fields(node, path, EVENT_SPEC)
-        if event is None:
-            continue
+    for event, path, line in c.records(top["events"] or [], "events", EVENT_SPEC):
         c.unique(seen_events, event["code"], f"{path}.code", line)
         links = []
-        for _j, link_node, link_path, link_line in c.items(event["links"] or [], f"{path}.links"):
-            link = c.fields(link_node, link_path, LINK_SPEC)
-            if link is None:
-                continue
+        for link, link_path, link_line in c.records(event["links"] or [], f"{path}.links", LINK_SPEC):
             for end in ("source", "target"):
                 if link[end] and link[end] not in known:
                     c.add(link_line, f"{link_path}.{end}", f"đơn vị «{link[end]}» không tồn tại",

@@ -8,6 +8,7 @@ same normal form from the database, so `export_plan(load_plan(parse_plan(f))) ==
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 import yaml
@@ -188,10 +189,7 @@ class PlanReader:
     def _entries(self, node, key, spec, unique: str | None = None) -> list[tuple[dict, str, int]]:
         """(fields, path, line) for each well-formed item of the list `node[key]`."""
         out, seen = [], {}
-        for _i, item, path, line in self.c.items(node.get(key) or [], key):
-            data = self.c.fields(item, path, spec)
-            if data is None:
-                continue
+        for data, path, line in self.c.records(node.get(key) or [], key, spec):
             if unique:
                 self.c.unique(seen, data[unique], f"{path}.{unique}", line)
             out.append((data, path, line))
@@ -331,18 +329,23 @@ def read_plan(doc: dict) -> dict:
     return PlanReader(doc).read()
 
 
-def stored_json(value):
-    """A parsed value as a JSON field keeps it: dates as ISO strings, decimals as strings (read
-    back by export_plan)."""
+def _json_ready(value, decimal: Callable[[Decimal], object]):
+    """`value` with every date as an ISO string and every decimal as `decimal` makes it."""
     if isinstance(value, dict):
-        return {k: stored_json(v) for k, v in value.items()}
+        return {k: _json_ready(v, decimal) for k, v in value.items()}
     if isinstance(value, list):
-        return [stored_json(v) for v in value]
+        return [_json_ready(v, decimal) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return decimal(value)
     return value
+
+
+def stored_json(value):
+    """A parsed value as a JSON field keeps it: dates as ISO strings, decimals as strings (read
+    back by export_plan)."""
+    return _json_ready(value, str)
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -454,12 +457,4 @@ def to_yaml(data: dict) -> str:
 
 def to_json_ready(data: dict) -> dict:
     """Normal form with dates as ISO strings and numbers as JSON numbers."""
-    if isinstance(data, dict):
-        return {k: to_json_ready(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [to_json_ready(v) for v in data]
-    if isinstance(data, dt.date):
-        return data.isoformat()
-    if isinstance(data, Decimal):
-        return int(data) if data == data.to_integral_value() else float(data)
-    return data
+    return _json_ready(data, lambda d: int(d) if d == d.to_integral_value() else float(d))

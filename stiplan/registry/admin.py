@@ -4,7 +4,7 @@ since they change only through the lifecycle actions."""
 
 from django.contrib import admin
 
-from stiplan.core.admin import AuditedAdmin
+from stiplan.core.admin import AuditedAdmin, ReadOnly
 from stiplan.registry.models import (
     Affiliation,
     BudgetLine,
@@ -61,30 +61,12 @@ class IPAssetAdmin(AuditedAdmin):
     search_fields = ["title", "number"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     """Shown, never edited here: the rows change through the registry's actions."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScienceField)

@@ -17,6 +17,12 @@ def close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
 
 
+def known_total(points: list[Point]) -> float | None:
+    """The sum of the points' known values; None when not one is known."""
+    values = [p.value for p in points if p.value is not None]
+    return math.fsum(values) if values else None
+
+
 @given(st.lists(known, min_size=1, max_size=12))
 def test_a_restated_amount_is_the_sum_of_the_former_units(parts):
     point = restated_sum(parts)
@@ -43,22 +49,20 @@ def test_the_order_of_the_former_units_does_not_matter(parts, rng):
 
 @given(st.lists(maybe, max_size=12))
 def test_a_cumulative_count_adds_the_known_years(yearly):
-    point = cumulative(yearly)
-    values = [p.value for p in yearly if p.value is not None]
-    if values:
-        assert point.computed and close(point.value, math.fsum(values))
-        assert point.restated == any(p.restated for p in yearly)
-    else:
+    point, total = cumulative(yearly), known_total(yearly)
+    if total is None:
         assert point == Point(None)
+    else:
+        assert point.computed and close(point.value, total)
+        assert point.restated == any(p.restated for p in yearly)
 
 
 @given(st.lists(maybe, max_size=12), st.lists(maybe, max_size=12))
 def test_cumulative_counts_add_up_over_consecutive_spans(first, then):
-    whole, a, b = cumulative(first + then), cumulative(first), cumulative(then)
-    parts = [p.value for p in (a, b) if p.value is not None]
-    assert (whole.value is None) == (not parts)
-    if parts:
-        assert close(whole.value, math.fsum(parts))
+    whole, total = cumulative(first + then), known_total([cumulative(first), cumulative(then)])
+    assert (whole.value is None) == (total is None)
+    if total is not None:
+        assert close(whole.value, total)
 
 
 @given(st.lists(maybe, max_size=12), amounts)
@@ -69,9 +73,8 @@ def test_one_more_year_never_lowers_a_cumulative_count(yearly, more):
 
 @given(st.lists(maybe, max_size=12))
 def test_a_former_units_yearly_count_adds_what_is_known(parts):
-    point = reported_count(parts)
-    values = [p.value for p in parts if p.value is not None]
-    if values:
-        assert point.restated and close(point.value, math.fsum(values))
-    else:
+    point, total = reported_count(parts), known_total(parts)
+    if total is None:
         assert point == Point(None)
+    else:
+        assert point.restated and close(point.value, total)

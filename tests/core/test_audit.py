@@ -11,6 +11,7 @@ from stiplan.orgs.models import OrgUnit
 from stiplan.plans.actions import add_assignment, load_plan, remove_assignment
 from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Action, Assignment, Plan
+from tests.adminform import post_admin_change
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +40,6 @@ def draft_plan_data(code: str = "du-thao-nhat-ky") -> dict:
     raw = PLAN_FILE.read_text(encoding="utf-8")
     raw = raw.replace("code: vinh-long-1925-2023", f"code: {code}", 1)
     return parse_plan(raw.replace("status: in_force", "status: draft", 1))
-
-
-def admin_form_data(response) -> dict:
-    """The POST data of an admin change form as it stands (every field at its current value)."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = "on" if value is True else value
-    data["_save"] = "Save"
-    return data
 
 
 # --- Assignments -----------------------------------------------------------------------------
@@ -181,15 +169,17 @@ def test_a_reporter_posting_to_the_action_page_records_nothing_and_changes_nothi
 
 # --- Units, through the admin ----------------------------------------------------------------
 
+def rename_in_admin(client, unit: OrgUnit, name_en: str):
+    """Save the unit's admin change form with only its English name changed; the response."""
+    return post_admin_change(client, f"/admin/orgs/orgunit/{unit.pk}/change/", {"name_en": name_en})
+
+
 def test_editing_a_unit_in_the_admin_records_before_and_after(login):
     unit = OrgUnit.objects.get(code="VL25.SKHCN")
     old = unit.name_en
     client = login("quantri")
-    url = f"/admin/orgs/orgunit/{unit.pk}/change/"
-    data = admin_form_data(client.get(url))
-    data["name_en"] = "Department of Science and Technology (renamed in test)"
     start = last_id()
-    response = client.post(url, data)
+    response = rename_in_admin(client, unit, "Department of Science and Technology (renamed in test)")
     assert response.status_code == 302, response.context and response.context["adminform"].errors
     unit.refresh_from_db()
     assert unit.name_en == "Department of Science and Technology (renamed in test)"
@@ -206,10 +196,7 @@ def test_editing_a_unit_in_the_admin_records_before_and_after(login):
 def test_the_history_view_of_a_unit_shows_the_admin_edit(login):
     unit = OrgUnit.objects.get(code="VL25.SKHCN")
     client = login("quantri")
-    url = f"/admin/orgs/orgunit/{unit.pk}/change/"
-    data = admin_form_data(client.get(url))
-    data["name_en"] = "Renamed for the history page"
-    client.post(url, data)
+    rename_in_admin(client, unit, "Renamed for the history page")
     page = client.get(f"/history/orgs.orgunit/{unit.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -219,11 +206,8 @@ def test_the_history_view_of_a_unit_shows_the_admin_edit(login):
 def test_a_plan_officer_editing_a_unit_in_the_admin_is_recorded_as_themselves(login):
     unit = OrgUnit.objects.get(code="VL25.SKHCN")
     client = login("kehoach")
-    url = f"/admin/orgs/orgunit/{unit.pk}/change/"
-    data = admin_form_data(client.get(url))
-    data["name_en"] = "Renamed by the plan officer"
     start = last_id()
-    assert client.post(url, data).status_code == 302
+    assert rename_in_admin(client, unit, "Renamed by the plan officer").status_code == 302
     e = new_entries(start).get()
     assert (e.action, e.actor.username) == ("orgs.orgunit.save", "kehoach")
 

@@ -19,6 +19,7 @@ from stiplan.orgs.models import OrgUnit
 from stiplan.plans.actions import add_assignment, load_plan
 from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Action, Assignment, Plan
+from tests.adminform import post_admin_change
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,15 @@ def _refused_page(response) -> bool:
     if response.status_code == 403:
         return True
     return response.status_code == 302 and "login" in response["Location"]
+
+
+def _opens(client, url: str) -> bool:
+    """Whether the page at `url` opens (200); anything but a refusal fails the test."""
+    response = client.get(url)
+    if response.status_code == 200:
+        return True
+    assert _refused_page(response), response.status_code
+    return False
 
 
 def _api_rows(client, url: str) -> list[dict]:
@@ -177,11 +187,7 @@ def see_other_unit_memberships(client, user) -> bool:
 
 
 def open_history(client, user) -> bool:
-    response = client.get("/history/")
-    if response.status_code == 200:
-        return True
-    assert _refused_page(response), response.status_code
-    return False
+    return _opens(client, "/history/")
 
 
 def _sees_audit_entry(client, marker: str) -> bool:
@@ -213,41 +219,20 @@ def see_every_audit_entry(client, user) -> bool:
 
 
 def open_admin_index(client, user) -> bool:
-    response = client.get("/admin/")
-    if response.status_code == 200:
-        return True
-    assert _refused_page(response), response.status_code
-    return False
+    return _opens(client, "/admin/")
 
 
 def change_unit_through_admin(client, user) -> bool:
     unit = OrgUnit.objects.get(code="VL25.SKHCN")
     url = f"/admin/orgs/orgunit/{unit.pk}/change/"
-    form_page = client.get(url)
-    if form_page.status_code != 200:
-        assert _refused_page(form_page), form_page.status_code
+    if not _opens(client, url):
         return False
-    data = admin_form_data(form_page)
-    data["name_en"] = "Renamed by the role matrix"
-    response = client.post(url, data)
+    response = post_admin_change(client, url, {"name_en": "Renamed by the role matrix"})
     unit.refresh_from_db()
     changed = unit.name_en == "Renamed by the role matrix"
     if changed:
         assert response.status_code == 302
     return changed
-
-
-def admin_form_data(response) -> dict:
-    """The POST data of an admin change form as it stands (every field at its current value)."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = "on" if value is True else value
-    data["_save"] = "Save"
-    return data
 
 
 ATTEMPTS = {

@@ -2,12 +2,11 @@
 officer of VL25.STC may open shows only STC's report (page, API, board), a unit page shows only the
 memberships the reader may see, and another unit's evidence is neither listed nor downloadable."""
 
-from datetime import date
 
 import pytest
 
 from stiplan.orgs.models import Membership
-from stiplan.reporting.actions import add_evidence, open_round
+from stiplan.reporting.actions import add_evidence
 from stiplan.reporting.models import Round
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +15,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def round_with_evidence(plan, settings, tmp_path):
+def round_with_evidence(round_2025, private_media):
     """The 2025 round; each of STC's and SGDDT's reports carries one evidence file."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
-                        opened_on=date(2025, 11, 1), by=None)
-    reports = {code: round_.reports.get(unit__code=code) for code in ("VL25.STC", "VL25.SGDDT")}
+    reports = {code: round_2025.reports.get(unit__code=code) for code in ("VL25.STC", "VL25.SGDDT")}
     files = {code: add_evidence(r, f"minh-chung-{code}.pdf", PDF, by=None)
              for code, r in reports.items()}
-    return round_, reports, files
+    return round_2025, reports, files
 
 
 def test_the_round_shows_the_reporter_only_their_own_units_report(round_with_evidence, login):

@@ -163,16 +163,22 @@ def test_every_section_iii_group_title_is_the_seed_heading(the_seed, exported):
         assert norm(group["title"]) == block["title"], f"title of group III.{i}"
 
 
-def test_every_section_iii_bullet_of_the_seed_is_the_action_in_the_same_place(the_seed, exported):
-    section = {g["code"]: g for g in groups(exported, "III")}
+def items_checked_against_actions(the_seed: dict, exported: dict, section: str) -> int:
+    """How many items of the seed's `section` were found, each block's items in order as the
+    actions of the group of the same number; fails at the first one that is not."""
+    by_code = {g["code"]: g for g in groups(exported, section)}
     checked = 0
-    for i, block in enumerate(the_seed["III"], start=1):
-        actions = section[f"III.{i}"]["actions"]
-        assert len(actions) == len(block["items"]), f"number of actions of III.{i}"
-        for j, (bullet, action) in enumerate(zip(block["items"], actions, strict=True), start=1):
-            assert norm(action["text"]) == bullet, f"action {j} of group III.{i}"
+    for i, block in enumerate(the_seed[section], start=1):
+        actions = by_code[f"{section}.{i}"]["actions"]
+        assert len(actions) == len(block["items"]), f"number of actions of {section}.{i}"
+        for j, (item, action) in enumerate(zip(block["items"], actions, strict=True), start=1):
+            assert norm(action["text"]) == item, f"action {j} of {section}.{i}"
             checked += 1
-    assert checked == 33
+    return checked
+
+
+def test_every_section_iii_bullet_of_the_seed_is_the_action_in_the_same_place(the_seed, exported):
+    assert items_checked_against_actions(the_seed, exported, "III") == 33
 
 
 # --- Section IV: organisation of implementation ------------------------------------------------
@@ -191,15 +197,7 @@ def test_every_section_iv_block_title_is_the_seed_heading(the_seed, exported):
 
 def test_every_responsibility_of_the_seed_is_the_section_iv_action_in_the_same_place(
         the_seed, exported):
-    section = {g["code"]: g for g in groups(exported, "IV")}
-    checked = 0
-    for i, block in enumerate(the_seed["IV"], start=1):
-        actions = section[f"IV.{i}"]["actions"]
-        assert len(actions) == len(block["items"]), f"number of responsibilities of IV.{i}"
-        for j, (item, action) in enumerate(zip(block["items"], actions, strict=True), start=1):
-            assert norm(action["text"]) == item, f"responsibility {j} of block IV.{i}"
-            checked += 1
-    assert checked == 16
+    assert items_checked_against_actions(the_seed, exported, "IV") == 16
 
 
 def test_the_one_paragraph_blocks_4_5_6_are_each_one_responsibility(the_seed, exported):
@@ -242,6 +240,24 @@ def test_tfp_share_above_50_percent_by_2030(the_seed, exported):
     assert target["low"] is None and target["high"] is None
 
 
+def targets_of_each_year(the_seed: dict, exported: dict, sentence: re.Pattern,
+                         expected: list[tuple[str, ...]]) -> list[tuple[dict, str]]:
+    """(target, phrase) for the three phrases of each (year, *phrases) `sentence` that section
+    II.2 of the seed says once for every milestone year, found there as `expected`; the three are
+    different measures, the same in every year."""
+    found = sentence.findall(the_seed["II.2 text"])
+    assert found == expected
+    pairs, measures_by_year = [], []
+    for year, *phrases in found:
+        targets = [the_target(exported, phrase, int(year)) for phrase in phrases]
+        measures = [t["indicator"] for t in targets]
+        assert len(set(measures)) == 3, f"three different measures in one sentence ({year})"
+        measures_by_year.append(measures)
+        pairs.extend(zip(targets, phrases, strict=True))
+    assert all(m == measures_by_year[0] for m in measures_by_year), "the same measures every year"
+    return pairs
+
+
 SPENDING = re.compile(
     rf"Đến năm (\d{{4}}), đầu tư cho khoa học và công nghệ đạt ({RANGE}) GRDP, trong đó tổng chi "
     rf"ngân sách cho nghiên cứu khoa học và phát triển công nghệ đạt ({RANGE}) GRDP và đóng góp "
@@ -250,24 +266,14 @@ SPENDING = re.compile(
 
 
 def test_spending_ranges_for_2025_and_2030_are_targets_with_their_bounds(the_seed, exported):
-    found = SPENDING.findall(the_seed["II.2 text"])
-    assert found == [
+    for target, phrase in targets_of_each_year(the_seed, exported, SPENDING, [
         ("2025", "1,2% - 1,5%", "0,8% - 1%", "60% - 65%"),
         ("2030", "1,5% - 2%", "1% - 1,2%", "65% - 70%"),
-    ]
-    indicators_by_year = []
-    for year, *phrases in found:
-        indicators = []
-        for phrase in phrases:
-            low, high = re.findall(NUM, phrase)
-            target = the_target(exported, phrase, int(year))
-            assert target["comparator"] == "range", phrase
-            assert (num(target["low"]), num(target["high"])) == (number(low), number(high)), phrase
-            assert target["value"] is None, phrase
-            indicators.append(target["indicator"])
-        assert len(set(indicators)) == 3, "three different measures in one sentence"
-        indicators_by_year.append(indicators)
-    assert indicators_by_year[0] == indicators_by_year[1], "the same measures in 2025 and 2030"
+    ]):
+        low, high = re.findall(NUM, phrase)
+        assert target["comparator"] == "range", phrase
+        assert (num(target["low"]), num(target["high"])) == (number(low), number(high)), phrase
+        assert target["value"] is None, phrase
 
 
 TRAINING = re.compile(
@@ -277,22 +283,12 @@ TRAINING = re.compile(
 
 
 def test_training_numbers_for_2025_and_2030_are_targets_with_their_values(the_seed, exported):
-    found = TRAINING.findall(the_seed["II.2 text"])
-    assert found == [
+    for target, phrase in targets_of_each_year(the_seed, exported, TRAINING, [
         ("2025", "20 cán bộ", "10 tiến sĩ", "10 thạc sĩ"),
         ("2030", "30 cán bộ", "10 tiến sĩ", "20 thạc sĩ"),
-    ]
-    indicators_by_year = []
-    for year, *phrases in found:
-        indicators = []
-        for phrase in phrases:
-            target = the_target(exported, phrase, int(year))
-            assert num(target["value"]) == number(phrase.split()[0]), phrase
-            assert target["comparator"] in ("gte", "eq"), phrase
-            indicators.append(target["indicator"])
-        assert len(set(indicators)) == 3
-        indicators_by_year.append(indicators)
-    assert indicators_by_year[0] == indicators_by_year[1]
+    ]):
+        assert num(target["value"]) == number(phrase.split()[0]), phrase
+        assert target["comparator"] in ("gte", "eq"), phrase
 
 
 def test_budget_share_of_at_least_1_5_to_2_percent_every_year(the_seed, exported):

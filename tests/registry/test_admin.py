@@ -5,7 +5,7 @@ import pytest
 
 from stiplan.core.models import AuditEntry
 from stiplan.registry.models import Organisation, Task
-from tests.core.test_permissions import admin_form_data
+from tests.adminform import post_admin_change
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,8 @@ def test_a_plan_officer_opens_every_registry_list_and_a_reporter_is_kept_out(log
 def test_an_organisation_changed_in_the_admin_is_audited(login, host, users):
     client = login("kehoach")
     url = f"/admin/registry/organisation/{host.pk}/change/"
-    data = admin_form_data(client.get(url))
-    data.update({"short_name": "TVU", "relations_out-TOTAL_FORMS": "0", "relations_out-INITIAL_FORMS": "0"})
-    response = client.post(url, data)
+    response = post_admin_change(client, url, {"short_name": "TVU", "relations_out-TOTAL_FORMS": "0",
+                                               "relations_out-INITIAL_FORMS": "0"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Organisation.objects.get(pk=host.pk).short_name == "TVU"
     entry = AuditEntry.objects.get(action="registry.organisation.save")

@@ -21,15 +21,13 @@ from stiplan.registry.actions import (
     record_conclusion,
 )
 from stiplan.registry.models import Organisation, Person, ScienceField, Task, TaskMember, TaskStep
+from tests.registry.private import MARKER, SECRETS, plant_private_marker
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("task-list")
 PROPOSE = reverse("task-propose")
 
-#: Planted in every field that must never reach a public page.
-MARKER = "ZZPRIVATE"
-BIRTH_DAY = dt.date(1911, 11, 11)
 SECRET_SCORE = "17.37"  # a score no sheet of the demo gives (its scores are whole numbers)
 
 
@@ -65,14 +63,12 @@ def demo_registry(db, users):
     rank_council(council, by=officer)
     acceptance = create_council("acceptance", "Hội đồng nghiệm thu", tasks=[public], by=officer)
     record_conclusion(acceptance, public, grade="good", conclusion=f"{MARKER} conclusion", by=officer)
-    Person.objects.update(email=f"{MARKER.lower()}@example.invalid", phone="0999888777",
-                          id_number=f"{MARKER}-ID", birth_date=BIRTH_DAY, address=f"{MARKER} address")
+    plant_private_marker()
     return public
 
 
 def assert_nothing_private(html: str) -> None:
-    for secret in (MARKER, MARKER.lower(), "0999888777", "11/11/1911", "1911-11-11",
-                   SECRET_SCORE, SECRET_SCORE.replace(".", ",")):
+    for secret in (*SECRETS, SECRET_SCORE, SECRET_SCORE.replace(".", ",")):
         assert secret not in html
 
 

@@ -21,17 +21,12 @@ from stiplan.registry.models import (
     Task,
     TaskMember,
 )
+from tests.registry.private import SECRETS, plant_private_marker
 
 pytestmark = pytest.mark.django_db
 
 ORGANISATIONS = reverse("organisation-list")
 IP = reverse("ip-list")
-
-#: Planted in every private field of every person (Person.PRIVATE_FIELDS).
-MARKER = "ZZPRIVATE"
-PHONE = "0999888777"
-BIRTH_DAY = dt.date(1911, 11, 11)
-SECRETS = (MARKER, MARKER.lower(), PHONE, "11/11/1911", "1911-11-11")
 
 
 def organisation_page(org) -> str:
@@ -91,8 +86,7 @@ def world(db, users):
     coconut = IPAsset.objects.get(title="Bến Tre — dừa")
     Output.objects.create(task=shown, kind="ip", title="Nhãn hiệu tập thể", ip_asset=pomelo)
     Output.objects.create(task=hidden, kind="ip", title="Chỉ dẫn địa lý", ip_asset=coconut)
-    Person.objects.update(email=f"{MARKER.lower()}@example.invalid", phone=PHONE,
-                          id_number=f"{MARKER}-ID", birth_date=BIRTH_DAY, address=f"{MARKER} address")
+    plant_private_marker()
     return {"university": university, "department": department, "enterprise": enterprise,
             "shown": shown, "hidden": hidden, "both": both, "secret": secret}
 

@@ -1,16 +1,7 @@
-"""Reporting fixtures: the 2025 round opened on 1/11/2025, and its reports."""
-
-from datetime import date
+"""Reporting fixtures: the reports of the 2025 round (`round_2025`, tests/conftest.py) and their
+units' reporting officers."""
 
 import pytest
-
-from stiplan.reporting.actions import open_round
-
-
-@pytest.fixture
-def round_2025(plan):
-    return open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
-                      opened_on=date(2025, 11, 1), by=None)
 
 
 @pytest.fixture

@@ -2,24 +2,21 @@
 
 import io
 import zipfile
-from datetime import date
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from stiplan.reporting.actions import add_evidence, open_round
+from stiplan.reporting.actions import add_evidence
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def report(plan, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
-                        opened_on=date(2025, 11, 1), by=None)
-    return round_.reports.get(unit__code="VL25.STC")
+def report(private_media, stc):
+    """STC's report of the 2025 round; its evidence goes to the test's own folder."""
+    return stc
 
 
 def docx() -> bytes:

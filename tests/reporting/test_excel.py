@@ -98,10 +98,21 @@ def fill_valid(wb: openpyxl.Workbook) -> None:
         ws[f"E{r}"] = "Cục Thống kê"
 
 
+def filled(report) -> openpyxl.Workbook:
+    """The report's template with good answers in every row (`fill_valid`)."""
+    wb = open_template(build_template(report))
+    fill_valid(wb)
+    return wb
+
+
 def refused(report, raw: bytes, by) -> InputError:
+    """The refusal of uploading `raw` to `report`: it says why, and nothing of the report (items,
+    version, audit log) changed."""
+    before = state(report)
     with pytest.raises(InputError) as caught:
         apply_upload(report, raw, by=by)
     assert str(caught.value).strip(), "a refusal must say why"
+    assert state(report) == before
     return caught.value
 
 
@@ -393,9 +404,7 @@ REFUSALS = {
 def test_a_bad_cell_is_refused_naming_sheet_row_and_column_and_nothing_is_saved(
         stc, reporter, case):
     edit, vi, en = REFUSALS[case]
-    before = state(stc)
-    wb = open_template(build_template(stc))
-    fill_valid(wb)
+    wb = filled(stc)
     sheet, row, column = edit(wb)
 
     error = refused(stc, to_bytes(wb), reporter)
@@ -404,14 +413,11 @@ def test_a_bad_cell_is_refused_naming_sheet_row_and_column_and_nothing_is_saved(
     assert f"Trang «{sheet}», dòng {row}, cột {column}" in text
     assert f"sheet '{sheet}', row {row}, column {column}" in text
     assert vi in text and en in text
-    assert state(stc) == before
 
 
 @pytest.mark.parametrize("sheet", [ACTIONS, INDICATORS])
 def test_a_deleted_row_is_refused_naming_the_missing_code(stc, reporter, sheet):
-    before = state(stc)
-    wb = open_template(build_template(stc))
-    fill_valid(wb)
+    wb = filled(stc)
     ws = wb[sheet]
     r = data_rows(ws)[1]
     code = ws[f"A{r}"].value
@@ -421,21 +427,17 @@ def test_a_deleted_row_is_refused_naming_the_missing_code(stc, reporter, sheet):
 
     assert f"Trang «{sheet}», cột A: thiếu dòng của mã «{code}»" in text
     assert f"sheet '{sheet}', column A: the row of code '{code}' is missing" in text
-    assert state(stc) == before
 
 
 @pytest.mark.parametrize("sheet", [ACTIONS, INDICATORS])
 def test_a_renamed_sheet_is_refused_as_missing(stc, reporter, sheet):
-    before = state(stc)
-    wb = open_template(build_template(stc))
-    fill_valid(wb)
+    wb = filled(stc)
     wb[sheet].title = "Trang 1"
 
     text = str(refused(stc, to_bytes(wb), reporter))
 
     assert f"Trang «{sheet}»: thiếu trang này trong tệp" in text
     assert f"sheet '{sheet}': the sheet is missing" in text
-    assert state(stc) == before
 
 
 def test_every_bad_cell_is_listed_at_once(stc, reporter):
@@ -454,22 +456,18 @@ def test_every_bad_cell_is_listed_at_once(stc, reporter):
 # --- Refusals of the whole file: stale, foreign or tampered templates -------------------------
 
 def test_a_template_downloaded_before_a_change_is_refused(stc, reporter):
-    old = open_template(build_template(stc))
-    fill_valid(old)
+    old = filled(stc)
     save_items(stc, by=None, actions={action_codes(stc)[0]: {"done": "Sửa trên trang web"}})
-    before = state(stc)
 
     fresh = UnitReport.objects.get(pk=stc.pk)  # as the upload page loads it
     text = str(refused(fresh, to_bytes(old), reporter))
 
     assert "đã thay đổi sau khi tải mẫu" in text
     assert "changed after this template was downloaded" in text
-    assert state(stc) == before
 
 
 def test_a_stale_template_is_refused_even_against_a_stale_copy_of_the_report(stc, reporter):
-    old = open_template(build_template(stc))
-    fill_valid(old)
+    old = filled(stc)
     save_items(stc, by=None, actions={action_codes(stc)[0]: {"done": "Sửa trên trang web"}})
     before = state(stc)
     stc.version = 1  # the caller still holds the report as it was before the change
@@ -480,28 +478,22 @@ def test_a_stale_template_is_refused_even_against_a_stale_copy_of_the_report(stc
 
 
 def test_another_units_template_is_refused_naming_that_unit(stc, sgddt, reporter):
-    before = state(stc)
-    wb = open_template(build_template(sgddt))
-    fill_valid(wb)
+    wb = filled(sgddt)
 
     text = str(refused(stc, to_bytes(wb), reporter))
 
     assert "mẫu của đơn vị khác (VL25.SGDDT)" in text
     assert "template of another unit (VL25.SGDDT)" in text
-    assert state(stc) == before
 
 
 def test_a_template_of_another_round_is_refused(plan, stc, reporter):
     next_year = open_round(plan, kind="annual", year=2026, deadline=date(2026, 12, 10),
                            opened_on=date(2026, 11, 1), by=None)
-    before = state(stc)
-    wb = open_template(build_template(next_year.reports.get(unit__code="VL25.STC")))
-    fill_valid(wb)
+    wb = filled(next_year.reports.get(unit__code="VL25.STC"))
 
     text = str(refused(stc, to_bytes(wb), reporter))
 
     assert "mẫu của kỳ báo cáo khác" in text and "template of another reporting round" in text
-    assert state(stc) == before
 
 
 def _stamp_version_raised(ws):
@@ -538,34 +530,27 @@ STAMP_EDITS = {"version raised": _stamp_version_raised, "report id": _stamp_othe
 
 @pytest.mark.parametrize("edit", list(STAMP_EDITS))
 def test_a_workbook_whose_hidden_stamp_was_edited_is_refused(stc, reporter, edit):
-    before = state(stc)
-    wb = open_template(build_template(stc))
-    fill_valid(wb)
+    wb = filled(stc)
     STAMP_EDITS[edit](wb[STAMP_SHEET])
 
     text = str(refused(stc, to_bytes(wb), reporter))
 
     assert f"Trang «{STAMP_SHEET}»" in text
     assert "dấu mẫu không hợp lệ" in text or "thiếu dấu mẫu" in text
-    assert state(stc) == before
 
 
 def test_a_workbook_without_the_stamp_is_refused(stc, reporter):
-    before = state(stc)
-    wb = open_template(build_template(stc))
-    fill_valid(wb)
+    wb = filled(stc)
     del wb[STAMP_SHEET]
 
     text = str(refused(stc, to_bytes(wb), reporter))
 
     assert "không phải mẫu do stiplan tạo" in text and "not a stiplan template" in text
-    assert state(stc) == before
 
 
 def test_an_upload_by_another_units_officer_is_denied_and_saves_nothing(stc, other_reporter):
     before = state(stc)
-    wb = open_template(build_template(stc))
-    fill_valid(wb)
+    wb = filled(stc)
 
     with pytest.raises(PermissionDenied):
         apply_upload(stc, to_bytes(wb), by=other_reporter)

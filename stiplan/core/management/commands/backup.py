@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from stiplan.core.backup import ArchiveError, write_backup
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.backup import write_backup
+from stiplan.core.cli import add_format, clean_errors, print_json
 
 
 class Command(BaseCommand):
@@ -14,14 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="tệp .zip sẽ tạo, hoặc thư mục / the .zip to write, or a folder")
-        parser.add_argument("--format", choices=["text", "json"], default="text")
+        add_format(parser)
 
     @clean_errors
     def handle(self, *args, path: str, format: str, **opts):
-        try:
-            summary = write_backup(Path(path))
-        except ArchiveError as exc:
-            raise CommandError(str(exc)) from None
+        summary = write_backup(Path(path))
         for missing in summary["missing_files"]:
             self.stderr.write(f"Cảnh báo: tệp được tham chiếu nhưng không có / "
                               f"warning: file referenced but absent: {missing}")

@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from stiplan.core.actions import restore_archive
-from stiplan.core.backup import ArchiveError
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json
 
 
 class Command(BaseCommand):
@@ -15,14 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="tệp .zip do `stiplan backup` tạo / a `stiplan backup` archive")
-        parser.add_argument("--format", choices=["text", "json"], default="text")
+        add_format(parser)
 
     @clean_errors
     def handle(self, *args, path: str, format: str, **opts):
-        try:
-            summary = restore_archive(Path(path))
-        except ArchiveError as exc:
-            raise CommandError(str(exc)) from None
+        summary = restore_archive(Path(path))
         if format == "json":
             print_json(summary, self.stdout)
             return

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.actions import create_token, revoke_token
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.core.tokens import ApiToken
 
 
@@ -13,11 +13,11 @@ class Command(BaseCommand):
     help = "Khóa API / API tokens"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         create = sub.add_parser("create", help="tạo khóa / make a token")
         create.add_argument("username")
         create.add_argument("--name", default="")
-        create.add_argument("--format", choices=["json", "text"], default="text", dest="fmt")
+        add_format(create, dest="fmt")
         revoke = sub.add_parser("revoke", help="thu hồi khóa / revoke a token")
         revoke.add_argument("prefix")
         revoke.add_argument("--reason", default="")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.documents import actions as act
 from stiplan.documents.docx_build import SHIPPED, build_all
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     help = "Văn bản báo cáo (DOCX, PDF, XLSX) / official documents"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         annual = sub.add_parser("annual", help="báo cáo năm / the yearly report")
         annual.add_argument("--year", type=int, required=True)
         annual.add_argument("--plan", default=DEFAULT_PLAN)
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             p.add_argument("--format", choices=Format.values, required=True, dest="fmt")
             p.add_argument("--out", required=True, type=Path)
         listing = sub.add_parser("list", help="văn bản đã tạo / documents made")
-        listing.add_argument("--format", choices=["json", "text"], default="text", dest="fmt")
+        add_format(listing, dest="fmt")
         templates = sub.add_parser("templates", help="tạo lại các mẫu Word / rebuild the Word templates")
         templates.add_argument("--out", type=Path, default=SHIPPED)
         sub.add_parser("expire-stale", help="đánh dấu lỗi các việc tạo văn bản quá 20 phút / "

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.analytics.growth import DEFAULT_ALPHA, DEFAULT_DEPRECIATION, account
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.metrics.engine import TFP_INPUTS, Engine
 from stiplan.plans.models import Plan
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     help = "Hạch toán tăng trưởng, đóng góp của TFP / growth accounting, TFP contribution"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         tfp = sub.add_parser("tfp")
         tfp.add_argument("--plan", default=DEFAULT_PLAN)
         tfp.add_argument("--unit", default="")
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         tfp.add_argument("--initial-stock", type=float, default=None)
         tfp.add_argument("--from", dest="start", type=int, default=None)
         tfp.add_argument("--to", dest="end", type=int, default=None)
-        tfp.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(tfp)
 
     @clean_errors
     def handle(self, *args, verb, **o):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.dates import parse_day
 from stiplan.metrics.status import plan_status
@@ -13,11 +13,11 @@ class Command(BaseCommand):
     help = "Tình trạng các chỉ tiêu / target status"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         status = sub.add_parser("status")
         status.add_argument("--plan", default=DEFAULT_PLAN)
         status.add_argument("--date", default="")
-        status.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(status)
 
     @clean_errors
     def handle(self, *args, verb, plan, date, format, **opts):

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.core.permissions import Role
 from stiplan.orgs.actions import add_membership, apply_orgs, end_membership
 from stiplan.orgs.communes import CommuneDataError
@@ -38,16 +38,16 @@ class Command(BaseCommand):
     help = "Đơn vị theo ngày và lịch sử sắp xếp / units on a date and their history"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         at = sub.add_parser("at", help="các đơn vị tồn tại vào ngày / units valid on a date")
         at.add_argument("date")
         at.add_argument("--type", default="")
-        at.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(at)
         succ = sub.add_parser("successors", help="đơn vị kế thừa / successors on a date")
         succ.add_argument("code")
         succ.add_argument("--on", required=True)
         succ.add_argument("--function", default="")
-        succ.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(succ)
         load = sub.add_parser("load", help="nạp đơn vị và sự kiện từ YAML / load units")
         load.add_argument("file")
         communes = sub.add_parser("communes", help="nạp xã, phường năm 2025 từ CSV / load the 2025 communes")

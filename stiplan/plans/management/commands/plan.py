@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.plans.actions import load_plan
 from stiplan.plans.io import export_plan, parse_plan, to_json_ready, to_yaml
 from stiplan.plans.models import Plan
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Nạp và xuất kế hoạch dạng dữ liệu / load and export plans as data"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         load = sub.add_parser("load", help="nạp kế hoạch từ tệp YAML / load a plan file")
         load.add_argument("file")
         load.add_argument("--replace", action="store_true",
@@ -25,11 +25,11 @@ class Command(BaseCommand):
                           help="chỉ kiểm tra, không lưu / validate only")
         export = sub.add_parser("export", help="xuất kế hoạch / export a plan")
         export.add_argument("code")
-        export.add_argument("--format", choices=["json", "yaml"], default="yaml")
+        add_format(export, ("json", "yaml"), default="yaml")
         imp = sub.add_parser("import", help="bản nháp từ văn bản (DOCX, PDF, ảnh, văn bản) / "
                              "a draft plan from its document")
         imp.add_argument("file")
-        imp.add_argument("--format", choices=["json", "yaml"], default="yaml")
+        add_format(imp, ("json", "yaml"), default="yaml")
         imp.add_argument("--out", help="ghi ra tệp / write to this file")
 
     @clean_errors

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.plans.models import Plan
 from stiplan.registry.actions import feed_indicators, load_fields
 from stiplan.registry.deadlines import TaskDates, due_items
@@ -67,12 +67,12 @@ class Command(BaseCommand):
     help = "Sổ đăng ký nhiệm vụ KH&CN: kiểm tra trùng lặp tên nhiệm vụ / the STI registry"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         d = sub.add_parser("dedupe", help="titles similar to a proposed title")
         d.add_argument("title")
         d.add_argument("--corpus", type=Path, help="titles to check against: .txt (one a line) or "
                        ".csv (default: the registry's tasks, proposals included)")
-        d.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(d)
         d.add_argument("--limit", type=int, default=10)
         d.add_argument("--min-score", type=float, default=0.3)
         f = sub.add_parser("fields", help="load the classification of S&T fields (Circular 24/2025)")
@@ -80,16 +80,16 @@ class Command(BaseCommand):
                        help="CSV: code,name,name_en,oecd (default: the 6 shipped fields)")
         f.add_argument("--legacy", type=Path, default=None,
                        help="CSV: code_2008,name_2008,code_2025 (Decision 12/2008 → Circular 24/2025)")
-        f.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(f)
         due = sub.add_parser("due", help="inspections, registrations and application reports due")
         due.add_argument("--on", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (today)")
         due.add_argument("--horizon", type=int, default=30, help="days ahead (30)")
-        due.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(due)
         feed = sub.add_parser("feed-indicators",
                               help="write the plan's indicators computed from the registry")
         feed.add_argument("--year", type=int, required=True, help="YYYY")
         feed.add_argument("--plan", default=None, help="plan code (the Vĩnh Long plan)")
-        feed.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(feed)
 
     def handle(self, *args, verb, **o):
         if verb == "fields":

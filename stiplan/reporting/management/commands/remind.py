@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json
 from stiplan.core.dates import parse_day
 from stiplan.reporting.actions import sync_round
 from stiplan.reporting.models import Round, RoundStatus
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--date", default="")
-        parser.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(parser)
 
     @clean_errors
     def handle(self, *args, date: str, format: str, **opts):

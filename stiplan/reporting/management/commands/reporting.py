@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.cli import clean_errors, print_json
+from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.reporting.board import round_board
 from stiplan.reporting.models import Round, RoundKind
@@ -12,12 +12,12 @@ class Command(BaseCommand):
     help = "Tình hình nộp báo cáo / reporting status"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         status = sub.add_parser("status", help="trạng thái từng đơn vị / each unit's state")
         status.add_argument("--year", type=int, required=True)
         status.add_argument("--plan", default=DEFAULT_PLAN)
         status.add_argument("--round", type=int, help="id of an ad hoc round")
-        status.add_argument("--format", choices=["json", "text"], default="text")
+        add_format(status)
 
     @clean_errors
     def handle(self, *args, verb, year, plan, round, format, **opts):
