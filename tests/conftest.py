@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from stiplan.demo.index import create_demo_index
-from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.reference import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -16,6 +15,7 @@ from stiplan.demo.reference import (
     load_reference_data,
     serve_plain_http,
 )
+from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from tests.dbsnapshot import Snapshot, take

@@ -28,7 +28,6 @@ from stiplan.registry.models import (
     IPAsset,
     IPKind,
     Level,
-    MemberRole,
     Organisation,
     OrganisationKind,
     Output,
@@ -39,12 +38,8 @@ from stiplan.registry.models import (
     TaskMember,
 )
 from stiplan.registry.national import national_exchange
+from stiplan.registry.people import PRINCIPALS, principal_of
 from stiplan.registry.search import matching, matching_rows
-from stiplan.registry.views import principal_of
-
-PRINCIPALS = Prefetch("members", TaskMember.objects.filter(role=MemberRole.PRINCIPAL)
-                      .select_related("person").order_by("-valid_from"), to_attr="principals")
-
 
 # --- Filters -------------------------------------------------------------------------------------
 

@@ -30,13 +30,13 @@ from stiplan.registry.models import (
     Consensus,
     CouncilKind,
     FundingSource,
-    MemberRole,
     Output,
     OutputKind,
     Task,
     TaskKind,
     TaskMember,
 )
+from stiplan.registry.people import PRINCIPALS, principal_of
 
 LAYOUT = Path(__file__).resolve().parent / "data" / "national-forms.yaml"
 SCHEMA = Path(__file__).resolve().parent / "data" / "national-exchange.schema.json"
@@ -59,7 +59,7 @@ class Facts:
         task = (Task.objects.select_related("host", "field", "programme")
                 .prefetch_related(Prefetch("members", TaskMember.objects.select_related("person")
                                            .order_by("role", "valid_from")),
-                                  "budget", "applications", "steps",
+                                  PRINCIPALS, "budget", "applications", "steps",
                                   Prefetch("outputs", Output.objects.select_related("ip_asset__owner")))
                 .get(pk=task.pk))
         facts = cls(task)
@@ -68,11 +68,7 @@ class Facts:
         return facts
 
     def principal(self):
-        members = [m for m in self.task.members.all() if m.role == MemberRole.PRINCIPAL]
-        today = timezone.localdate()
-        current = next((m for m in members if m.holds_on(today)), None)
-        member = current or (members[-1] if members else None)
-        return member.person if member else None
+        return principal_of(self.task)
 
     def files(self) -> tuple[list[dict], list[dict]]:
         """The step documents: (accepted attachments, skipped ones with the reason)."""

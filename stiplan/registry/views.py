@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -46,7 +45,6 @@ from stiplan.registry.models import (
     IPAsset,
     IPKind,
     Level,
-    MemberRole,
     Organisation,
     OrganisationKind,
     OrganisationRelation,
@@ -57,20 +55,8 @@ from stiplan.registry.models import (
     TaskKind,
     TaskMember,
 )
+from stiplan.registry.people import PRINCIPALS, principal_of
 from stiplan.registry.search import CONFIRM_AT, matching, matching_rows, similar_tasks
-
-#: The principal investigators of each task (restricted like every related row), for the PI column.
-PRINCIPALS = Prefetch("members", TaskMember.objects.filter(role=MemberRole.PRINCIPAL)
-                      .select_related("person").order_by("-valid_from"), to_attr="principals")
-
-
-def principal_of(task: Task):
-    """The principal investigator holding the role today, else the latest one (a finished task's)."""
-    today = timezone.localdate()
-    members = getattr(task, "principals", [])
-    current = next((m for m in members if m.holds_on(today)), None)
-    member = current or (members[0] if members else None)
-    return member.person if member else None
 
 
 def errors_at_fields(form, exc: ValidationError) -> None:
