@@ -43,6 +43,12 @@ from stiplan.registry.search import matching, matching_rows
 
 # --- Filters -------------------------------------------------------------------------------------
 
+@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"})
+class TextFilter(filters.CharFilter):
+    """Free text: not blank (StrictFilterBackend refuses an empty filter) and without NUL (the
+    middleware refuses it), as the schema says."""
+
+
 @extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,7}$"})
 class FieldCodeFilter(filters.CharFilter):
     """A code of the classification of S&T fields: the task's field or one below it."""
@@ -50,7 +56,7 @@ class FieldCodeFilter(filters.CharFilter):
     field_class = forms.RegexField
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, regex=r"^[0-9]{1,7}$", **kwargs)
+        super().__init__(*args, regex=r"\A[0-9]{1,7}\Z", strip=False, **kwargs)
 
 
 @extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2200})
@@ -75,9 +81,9 @@ class TaskFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=[(code, str(label)) for code, label in STATE_LABELS.items()])
     field = FieldCodeFilter(field_name="field__code", lookup_expr="startswith",
                             help_text="mã lĩnh vực (và các mã con) / field code (and below)")
-    host = filters.CharFilter(field_name="host__code", help_text="mã tổ chức chủ trì / host's code")
+    host = TextFilter(field_name="host__code", help_text="mã tổ chức chủ trì / host's code")
     year = YearFilter(method="in_year", help_text="đang thực hiện trong năm / running in the year")
-    q = filters.CharFilter(method="search", help_text="từ trong mã, tên (không phân biệt dấu) / "
+    q = TextFilter(method="search", help_text="từ trong mã, tên (không phân biệt dấu) / "
                                                       "words of the code or title, accents ignored")
 
     def in_year(self, queryset, name, value):
@@ -91,19 +97,19 @@ class TaskFilter(filters.FilterSet):
 
 class OrganisationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=OrganisationKind.choices)
-    q = filters.CharFilter(method="search", help_text="từ trong tên, tên viết tắt, mã / words")
+    q = TextFilter(method="search", help_text="từ trong tên, tên viết tắt, mã / words")
     search = search_rows(("name", "short_name", "code"))
 
 
 class IPAssetFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=IPKind.choices)
-    q = filters.CharFilter(method="search", help_text="từ trong tên đối tượng / words of the title")
+    q = TextFilter(method="search", help_text="từ trong tên đối tượng / words of the title")
     search = search_rows(("title",))
 
 
 class OutputFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=OutputKind.choices)
-    task = filters.CharFilter(field_name="task__code", help_text="mã nhiệm vụ / task code")
+    task = TextFilter(field_name="task__code", help_text="mã nhiệm vụ / task code")
     year = YearFilter(field_name="year")
 
 
