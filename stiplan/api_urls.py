@@ -6,6 +6,7 @@ from stiplan.core.api_views import AuditEntryViewSet
 from stiplan.documents.api import DocumentViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
+from stiplan.registry.api import IPAssetViewSet, OrganisationViewSet, OutputViewSet, TaskViewSet
 from stiplan.reporting.api import ReportViewSet, RoundViewSet
 
 router = DefaultRouter()
@@ -16,4 +17,8 @@ router.register("audit", AuditEntryViewSet, basename="api-audit")
 router.register("rounds", RoundViewSet, basename="api-round")
 router.register("reports", ReportViewSet, basename="api-report")
 router.register("documents", DocumentViewSet, basename="api-document")
+router.register("registry/tasks", TaskViewSet, basename="api-task")
+router.register("registry/organisations", OrganisationViewSet, basename="api-organisation")
+router.register("registry/ip-assets", IPAssetViewSet, basename="api-ip-asset")
+router.register("registry/outputs", OutputViewSet, basename="api-output")
 urlpatterns = router.urls

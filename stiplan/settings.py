@@ -188,6 +188,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Open API of stiplan: plans, organisation units, reports.",
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the registry's several `kind` fields, each its own named enum
+    "ENUM_NAME_OVERRIDES": {
+        "TaskKindEnum": "stiplan.registry.models.TaskKind",
+        "OrganisationKindEnum": "stiplan.registry.models.OrganisationKind",
+        "IPKindEnum": "stiplan.registry.models.IPKind",
+        "OutputKindEnum": "stiplan.registry.models.OutputKind",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

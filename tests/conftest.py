@@ -15,6 +15,7 @@ from stiplan.demo.reference import (
     load_reference_data,
     serve_plain_http,
 )
+from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from tests.dbsnapshot import Snapshot, take
@@ -86,6 +87,8 @@ demo_rounds_snapshot = snapshot_of(create_demo_rounds, create_demo_series)
 #: The demo index: framework, editions 2024 and 2025, Vĩnh Long's entered values (evidence files
 #: included) and the computation its request ran.
 demo_index_snapshot = snapshot_of(create_demo_index, run_on_commit=True)
+#: A small demo registry: 14 tasks through every state of both regimes, with councils and outputs.
+demo_registry_snapshot = snapshot_of(lambda: create_demo_registry(tasks=14))
 
 
 def _shared_dir(tmp_path_factory, worker_id: str):
@@ -125,6 +128,12 @@ def demo_rounds(db, private_media, demo_rounds_snapshot) -> None:
 def demo_index(db, private_media, demo_index_snapshot) -> None:
     """The demo index in the test's database, computed (see `demo_index_snapshot`)."""
     demo_index_snapshot.restore()
+
+
+@pytest.fixture
+def demo_registry(db, private_media, demo_registry_snapshot) -> None:
+    """The small demo registry in the test's database (see `demo_registry_snapshot`)."""
+    demo_registry_snapshot.restore()
 
 
 @pytest.fixture

@@ -146,6 +146,17 @@ RULES: dict[str, dict[str, dict]] = {
     "api-document-detail": {"GET": same(INTERNAL)},
     "api-document-file": {"GET": same(INTERNAL)},
     "api-document-regenerate": {"POST": same(DEPARTMENT)},
+    # the registry: public facts for everyone (restrict() hides proposals); the national
+    # exchange holds contacts, decisions and the acceptance grade, so it is the Department's
+    "api-task-list": {"GET": same(EVERYONE)},
+    "api-task-detail": {"GET": same(EVERYONE)},
+    "api-task-national": {"GET": same(INTERNAL)},
+    "api-organisation-list": {"GET": same(EVERYONE)},
+    "api-organisation-detail": {"GET": same(EVERYONE)},
+    "api-ip-asset-list": {"GET": same(EVERYONE)},
+    "api-ip-asset-detail": {"GET": same(EVERYONE)},
+    "api-output-list": {"GET": same(EVERYONE)},
+    "api-output-detail": {"GET": same(EVERYONE)},
 }
 
 #: Routes whose allowed roles may still be answered 4xx by this world (the refusal side is

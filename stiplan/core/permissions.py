@@ -347,6 +347,8 @@ rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
     lambda user: access_of(user).has(Role.REPORTER)))
 for _perm in ("move_task", "manage_council", "enter_score", "manage_resources", "manage_call"):
     rules.add_perm(f"registry.{_perm}", is_plan_officer)
+#: The exchange with the national system holds contacts, decisions and the acceptance grade.
+rules.add_perm("registry.export_national", is_internal)
 for _model in ("organisation", "organisationrelation", "person", "affiliation", "programme", "ipasset"):
     for _verb in ("add", "change", "delete"):
         rules.add_perm(f"registry.{_verb}_{_model}", is_plan_officer)

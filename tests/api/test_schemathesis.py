@@ -4,8 +4,8 @@ content type, body) as the schema documents it.
 
 Examples are bounded (EXAMPLES per operation and generation mode, derandomized, no shrinking) so a
 run stays within a few minutes per database. Path parameters come from generation and, half the
-time, from the demo world's real ids (own unit's report, a round, a document …), so the bodies of
-real objects are checked too. Jobs are not run (a queued document stays queued)."""
+time, from the demo world's real ids (own unit's report, a round, a document, a registered task
+…), so the bodies of real objects are checked too. Jobs are not run (a queued document stays queued)."""
 
 from __future__ import annotations
 
@@ -28,9 +28,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from stiplan.core.models import AuditEntry
+from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.documents.actions import request_document
 from stiplan.orgs.models import Membership
+from stiplan.registry.models import IPAsset, Task
 from stiplan.reporting.models import Round
 from tests.api.conftest import ROLES, auth_headers
 
@@ -70,12 +72,16 @@ def real_ids(django_db_setup, django_db_blocker) -> dict[str, str]:
                 create_demo_rounds()
                 annual = Round.objects.get(year=2025, kind="annual")
                 document = request_document(annual, formats=["xlsx"], by=None)
+            create_demo_registry(tasks=14)
+            task = Task.objects.filter(state="registered").order_by("pk").first()
             ids = {"id": str(annual.reports.get(unit__code="VL25.STC").pk), "code": "VL25.STC",
                    "round": str(annual.pk), "document": str(document.pk),
                    "plan": annual.plan.code,
                    "membership": str(Membership.objects.filter(unit__code="VL25.STC").first().pk),
                    "audit": str(AuditEntry.objects.filter(unit__code="VL25.STC").first().pk),
-                   "fmt": "xlsx"}
+                   "fmt": "xlsx", "task": task.code, "organisation": task.host.code,
+                   "ip_asset": str(IPAsset.objects.order_by("pk").first().pk),
+                   "output": str(task.outputs.order_by("pk").first().pk)}
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -88,7 +94,9 @@ def real_ids(django_db_setup, django_db_blocker) -> dict[str, str]:
 
 #: Which real id fills the path parameter of an operation, by the resource it serves.
 RESOURCES = {"/rounds/": "round", "/documents/": "document", "/plans/": "plan",
-             "/memberships/": "membership", "/units/": "code", "/audit/": "audit", "/reports/": "id"}
+             "/memberships/": "membership", "/units/": "code", "/audit/": "audit", "/reports/": "id",
+             "/registry/tasks/": "task", "/registry/organisations/": "organisation",
+             "/registry/ip-assets/": "ip_asset", "/registry/outputs/": "output"}
 
 
 def _known(operation, ids: dict[str, str]) -> dict[str, str]:

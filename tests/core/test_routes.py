@@ -23,7 +23,16 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
-from stiplan.registry.models import Call, Council, Lab, Task, TechnologyDemand, TechnologyOffer
+from stiplan.registry.models import (
+    Call,
+    Council,
+    IPAsset,
+    Lab,
+    Output,
+    Task,
+    TechnologyDemand,
+    TechnologyOffer,
+)
 from stiplan.reporting.actions import add_evidence, open_round
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
@@ -114,6 +123,9 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "index_value": index_value, "draft": draft.pk, "task": task.pk,
             "organisation": task.host_id, "person": principal, "council": council,
             "competition": Call.objects.get(published=True).pk, **exchange,
+            "task_code": task.code, "organisation_code": task.host.code,
+            "ip_asset": IPAsset.objects.order_by("pk").first().pk,
+            "output": Output.objects.filter(task__public=True).order_by("pk").first().pk,
         }
     return values
 
@@ -122,7 +134,9 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
     """The route's address, its parameters filled from the world by what the route serves."""
     if name == "admin":
         return "/admin/"
-    kinds = [("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
+    kinds = [("^registry/tasks/", "task_code"), ("^registry/organisations/", "organisation_code"),
+             ("^registry/ip-assets/", "ip_asset"), ("^registry/outputs/", "output"),
+             ("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
              ("registry/people/", "person"), ("registry/councils/", "council"), ("drafts/", "draft"),
              ("registry/competitions/", "competition"),
              ("registry/labs/", "lab"), ("registry/offers/", "offer"), ("registry/demands/", "demand"),

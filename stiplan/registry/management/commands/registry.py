@@ -2,7 +2,8 @@
 shared phrases, checked against the titles of --corpus), `fields [FILE]` (load the
 classification of S&T fields), `due` (inspections, registrations and application reports due) and
 `feed-indicators --year YYYY` (the plan's indicators computed from the registry, written as
-computed values with their provenance)."""
+computed values with their provenance) and `national CODE` (the task's Mẫu 1, 5, 12 for the national
+STI information system, by data domain: stiplan.registry.national)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from stiplan.registry.deadlines import TaskDates, due_items
 from stiplan.registry.indicators import NOT_COMPUTED
 from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
 from stiplan.registry.models import ResultApplication, Task
+from stiplan.registry.national import LAYOUT, national_exchange, read_layout
 from stiplan.registry.search import similar_tasks
 
 TITLE_COLUMNS = ("title", "ten", "tên", "ten_nhiem_vu", "tên nhiệm vụ")
@@ -90,6 +92,11 @@ class Command(BaseCommand):
         feed.add_argument("--year", type=int, required=True, help="YYYY")
         feed.add_argument("--plan", default=None, help="plan code (the Vĩnh Long plan)")
         add_format(feed)
+        nat = sub.add_parser("national", help="a task's forms for the national STI information system")
+        nat.add_argument("code", help="task code")
+        nat.add_argument("--layout", type=Path, default=LAYOUT,
+                         help="the forms' layout (YAML; default: the shipped national-forms.yaml)")
+        add_format(nat, default="json")
 
     def handle(self, *args, verb, **o):
         if verb == "fields":
@@ -98,6 +105,8 @@ class Command(BaseCommand):
             return self.due(o)
         if verb == "feed-indicators":
             return self.feed(o)
+        if verb == "national":
+            return self.national(o)
         if not o["title"].strip():
             raise CommandError("Tên nhiệm vụ trống / the title is empty")
         if o["corpus"] is None:
@@ -154,6 +163,22 @@ class Command(BaseCommand):
             value = "—" if r["value"] is None else f"{r['value']:g}"
             self.stdout.write(f"{r['indicator']}: {value} ({r['status']}, "
                               f"{len(r['tasks'])} nhiệm vụ / tasks)")
+
+    @clean_errors
+    def national(self, o):
+        layout = read_layout(o["layout"].read_bytes(), str(o["layout"]))
+        task = Task.objects.filter(code=o["code"].strip()).first()
+        if task is None:
+            raise CommandError(f"Không có nhiệm vụ «{o['code']}» / no task '{o['code']}'")
+        document = national_exchange(task, layout)
+        if o["format"] == "json":
+            print_json(document, self.stdout)
+            return
+        for domain in document["domains"]:
+            for form in domain["forms"]:
+                self.stdout.write(f"[{domain['code']}] {form['form']}: {form['title']}")
+                for item in form["fields"]:
+                    self.stdout.write(f"  {item['label']}: {json.dumps(item['value'], ensure_ascii=False)}")
 
     def due(self, o):
         today = o["on"] or dt.date.today()

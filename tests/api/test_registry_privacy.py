@@ -1,0 +1,100 @@
+"""No private registry data leaves the API for a visitor or a reporting officer: a marker is
+planted in every private field — people's e-mail, phone, ID number and address, the names of
+council members and reviewers, scores and mean scores, conflict reasons, conclusions, step
+decisions and notes, the titles of proposals — and every registry endpoint is fetched, every list
+in full and every object the list names; the marker appears in no answer. The same walk as a plan
+officer finds it (the national exchange carries contacts, the list the proposals), so the check
+can fail."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from stiplan.registry.models import (
+    Consensus,
+    Council,
+    CouncilMember,
+    Person,
+    Score,
+    Task,
+    TaskStep,
+)
+
+pytestmark = pytest.mark.django_db
+MARKER = "QXPRIVQX"
+#: Numbers planted as a score and a mean score (digits no public field holds).
+SCORE, MEAN = "4321.09", "98765.43"
+LISTS = {"/api/v1/registry/tasks/": "code", "/api/v1/registry/organisations/": "code",
+         "/api/v1/registry/ip-assets/": "id", "/api/v1/registry/outputs/": "id"}
+
+
+@pytest.fixture
+def planted(demo_registry):
+    """The demo registry with the marker in every private field, and a reviewer and a council
+    member who sit on councils only (their names are never public)."""
+    for person in Person.objects.all():
+        Person.objects.filter(pk=person.pk).update(
+            email=f"{MARKER.lower()}{person.pk}@example.invalid", phone=f"{MARKER}{person.pk}",
+            id_number=f"{MARKER}{person.pk}", address=f"{MARKER} address")
+    council = Council.objects.order_by("pk").first()
+    task = council.tasks.first()
+    for role in ("reviewer", "member"):
+        person = Person.objects.create(full_name=f"{MARKER} {role}", email=f"{role}@example.invalid")
+        seat = CouncilMember.objects.create(council=council, person=person, role=role)
+        Score.objects.create(member=seat, task=task, criterion="C1", value=Decimal(SCORE))
+    Council.objects.update(name=f"{MARKER} council")
+    Consensus.objects.update(mean_score=Decimal(MEAN), conclusion=f"{MARKER} conclusion")
+    TaskStep.objects.update(decision_number=f"{MARKER}/QĐ", note=f"{MARKER} note",
+                            finding=f"{MARKER} finding")
+    for draft in Task.objects.filter(public=False):
+        Task.objects.filter(pk=draft.pk).update(title=f"{MARKER} {draft.title}")
+    assert Task.objects.filter(public=False).exists() and task is not None
+
+
+def walk(client) -> dict[str, str]:
+    """Every registry answer a caller gets: each list in full, each object it names, and each
+    task's national exchange (refused or not). URL → body."""
+    bodies = {}
+    for url, key in LISTS.items():
+        response = client.get(url, {"limit": 1000})
+        assert response.status_code == 200
+        bodies[url] = response.content.decode()
+        for row in response.json()["results"]:
+            detail = f"{url}{row[key]}/"
+            bodies[detail] = client.get(detail).content.decode()
+            if url.endswith("/tasks/"):
+                bodies[f"{detail}national/"] = client.get(f"{detail}national/").content.decode()
+    return bodies
+
+
+def walked() -> int:
+    """At least: the four lists, each public task and its exchange, an organisation, an IP asset
+    and an output."""
+    return 4 + 2 * Task.objects.filter(public=True).count() + 3
+
+
+def leaks(bodies: dict[str, str]) -> list[str]:
+    return sorted(url for url, body in bodies.items()
+                  if MARKER in body or MARKER.lower() in body or SCORE in body or MEAN in body)
+
+
+def test_a_visitor_meets_no_private_field(client, planted):
+    bodies = walk(client)
+    assert len(bodies) >= walked()
+    assert leaks(bodies) == []
+
+
+def test_a_reporting_officer_meets_no_private_field(login, planted):
+    bodies = walk(login("baocao.stc"))
+    assert len(bodies) >= walked()
+    assert leaks(bodies) == []
+
+
+def test_the_walk_finds_the_marker_where_staff_may_read_it(login, planted):
+    """The check can fail: a plan officer's walk meets the proposals' titles and, in the national
+    exchange, the principal investigators' contacts."""
+    found = leaks(walk(login("kehoach")))
+    assert "/api/v1/registry/tasks/" in found
+    assert any(url.endswith("/national/") for url in found)
