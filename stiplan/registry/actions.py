@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
 from stiplan.core.audit import Subject, record, snapshot
+from stiplan.core.bulk import update_rows
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
@@ -734,17 +735,17 @@ def _task_extras_created(items, tasks: list[Task]) -> None:
     for item, task in zip(items, tasks, strict=True):
         total = item.extras.get("budget_total")
         if total is not None:
-            lines.append(BudgetLine(task=task, source=FundingSource.PROVINCIAL,
+            lines.append(BudgetLine(task_id=task.pk, source=FundingSource.PROVINCIAL,
                                     year=task.start_date.year, amount=total))
         if item.extras.get("principal_investigator"):
-            members.append(TaskMember(task=task, person_id=item.extras["principal_investigator"],
+            members.append(TaskMember(task_id=task.pk, person_id=item.extras["principal_investigator"],
                                       role=MemberRole.PRINCIPAL))
     BudgetLine.objects.bulk_create(lines)
     TaskMember.objects.bulk_create(members)
 
 
 def _update_rows(model, items) -> None:
-    """Changed attributes of existing rows (one bulk_update per set of changed fields), and a
+    """Changed attributes of existing rows (one prepared UPDATE per set of changed fields), and a
     task's budget total (its single line) and principal investigator."""
     by_fields: dict[tuple, list] = {}
     for item in items:
@@ -759,7 +760,7 @@ def _update_rows(model, items) -> None:
             _task_extras_changed(row, item.extras)
     for fields, rows in by_fields.items():
         if fields:
-            model.objects.bulk_update(rows, list(fields))
+            update_rows(rows, list(fields))
 
 
 def _task_extras_changed(task: Task, extras: dict) -> None:

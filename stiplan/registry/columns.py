@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator, validate_slug
@@ -56,7 +57,11 @@ class Entity:
     key: str  # "code" (a unique code) or "id" (blank: a new row)
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
+        return self.by_name[name]
+
+    @cached_property
+    def by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
 
 
 TASKS = Entity("tasks", "nhiệm vụ", "tasks", (
@@ -269,9 +274,10 @@ def parse_row(entity: Entity, positions: dict[str, int], number: int,
               cells: list[str]) -> tuple[dict | None, list[RowProblem]]:
     """One row's values by column name (only the columns in the file), or its problems."""
     values, problems = {}, []
+    width = len(cells)
     for name, index in positions.items():
-        column = entity.column(name)
-        text = cells[index].strip() if index < len(cells) else ""
+        column = entity.by_name[name]
+        text = str(cells[index]).strip() if index < width else ""
         try:
             values[name] = read_cell(column, text)
         except Bad as bad:

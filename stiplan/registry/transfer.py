@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Sum
@@ -269,7 +270,7 @@ def _check_task(values: dict, item: Item, refs: _Refs) -> list[tuple]:
         problems.append(("innovation_subkind", "chỉ nhiệm vụ đổi mới sáng tạo, và nó luôn, ghi loại ĐMST",
                          "an innovation task, and only it, names its innovation kind"))
     a["innovation_subkind"] = subkind
-    states = lifecycle_of(regime).states
+    states = _states(regime)
     state = a.pop("state", "") or (old.state if old else INITIAL_STATE)
     if old is not None and state != old.state:
         problems.append(("state", "trạng thái chỉ đổi qua các bước của quy trình",
@@ -288,6 +289,11 @@ def _check_task(values: dict, item: Item, refs: _Refs) -> list[tuple]:
         except cols.Bad as bad:
             problems.append(("principal_investigator", bad.vi, bad.en))
     return problems
+
+
+@cache
+def _states(regime: str) -> frozenset[str]:
+    return lifecycle_of(regime).states
 
 
 def _budget_problem(task: Task | None, total) -> list[tuple]:
