@@ -82,6 +82,9 @@ RULES: dict[str, dict[str, dict]] = {
     "organisation-detail": {"GET": same(EVERYONE)},
     "person-detail": {"GET": same(EVERYONE)},  # a member of a public task; staff: anyone
     "ip-list": {"GET": same(EVERYONE)},
+    # bulk files: anyone exports what they may see; the Department imports
+    "registry-transfer": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "registry-export": {"GET": same(EVERYONE)},
     # councils: their members, conflicts and scores are the Department's only (never public)
     "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},

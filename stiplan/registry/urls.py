@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stiplan.registry import views
+from stiplan.registry import bulk_views, views
 
 urlpatterns = [
     path("tasks/", views.TaskListView.as_view(), name="task-list"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("ip/", views.IPAssetListView.as_view(), name="ip-list"),
+    path("files/", bulk_views.TransferView.as_view(), name="registry-transfer"),
+    path("files/export/", bulk_views.ExportView.as_view(), name="registry-export"),
     path("councils/", views.CouncilListView.as_view(), name="council-list"),
     path("councils/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
 ]

@@ -65,8 +65,8 @@ def test_tasks_import_with_host_field_budget_and_principal_investigator(world):
 
 
 def test_one_bad_row_imports_nothing_and_is_named_by_row_and_column_in_both_languages(world):
-    raw = csv_bytes(TASK_HEADER, [task_row("NK-1"), task_row("NK-2"),
-                                  task_row("NK-3", host="khong-co"), task_row("NK-4", start_date="31/02/2024")])
+    raw = csv_bytes(TASK_HEADER, [task_row("NK-1"), task_row("NK-2"), task_row("NK-3", host="khong-co"),
+                                  task_row("NK-4", start_date="31/02/2024")])
     with pytest.raises(InputError) as refused:
         run_import(raw, "nv.csv", "tasks", by=None)
     text = [str(p) for p in refused.value.problems]
