@@ -92,6 +92,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/registry_search.py
+	$(BIN)/python bench/registry_import.py
 
 clean:
 	rm -rf $(VENV) var
