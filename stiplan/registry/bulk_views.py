@@ -78,10 +78,10 @@ class TransferView(FormView):
 
 
 class ExportView(View):
-    """GET ?entity=tasks&format=xlsx|csv: what the user may see, as a file."""
+    """GET ?entity=tasks&format=xlsx|csv (tasks as XLSX by default): what the user may see, as a file."""
 
     def get(self, request):
-        entity, fmt = request.GET.get("entity", ""), request.GET.get("format", "xlsx")
+        entity, fmt = request.GET.get("entity", "tasks"), request.GET.get("format", "xlsx")
         if entity not in ENTITIES or fmt not in CONTENT_TYPES:
             raise Http404
         user = request.user if request.user.is_authenticated else None
