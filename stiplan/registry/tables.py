@@ -28,6 +28,7 @@ MAX_BYTES = {"cli": 64 * 1024 * 1024, "web": 16 * 1024 * 1024}
 #: The cells and shared strings a workbook may hold (100,000 tasks of 16 columns fit the CLI's).
 MAX_CELLS = {"cli": 2_500_000, "web": 400_000}
 MAX_STRINGS = {"cli": 600_000, "web": 120_000}
+MAX_UNPACKED = {"cli": 256 * 1024 * 1024, "web": 64 * 1024 * 1024}
 SECONDS = {"cli": 300.0, "web": 20.0}
 MAX_ROWS = 200_000
 FILE = "(tệp)"
@@ -114,7 +115,8 @@ def _read_csv(raw: bytes) -> Table:
 
 
 def _read_xlsx(raw: bytes, where: str) -> Table:
-    budget = Budget(SECONDS[where], cells=MAX_CELLS[where], strings=MAX_STRINGS[where])
+    budget = Budget(SECONDS[where], cells=MAX_CELLS[where], strings=MAX_STRINGS[where],
+                    unpacked=MAX_UNPACKED[where], part=MAX_UNPACKED[where])
     wb = open_workbook(raw, budget, limit=MAX_BYTES[where])
     try:
         ws = wb.worksheets[0]
