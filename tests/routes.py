@@ -94,6 +94,9 @@ RULES: dict[str, dict[str, dict]] = {
     "offer-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},  # a published offer
     "demand-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
     "demand-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},  # a published demand
+    # bulk files: anyone exports what they may see; the Department imports
+    "registry-transfer": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "registry-export": {"GET": same(EVERYONE)},
     # councils: their members, conflicts and scores are the Department's only (never public)
     "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},

@@ -1,5 +1,5 @@
-"""Shared pieces of the `stiplan` management commands: their verbs and `--format`, JSON output
-and clean error exits."""
+"""Shared pieces of the `stiplan` management commands: their verbs and `--format`, JSON output,
+clean error exits and a progress bar on stderr."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import DatabaseError
 
 from stiplan.core.backup import ArchiveError
@@ -60,3 +60,36 @@ def clean_errors(handler: Callable) -> Callable:
             ) from None
 
     return wrapper
+
+
+class ProgressBar:
+    """A progress bar on stderr, redrawn in place: call it with (stage, done, total); `done()`
+    ends its line. Stages are words such as read, check, write; only whole-percent changes
+    are drawn, so a loop may call it often."""
+
+    WIDTH = 30
+
+    def __init__(self, out=None):
+        self.out = out or sys.stderr
+        self.last: tuple[str, int] | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if (stage, percent) == self.last:
+            return
+        self.last = (stage, percent)
+        filled = self.WIDTH * percent // 100
+        self._write(f"\r{stage:<6} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3d}% "
+                    f"{done}/{total}")
+
+    def _write(self, text: str) -> None:
+        if isinstance(self.out, OutputWrapper):
+            self.out.write(text, ending="")
+        else:
+            self.out.write(text)
+        self.out.flush()
+
+    def done(self) -> None:
+        if self.last is not None:
+            self._write("\n")
+            self.last = None

@@ -1,8 +1,9 @@
 """Every write of the registry: proposing a task, moving it along its regime's lifecycle (each
 move an audited step with who, when and the decision), councils with conflict declarations,
-scores and consensus, loading the classification of fields, a task's outputs, and feeding the
-plan's indicators (through the metrics action that stores computed values): by the command, and
-after every write that changes what they count (`refeed_on_commit`)."""
+scores and consensus, loading the classification of fields, a task's outputs, bulk imports (one
+transaction and one audit entry a file), and feeding the plan's indicators (through the metrics
+action that stores computed values): by the command, and after every write that changes what
+they count (`refeed_on_commit`)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
-from stiplan.core.audit import record, snapshot
+from stiplan.core.audit import Subject, record, snapshot
+from stiplan.core.bulk import update_rows
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import require
+from stiplan.core.yamlio import InputError
 from stiplan.metrics.actions import ComputedValue, set_computed_values
 from stiplan.metrics.engine import province_of
 from stiplan.metrics.models import DataValue, Source
@@ -37,6 +40,7 @@ from stiplan.registry.lifecycle import (
     lifecycle_of,
 )
 from stiplan.registry.models import (
+    BudgetLine,
     ConflictDeclaration,
     Consensus,
     Council,
@@ -44,9 +48,12 @@ from stiplan.registry.models import (
     CouncilMember,
     Entry,
     FieldLevel,
+    FundingSource,
     Grade,
     IPAsset,
     LegacyFieldCode,
+    MemberRole,
+    Organisation,
     Output,
     OutputKind,
     Person,
@@ -56,6 +63,7 @@ from stiplan.registry.models import (
     Score,
     Task,
     TaskKind,
+    TaskMember,
     TaskStep,
     regime_for,
 )
@@ -696,3 +704,122 @@ def refeed_on_commit(years: Iterable[int], *, by) -> None:
             feed_indicators(year, by=by)
 
     transaction.on_commit(feed, robust=True)
+
+
+# --- Bulk import (stiplan.registry.transfer checks the file; this writes it) ------------------
+
+#: Rows written per INSERT or UPDATE of a bulk import.
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    entity: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    sha256: str
+    dry_run: bool
+
+
+@transaction.atomic
+def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool = False,
+                    progress=None) -> ImportSummary:
+    """Write a checked bulk file (`transfer.Prepared`): new rows by bulk_create and changed ones
+    by bulk_update, in batches, in this one transaction, with one audit entry for the whole
+    import (counts and the file's sha256). A file with any problem writes nothing; a dry run
+    reports the same counts and writes nothing."""
+    require(by, "registry.manage_resources")
+    entity = prepared.entity.name
+    summary = ImportSummary(entity, prepared.rows, len(prepared.new), len(prepared.changed),
+                            prepared.unchanged, sha256, dry_run)
+    if prepared.problems:
+        raise InputError(prepared.problems)
+    if dry_run:
+        return summary
+    model = {"tasks": Task, "organisations": Organisation, "people": Person,
+             "ip-assets": IPAsset, "outputs": Output}[entity]
+    total, done = len(prepared.new) + len(prepared.changed), 0
+    for start in range(0, len(prepared.new), BATCH):
+        items = prepared.new[start:start + BATCH]
+        made = model.objects.bulk_create([_new_row(model, item.attrs) for item in items])
+        if entity == "tasks":
+            _task_extras_created(items, made)
+        done += len(items)
+        if progress:
+            progress("write", done, total)
+    for start in range(0, len(prepared.changed), BATCH):
+        items = prepared.changed[start:start + BATCH]
+        _update_rows(model, items)
+        done += len(items)
+        if progress:
+            progress("write", done, total)
+    record(f"registry.import_{entity.replace('-', '_')}",
+           Subject(model._meta.label_lower, sha256[:16], filename[:200]), by=by,
+           after={"file": filename, "sha256": sha256, "rows": summary.rows,
+                  "created": summary.created, "updated": summary.updated,
+                  "unchanged": summary.unchanged})
+    if entity in ("tasks", "outputs"):
+        years = {i.attrs.get("year") or getattr(i.attrs.get("start_date"), "year", None)
+                 for i in prepared.new + prepared.changed}
+        refeed_on_commit(years, by=by)
+    return summary
+
+
+def _new_row(model, attrs: dict):
+    row = model(**attrs)
+    if model is Task:
+        row.public = row.state in PUBLIC_STATES
+        row.search_text = search_text(row.code, row.title)
+    return row
+
+
+def _task_extras_created(items, tasks: list[Task]) -> None:
+    """The budget line (provincial, the start year) and principal investigator of new tasks."""
+    lines, members = [], []
+    for item, task in zip(items, tasks, strict=True):
+        total = item.extras.get("budget_total")
+        if total is not None:
+            lines.append(BudgetLine(task_id=task.pk, source=FundingSource.PROVINCIAL,
+                                    year=task.start_date.year, amount=total))
+        if item.extras.get("principal_investigator"):
+            members.append(TaskMember(task_id=task.pk, person_id=item.extras["principal_investigator"],
+                                      role=MemberRole.PRINCIPAL))
+    BudgetLine.objects.bulk_create(lines)
+    TaskMember.objects.bulk_create(members)
+
+
+def _update_rows(model, items) -> None:
+    """Changed attributes of existing rows (one prepared UPDATE per set of changed fields), and a
+    task's budget total (its single line) and principal investigator."""
+    by_fields: dict[tuple, list] = {}
+    for item in items:
+        row = item.existing
+        for attr, value in item.attrs.items():
+            setattr(row, attr, value)
+        if model is Task:
+            row.search_text = search_text(row.code, row.title)
+            item.attrs.setdefault("search_text", row.search_text)
+        by_fields.setdefault(tuple(sorted(item.attrs)), []).append(row)
+        if model is Task:
+            _task_extras_changed(row, item.extras)
+    for fields, rows in by_fields.items():
+        if fields:
+            update_rows(rows, list(fields))
+
+
+def _task_extras_changed(task: Task, extras: dict) -> None:
+    if "budget_total" in extras:
+        BudgetLine.objects.update_or_create(
+            task=task, defaults={"amount": extras["budget_total"]},
+            create_defaults={"source": FundingSource.PROVINCIAL, "year": task.start_date.year,
+                             "amount": extras["budget_total"]})
+    if "principal_investigator" in extras:
+        current = task.members.filter(role=MemberRole.PRINCIPAL).order_by("valid_from", "pk").last()
+        if current is None:
+            TaskMember.objects.create(task=task, person_id=extras["principal_investigator"],
+                                      role=MemberRole.PRINCIPAL)
+        else:
+            current.person_id = extras["principal_investigator"]
+            current.save(update_fields=["person"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stiplan.registry import views
+from stiplan.registry import bulk_views, views
 from stiplan.registry.exchange import views as exchange
 from stiplan.registry.recognition import views as recognition
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("offers/<int:pk>/", exchange.OfferDetailView.as_view(), name="offer-detail"),
     path("demands/", exchange.DemandListView.as_view(), name="demand-list"),
     path("demands/<int:pk>/", exchange.DemandDetailView.as_view(), name="demand-detail"),
+    path("files/", bulk_views.TransferView.as_view(), name="registry-transfer"),
+    path("files/export/", bulk_views.ExportView.as_view(), name="registry-export"),
     path("councils/", views.CouncilListView.as_view(), name="council-list"),
     path("councils/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
     path("competitions/", recognition.CompetitionListView.as_view(), name="competition-list"),

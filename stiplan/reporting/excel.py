@@ -239,7 +239,7 @@ class ParsedUpload:
 def parse_upload(report: UnitReport, raw: bytes) -> ParsedUpload:
     """Check a filled template against `report`; raise InputError naming every bad cell."""
     budget = Budget()
-    wb = _open(raw, budget)
+    wb = open_workbook(raw, budget)
     problems: list[CellProblem] = []
     try:
         version = _check_stamp(wb, report, problems)
@@ -278,12 +278,16 @@ def _over_budget(exc: OverBudget) -> InputError:
     return InputError([CellProblem("(tệp)", None, None, vi, en) for vi, en in exc.problems])
 
 
-def _open(raw: bytes, budget: Budget):
+def open_workbook(raw: bytes, budget: Budget, limit: int | None = None):
+    """The workbook of an upload, read-only, once its size, zip and budget pass; InputError
+    naming the file otherwise. `limit` is the largest accepted file (MAX_UPLOAD_BYTES)."""
     def refuse(vi: str, en: str):
         return InputError([CellProblem("(tệp)", None, None, vi, en)])
 
-    if len(raw) > settings.MAX_UPLOAD_BYTES:
-        raise refuse("tệp quá lớn (tối đa 10 MB)", "file too large (10 MB at most)")
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
+    if len(raw) > limit:
+        size = f"{limit / (1024 * 1024):.0f} MB"
+        raise refuse(f"tệp quá lớn (tối đa {size})", f"file too large ({size} at most)")
     if not raw.startswith(b"PK\x03\x04"):
         raise refuse("không phải tệp Excel .xlsx", "not an .xlsx file")
     try:

@@ -84,9 +84,15 @@ def _mb(n: int) -> str:
 class Budget:
     """One upload's reading budget: the clock starts when it is made."""
 
-    def __init__(self, seconds: float | None = None):
+    def __init__(self, seconds: float | None = None, *, cells: int = MAX_CELLS,
+                 strings: int = MAX_SHARED_STRINGS, unpacked: int = MAX_UNPACKED,
+                 part: int = MAX_PART):
+        """`cells`, `strings`, `unpacked` and `part` raise the caps for a bulk import of many
+        rows (the registry's), where a larger reading is expected and paid for knowingly."""
+        self.unpacked, self.part = unpacked, part
         self.seconds = SECONDS if seconds is None else seconds
         self.deadline = time.monotonic() + self.seconds
+        self.caps = {COUNTED[0]: strings, COUNTED[1]: cells, COUNTED[2]: MAX_RECORDS}
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -101,27 +107,28 @@ class Budget:
             problems.append((f"quá nhiều phần trong tệp nén ({len(members)}, tối đa {MAX_PARTS})",
                              f"too many parts in the archive ({len(members)}, {MAX_PARTS} at most)"))
         total = sum(m.file_size for m in members)
-        if total > MAX_UNPACKED:
-            problems.append((f"giải nén ra {_mb(total)} (tối đa {_mb(MAX_UNPACKED)})",
-                             f"unpacks to {_mb(total)} ({_mb(MAX_UNPACKED)} at most)"))
-        for m in [m for m in members if m.file_size > MAX_PART][:3]:
+        if total > self.unpacked:
+            problems.append((f"giải nén ra {_mb(total)} (tối đa {_mb(self.unpacked)})",
+                             f"unpacks to {_mb(total)} ({_mb(self.unpacked)} at most)"))
+        for m in [m for m in members if m.file_size > self.part][:3]:
             problems.append((f"phần «{m.filename[:80]}» giải nén ra {_mb(m.file_size)} "
-                             f"(tối đa {_mb(MAX_PART)} mỗi phần)",
+                             f"(tối đa {_mb(self.part)} mỗi phần)",
                              f"part '{m.filename[:80]}' unpacks to {_mb(m.file_size)} "
-                             f"({_mb(MAX_PART)} at most per part)"))
-        counts = self.count(archive, members, MAX_UNPACKED if not problems else _GLANCE)
+                             f"({_mb(self.part)} at most per part)"))
+        counts = self.count(archive, members, self.unpacked if not problems else _GLANCE)
         for kind in COUNTED:
-            if counts[kind] > kind.cap:
-                problems.append((f"quá nhiều {kind.vi} (trên {kind.cap:,})",
-                                 f"too many {kind.en} (over {kind.cap:,})"))
+            if counts[kind] > self.caps[kind]:
+                problems.append((f"quá nhiều {kind.vi} (trên {self.caps[kind]:,})",
+                                 f"too many {kind.en} (over {self.caps[kind]:,})"))
         if problems:
             raise OverBudget(problems)
 
     def count(self, archive: zipfile.ZipFile, members,
-              read_at_most: int = MAX_UNPACKED) -> dict[Counted, int]:
+              read_at_most: int | None = None) -> dict[Counted, int]:
         """The COUNTED elements in every part, streamed; stops as soon as one is over its cap
         (the upload is refused then) or `read_at_most` bytes were read."""
         counts = dict.fromkeys(COUNTED, 0)
+        read_at_most = self.unpacked if read_at_most is None else read_at_most
         read = 0
         for member in members:
             if member.is_dir():
@@ -136,6 +143,6 @@ class Budget:
                         counts[kind] += (_occurrences(text, kind.markers)
                                          - _occurrences(tail, kind.markers))
                     tail = text[-_TAIL:]
-                    if read > read_at_most or any(counts[k] > k.cap for k in COUNTED):
+                    if read > read_at_most or any(counts[k] > self.caps[k] for k in COUNTED):
                         return counts
         return counts

@@ -48,7 +48,7 @@ ONE_ROW = 64
 NOT_PAGES = {"plan-export", "amendment-file", "draft-source", "indicator-download",
              "report-template", "evidence-download", "document-file", "document-template-file",
              "index-package", "index-evidence", "council-minutes", "scorecard-export",
-             "dataset-file", "data-catalog", "data-dhis2",
+             "dataset-file", "data-catalog", "data-dhis2", "registry-export",
              "admin", "set_language",
              "password_reset_confirm", "password_reset_complete", "password_reset_done",
              "password_change_done", "password_change", "password_reset"}
@@ -166,7 +166,7 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         "index-profile": [{"year": 2025, "province": "VLG"}],
         "index-entry": [{"year": 2025}],
         "task-list": [{}], "task-detail": [{"pk": pk} for pk in tasks], "task-propose": [{}],
-        "organisation-list": [{}], "ip-list": [{}],
+        "organisation-list": [{}], "ip-list": [{}], "registry-transfer": [{}],
         "organisation-detail": [{"pk": Task.objects.get(pk=pk).host_id} for pk in tasks],
         "person-detail": [{"pk": TaskMember.objects.get(task=pk, role="principal").person_id}
                           for pk in tasks],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stiplan.analytics.vntext import to_unicode
 
@@ -100,13 +101,20 @@ def _expand(folded: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The tokens of one word as written (cached: titles share most of their words, and a bulk
+    import folds a hundred thousand of them)."""
+    return tuple(t for token in _expand(fold_word(word)) for t in _WORD_PART.findall(token))
+
+
 def analyse(text: str) -> Analysed:
     """Words as written (legacy fonts converted) and their folded, expanded tokens."""
     text = to_unicode(text or "")
     words, tokens, origin = [], [], []
     for match in _WORD.finditer(text):
         word = match.group(0)
-        expanded = [t for token in _expand(fold_word(word)) for t in _WORD_PART.findall(token)]
+        expanded = _word_tokens(word)
         if not expanded:
             continue
         origin += [len(words)] * len(expanded)

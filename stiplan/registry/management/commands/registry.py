@@ -2,29 +2,39 @@
 shared phrases, checked against the titles of --corpus), `fields [FILE]` (load the
 classification of S&T fields), `due` (inspections, registrations and application reports due) and
 `feed-indicators --year YYYY` (the plan's indicators computed from the registry, written as
-computed values with their provenance) and `national CODE` (the task's Mẫu 1, 5, 12 for the national
-STI information system, by data domain: stiplan.registry.national)."""
+computed values with their provenance), `national CODE` (the task's Mẫu 1, 5, 12 for the national
+STI information system, by data domain: stiplan.registry.national), `import FILE --entity E
+[--dry-run]` and `export --entity E --to FILE.xlsx|.csv` (bulk files of tasks, organisations,
+people, IP assets or outputs, with a progress bar on stderr)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
-from stiplan.core.cli import add_format, clean_errors, print_json, verbs
+from stiplan.core.cli import ProgressBar, add_format, clean_errors, print_json, verbs
+from stiplan.core.yamlio import InputError
 from stiplan.plans.models import Plan
 from stiplan.registry.actions import feed_indicators, load_fields
+from stiplan.registry.columns import ENTITIES
 from stiplan.registry.deadlines import TaskDates, due_items
 from stiplan.registry.indicators import NOT_COMPUTED
 from stiplan.registry.io import SHIPPED_FIELDS, SHIPPED_LEGACY, read_fields, read_legacy
 from stiplan.registry.models import ResultApplication, Task
 from stiplan.registry.national import LAYOUT, national_exchange, read_layout
 from stiplan.registry.search import similar_tasks
+from stiplan.registry.tables import write_table
+from stiplan.registry.transfer import export_rows, run_import
+
+#: Problems listed by a refused import (all of them with --format json).
+SHOWN = 50
 
 TITLE_COLUMNS = ("title", "ten", "tên", "ten_nhiem_vu", "tên nhiệm vụ")
 KEY_COLUMNS = ("id", "code", "ma", "mã")
@@ -97,6 +107,16 @@ class Command(BaseCommand):
         nat.add_argument("--layout", type=Path, default=LAYOUT,
                          help="the forms' layout (YAML; default: the shipped national-forms.yaml)")
         add_format(nat, default="json")
+        imp = sub.add_parser("import", help="import a bulk file (CSV or XLSX): all rows or none")
+        imp.add_argument("file", type=Path)
+        imp.add_argument("--entity", choices=list(ENTITIES), required=True)
+        imp.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
+        add_format(imp)
+        exp = sub.add_parser("export", help="export an entity to a bulk file (CSV or XLSX)")
+        exp.add_argument("--entity", choices=list(ENTITIES), required=True)
+        exp.add_argument("--to", type=Path, required=True, help="FILE.xlsx or FILE.csv")
+        exp.add_argument("--public", action="store_true",
+                         help="only what a visitor sees, without personal data")
 
     def handle(self, *args, verb, **o):
         if verb == "fields":
@@ -107,6 +127,10 @@ class Command(BaseCommand):
             return self.feed(o)
         if verb == "national":
             return self.national(o)
+        if verb == "import":
+            return self.bulk_import(o)
+        if verb == "export":
+            return self.bulk_export(o)
         if not o["title"].strip():
             raise CommandError("Tên nhiệm vụ trống / the title is empty")
         if o["corpus"] is None:
@@ -179,6 +203,49 @@ class Command(BaseCommand):
                 self.stdout.write(f"[{domain['code']}] {form['form']}: {form['title']}")
                 for item in form["fields"]:
                     self.stdout.write(f"  {item['label']}: {json.dumps(item['value'], ensure_ascii=False)}")
+    def bulk_import(self, o):
+        bar = ProgressBar(self.stderr)
+        try:
+            raw = o["file"].read_bytes()
+            summary = run_import(raw, o["file"].name, o["entity"], by=None, dry_run=o["dry_run"],
+                                 progress=bar)
+        except OSError as exc:
+            raise CommandError(f"Không đọc được tệp {o['file']} / cannot read the file: "
+                               f"{exc.strerror}") from None
+        except InputError as exc:
+            bar.done()
+            if o["format"] == "json":
+                print_json({"ok": False, "problems": [
+                    {"sheet": p.sheet, "row": p.row, "column": p.column, "vi": p.vi, "en": p.en}
+                    for p in exc.problems]}, self.stdout)
+            shown = "\n".join(f"  - {p}" for p in exc.problems[:SHOWN])
+            more = len(exc.problems) - SHOWN
+            raise CommandError(
+                f"Tệp bị từ chối, không có dữ liệu nào được lưu ({len(exc.problems)} lỗi) / "
+                f"file refused, nothing was saved ({len(exc.problems)} problems):\n{shown}"
+                + (f"\n  … và {more} lỗi khác / and {more} more" if more > 0 else "")) from None
+        bar.done()
+        if o["format"] == "json":
+            print_json({"ok": True, **asdict(summary)}, self.stdout)
+            return
+        verb = "Sẽ tạo / would create" if summary.dry_run else "Đã tạo / created"
+        self.stdout.write(f"{verb} {summary.created}, cập nhật / updated {summary.updated}, "
+                          f"không đổi / unchanged {summary.unchanged} ({summary.rows} dòng / rows; "
+                          f"sha256 {summary.sha256[:16]}…)")
+
+    @clean_errors
+    def bulk_export(self, o):
+        target: Path = o["to"]
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx"):
+            raise CommandError("Tệp xuất phải là .csv hoặc .xlsx / the file must be .csv or .xlsx")
+        bar = ProgressBar(self.stderr)
+        bar("export", 0, 1)
+        header, rows = export_rows(o["entity"], by=None, public=o["public"])
+        target.write_bytes(write_table(header, rows, fmt, sheet=o["entity"]))
+        bar("export", 1, 1)
+        bar.done()
+        self.stdout.write(f"Đã xuất {len(rows)} dòng vào {target} / exported {len(rows)} rows")
 
     def due(self, o):
         today = o["on"] or dt.date.today()
