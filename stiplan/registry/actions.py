@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,7 +59,7 @@ from stiplan.registry.models import (
     regime_for,
 )
 from stiplan.registry.ranking import rank_proposals
-from stiplan.registry.search import search_text
+from stiplan.registry.search import WORDS_TABLE, search_text, words_indexed
 
 
 class TransitionRefused(ValidationError):
@@ -111,9 +111,19 @@ def propose_task(*, code: str, title: str, level: str, kind: str, mechanism: str
                 search_text=search_text(code, title), **details)
     task.full_clean()
     task.save()
+    _index_words(task)
     task.actions.set(actions)
     record("registry.propose_task", task, by=by, after=snapshot(task))
     return task
+
+
+def _index_words(task: Task) -> None:
+    """The new task's search words into SQLite's FTS5 word table, with search_text (PostgreSQL's
+    GIN index follows the column by itself): every action writing search_text calls this."""
+    if connection.vendor == "sqlite" and words_indexed(connection):
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {WORDS_TABLE}(rowid, search_text) VALUES (%s, %s)",
+                           [task.pk, task.search_text])
 
 
 @transaction.atomic

@@ -57,7 +57,13 @@ from stiplan.registry.models import (
     TaskKind,
     TaskMember,
 )
-from stiplan.registry.search import CONFIRM_AT, matching, matching_rows, similar_tasks
+from stiplan.registry.search import (
+    CONFIRM_AT,
+    CappedPaginator,
+    matching,
+    matching_rows,
+    similar_tasks,
+)
 
 #: The principal investigators of each task (restricted like every related row), for the PI column.
 PRINCIPALS = Prefetch("members", TaskMember.objects.filter(role=MemberRole.PRINCIPAL)
@@ -116,6 +122,7 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
             self.chosen["year"] = ""
         if (words := matching(self.chosen["q"])) is not None:
             qs = qs.filter(words)
+            self.paginator_class = CappedPaginator  # a search for common words: "more than 1,000"
         return qs
 
     def get_context_data(self, **kwargs):
