@@ -56,7 +56,13 @@ from stiplan.registry.models import (
     TaskMember,
 )
 from stiplan.registry.principals import PRINCIPALS, principal_of
-from stiplan.registry.search import CONFIRM_AT, matching, matching_rows, similar_tasks
+from stiplan.registry.search import (
+    CONFIRM_AT,
+    CappedPaginator,
+    matching,
+    matching_rows,
+    similar_tasks,
+)
 
 
 def errors_at_fields(form, exc: ValidationError) -> None:
@@ -102,6 +108,7 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
             self.chosen["year"] = ""
         if (words := matching(self.chosen["q"])) is not None:
             qs = qs.filter(words)
+            self.paginator_class = CappedPaginator  # a search for common words: "more than 1,000"
         return qs
 
     def get_context_data(self, **kwargs):

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from stiplan.core.models import AuditEntry
 from stiplan.core.yamlio import InputError
 from stiplan.registry.models import BudgetLine, Organisation, Output, Person, Task, TaskMember
+from stiplan.registry.search import matching
 from stiplan.registry.tables import write_table
 from stiplan.registry.transfer import export_file, export_rows, run_import
 
@@ -224,3 +225,19 @@ def test_an_unknown_or_missing_column_is_named_in_the_header(world):
     text = " ".join(str(p) for p in refused.value.problems)
     assert "tittle" in text and "not a column of this layout" in text
     assert "required column missing" in text and "dòng 1" in text
+
+
+def test_imported_and_renamed_tasks_are_found_by_the_search(world):
+    """The search's word index (SQLite's FTS5 table, PostgreSQL's GIN index) follows a bulk
+    import: a new task is found by its words, a renamed one by its new words, not its old ones."""
+    run_import(csv_bytes(TASK_HEADER, [task_row("NK-1"), task_row("NK-2")]), "nv.csv", "tasks", by=None)
+
+    def found(query: str) -> set[str]:
+        return set(Task.objects.filter(matching(query)).values_list("code", flat=True))
+
+    assert found("nuoi tom cang xanh") == {"NK-1", "NK-2"}
+    header, rows = export_rows("tasks", by=None)
+    rows[0][header.index("title")] = "Chọn tạo giống xoài cát Hòa Lộc"
+    run_import(write_table(header, rows, "csv"), "nv.csv", "tasks", by=None)
+    assert found("xoai cat hoa loc") == {rows[0][0]}
+    assert found("nuoi tom cang xanh") == {"NK-1", "NK-2"} - {rows[0][0]}
