@@ -44,11 +44,7 @@ def store(rng: random.Random) -> list[str]:
          for n, t in enumerate(titles)), batch_size=2000)
     from django.db import connection
 
-    from stiplan.registry.search import WORDS_TABLE, words_indexed
-    if connection.vendor == "sqlite" and words_indexed(connection):  # bulk rows: index them at once
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {WORDS_TABLE}({WORDS_TABLE}) VALUES ('rebuild')")
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # SQLite's word index follows by its triggers
         cursor.execute("ANALYZE")
     return titles
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,7 @@ from stiplan.registry.models import (
     regime_for,
 )
 from stiplan.registry.ranking import rank_proposals
-from stiplan.registry.search import WORDS_TABLE, search_text, words_indexed
+from stiplan.registry.search import search_text
 
 
 class TransitionRefused(ValidationError):
@@ -120,28 +120,9 @@ def propose_task(*, code: str, title: str, level: str, kind: str, mechanism: str
                 search_text=search_text(code, title), **details)
     task.full_clean()
     task.save()
-    _index_words(task)
     task.actions.set(actions)
     record("registry.propose_task", task, by=by, after=snapshot(task))
     return task
-
-
-def _index_words(task: Task) -> None:
-    """The new task's search words into SQLite's FTS5 word table, with search_text (PostgreSQL's
-    GIN index follows the column by itself): every action writing search_text calls this."""
-    if connection.vendor == "sqlite" and words_indexed(connection):
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {WORDS_TABLE}(rowid, search_text) VALUES (%s, %s)",
-                           [task.pk, task.search_text])
-
-
-def _reindex_words() -> None:
-    """After a bulk import of tasks (rows written by bulk_create and by UPDATE, past
-    `_index_words`): SQLite's FTS5 word table rebuilt whole from search_text, in the import's
-    transaction (about a second for 100,000 tasks)."""
-    if connection.vendor == "sqlite" and words_indexed(connection):
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {WORDS_TABLE}({WORDS_TABLE}) VALUES ('rebuild')")
 
 
 @transaction.atomic
@@ -774,8 +755,6 @@ def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool =
         done += len(items)
         if progress:
             progress("write", done, total)
-    if entity == "tasks":
-        _reindex_words()
     record(f"registry.import_{entity.replace('-', '_')}",
            Subject(model._meta.label_lower, sha256[:16], filename[:200]), by=by,
            after={"file": filename, "sha256": sha256, "rows": summary.rows,

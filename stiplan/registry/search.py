@@ -13,10 +13,10 @@ What makes it fast over 100,000 tasks (bench/registry_search.py, issue 12): a wo
 database keeps, where it has one. On PostgreSQL a GIN index on the column's words as an array
 (`string_to_array(btrim(search_text), ' ')`, built in, no extension), queried with `@>`: exact, the
 same whole-word rule. On SQLite an FTS5 table over the column (`registry_task_words`, external
-content), asked for the words and then checked with the same LIKEs, so its own tokenising can only
-narrow, never change, the result. Elsewhere, or on a SQLite built without FTS5, the LIKEs alone.
-The list counts at most `COUNT_CAP` matches ("more than 1,000"): an exact count of a search for
-common words would read every match.
+content, kept in step with the task table by triggers), asked for the words and then checked with
+the same LIKEs, so its own tokenising can only narrow, never change, the result. Elsewhere, or on
+a SQLite built without FTS5, the LIKEs alone. The list counts at most `COUNT_CAP` matches ("more
+than 1,000"): an exact count of a search for common words would read every match.
 """
 
 from __future__ import annotations
