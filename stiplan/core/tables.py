@@ -58,11 +58,16 @@ def table_bytes(header: Sequence[str], rows: Iterable[Sequence], fmt: str, *, sh
     raise Http404(fmt)
 
 
+def download(body: bytes, media_type: str, filename: str) -> HttpResponse:
+    """`body` as an attachment named `filename`."""
+    response = HttpResponse(body, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def table_response(header: Sequence[str], rows: Iterable[Sequence], fmt: str, filename: str,
                    **kwargs) -> HttpResponse:
     """The table as a download named `filename`.`fmt` (404 for another format)."""
     if fmt not in FORMATS:
         raise Http404(fmt)
-    response = HttpResponse(table_bytes(header, rows, fmt, **kwargs), content_type=MEDIA_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return download(table_bytes(header, rows, fmt, **kwargs), MEDIA_TYPES[fmt], f"{filename}.{fmt}")

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from stiplan.core.models import AuditEntry
-from stiplan.core.tables import FORMATS, MEDIA_TYPES, table_bytes
+from stiplan.core.tables import FORMATS, MEDIA_TYPES, download, table_bytes
 from stiplan.metrics.models import Revision
 from stiplan.portal.catalog import CATALOG_TITLE, DHIS2_COLUMNS, catalog, dhis2_rows, licence
 from stiplan.portal.datasets import DATASETS, Dataset
@@ -68,12 +68,6 @@ class DatasetDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **about(dataset_or_404(kwargs["slug"])),
                 "licence": licence()}
-
-
-def download(body: bytes, media_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=media_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class DatasetFileView(View):
