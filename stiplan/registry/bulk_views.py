@@ -9,13 +9,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
 from stiplan.core.permissions import can
+from stiplan.core.tables import download
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
 from stiplan.core.yamlio import InputError
 from stiplan.registry.columns import ENTITIES
@@ -86,6 +87,4 @@ class ExportView(View):
             raise Http404
         user = request.user if request.user.is_authenticated else None
         data = export_file(entity, fmt, by=user, public=user is None)
-        response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="stiplan-{entity}.{fmt}"'
-        return response
+        return download(data, CONTENT_TYPES[fmt], f"stiplan-{entity}.{fmt}")

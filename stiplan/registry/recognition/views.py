@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.views.generic import ListView, TemplateView
 
 from stiplan.core.constants import MIME_XLSX
 from stiplan.core.permissions import access_of, can
+from stiplan.core.tables import download
 from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.registry.actions import Decision
 from stiplan.registry.councils import TIE_RULE
@@ -214,6 +215,4 @@ class ScorecardExportView(LoginRequiredMixin, View):
         if not access_of(request.user).internal:
             raise PermissionDenied
         year = _year({"year": year})
-        response = HttpResponse(workbook(year, scorecard(year)), content_type=MIME_XLSX)
-        response["Content-Disposition"] = f'attachment; filename="scorecard-{year}.xlsx"'
-        return response
+        return download(workbook(year, scorecard(year)), MIME_XLSX, f"scorecard-{year}.xlsx")
