@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
+from stiplan.core.tables import download
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.core.yamlio import InputError, Problem
@@ -126,9 +127,7 @@ class PlanExportView(View):
             body, content_type = to_yaml(data), "application/yaml; charset=utf-8"
         else:
             raise Http404
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{plan.code}.{fmt}"'
-        return response
+        return download(body.encode("utf-8"), content_type, f"{plan.code}.{fmt}")
 
 
 class ActionDetailView(TemplateView):

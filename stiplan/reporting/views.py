@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from stiplan.analytics.vntext import format_vi
 from stiplan.core.constants import DEFAULT_PLAN, MIME_XLSX
 from stiplan.core.permissions import access_of, can
+from stiplan.core.tables import download
 from stiplan.core.uploads import accepts_upload
 from stiplan.core.views import RefusalMessagesMixin, RestrictedQuerysetMixin, int_or_none
 from stiplan.core.yamlio import InputError
@@ -292,10 +293,8 @@ def _rows(items, kind: str, fields, posted, at_field) -> list[dict]:
 class TemplateDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
         report = editable_report(request, pk)
-        response = HttpResponse(build_template(report), content_type=MIME_XLSX)
         name = f"bao-cao-{report.round.year}-{report.unit.code}-v{report.version}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(build_template(report), MIME_XLSX, name)
 
 
 class ReportFileView(LoginRequiredMixin, RefusalMessagesMixin, View):

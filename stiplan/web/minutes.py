@@ -5,11 +5,11 @@ apps, because neither imports the other (the layers contract)."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.views import View
 
 from stiplan.core.constants import MIME_DOCX
+from stiplan.core.tables import download
 from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.documents.minutes import minutes_docx
 from stiplan.registry.councils import council_record, minutes_content
@@ -28,6 +28,4 @@ class CouncilMinutesView(LoginRequiredMixin, RestrictedQuerysetMixin, View):
         with translation.override("vi"):
             content = minutes_content(council_record(council, request.user))
             raw = minutes_docx(content, council.meets_on or timezone.localdate())
-        response = HttpResponse(raw, content_type=MIME_DOCX)
-        response["Content-Disposition"] = f'attachment; filename="bien-ban-hoi-dong-{council.pk}.docx"'
-        return response
+        return download(raw, MIME_DOCX, f"bien-ban-hoi-dong-{council.pk}.docx")

@@ -14,6 +14,7 @@ from stiplan.analytics.index import Coin, Spec, load, read_data_csv
 from stiplan.analytics.index import sensitivity as sa
 from stiplan.analytics.index.steps import AGGREGATIONS, NORMALISATIONS
 from stiplan.analytics.index.table import format_number
+from stiplan.core.cli import verbs
 
 
 def _pair(text: str) -> tuple[float, float]:
@@ -99,7 +100,7 @@ class Command(BaseCommand):
     help = "Chỉ số đổi mới sáng tạo: tính theo từng bước, phân tích độ bất định và độ nhạy"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="verb", required=True)
+        sub = verbs(parser)
         _pipeline_arguments(sub.add_parser("compute", help="every step's table and results.csv"))
         s = sub.add_parser("sensitivity", help="rank statistics and Sobol indices")
         _pipeline_arguments(s)
