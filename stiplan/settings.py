@@ -123,6 +123,14 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'stiplan.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages keep reading while the worker writes, and a commit appends to the log
+    # instead of waiting for the disk twice (synchronous=NORMAL is durable at each checkpoint and
+    # never corrupts the file). IMMEDIATE takes the write lock when a transaction starts, so two
+    # writers queue (busy timeout) instead of failing with "database is locked" midway.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
