@@ -18,7 +18,7 @@ from stiplan.demo.reference import (
 from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
-from tests.dbsnapshot import Snapshot, take
+from tests.dbsnapshot import Snapshot, take, whole
 from tests.demofolder import DemoFolder
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
@@ -32,8 +32,9 @@ serve_plain_http()
 #: Fixtures through which a test reaches the run's database (DATABASE_URL): the test database,
 #: a live server on it, or processes given a copy of it. A test without any of them cannot touch
 #: that database (pytest-django refuses), so it is the same test whichever database the run uses.
+#: (The backup tests' `pg` is not among them: it is the server at 127.0.0.1 in every run.)
 RUN_DATABASE = frozenset({"db", "transactional_db", "django_db_setup", "live_server", "site",
-                          "demo_folder_on_run_database", "stack", "pg"})
+                          "demo_folder_on_run_database", "stack"})
 
 
 def pytest_collection_modifyitems(config, items):
@@ -62,12 +63,42 @@ def _jobs_run_inline():
     settings.STIPLAN_JOBS_SYNC = True
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Passwords in this process are hashed with a fast algorithm, as Django's testing guide
+    advises: a million PBKDF2 rounds cost a second or more per demo account and per sign-in. The
+    programs the tests start keep the real hashers (tests/core/test_deploy.py checks them)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data (units, plan, demo accounts) once into the test database."""
     with django_db_blocker.unblock():
         load_reference_data()
         create_accounts()
+
+
+@pytest.fixture(scope="session")
+def reference_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    """The reference database as `django_db_setup` left it, every table whole."""
+    with django_db_blocker.unblock():
+        return whole()
+
+
+@pytest.fixture
+def reference_data_put_back(reference_snapshot, django_db_blocker):
+    """For a transactional test (request it before `transactional_db`, so that it is torn down
+    after the flush): the reference data is there when the test starts, and is put back into the
+    emptied database for the worker's later tests when it ends."""
+    with django_db_blocker.unblock():
+        reference_snapshot.restore()
+    yield
+    with django_db_blocker.unblock():
+        reference_snapshot.restore()
 
 
 def snapshot_of(*builders, run_on_commit: bool = False):

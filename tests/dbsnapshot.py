@@ -89,6 +89,14 @@ def difference(before: dict, after: dict) -> tuple[TableRows, ...]:
     return tuple(changed)
 
 
+def whole() -> Snapshot:
+    """Every model table as it is now, each to replace what the table holds when put back: the
+    reference database again after a transactional test emptied it, in a second instead of the
+    loaders' half minute."""
+    return Snapshot(tuple(TableRows(name, columns, tuple(rows), True)
+                          for name, (columns, rows) in read_tables().items()))
+
+
 def take(build: Callable[[], object], *, run_on_commit: bool = False) -> Snapshot:
     """Run `build` on the reference database, record what it added, and roll it back.
 

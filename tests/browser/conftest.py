@@ -2,8 +2,6 @@
 
 import pytest
 
-from stiplan.demo.reference import create_accounts, load_reference_data
-
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -15,10 +13,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """A live server whose database holds the reference data (flushed after each test)."""
-    load_reference_data()
-    create_accounts()
+def site(reference_data_put_back, live_server, transactional_db):
+    """A live server whose database holds the reference data (flushed after each test, then put
+    back: tests/conftest.py)."""
     return live_server
 
 # Every Content-Security-Policy violation a page meets is written to its console.

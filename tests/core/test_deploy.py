@@ -40,6 +40,12 @@ def test_deploy_check_passes_with_only_the_two_variables():
     assert "no issues" in done.stdout
 
 
+def test_passwords_are_hashed_with_pbkdf2_or_stronger(tmp_path):
+    """The fast hasher of the test process (tests/conftest.py) is not the product's."""
+    show = "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)"
+    assert shell(show, var=tmp_path).stdout.strip() in {"pbkdf2_sha256", "argon2", "scrypt"}
+
+
 def test_debug_is_off_unless_asked_for(tmp_path):
     show = "from django.conf import settings; print(settings.DEBUG)"
     assert shell(show, var=tmp_path).stdout.strip() == "False"

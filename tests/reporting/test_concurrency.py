@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from stiplan.demo.reference import create_accounts, load_reference_data
 from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
 from stiplan.reporting.models import ReportState, UnitReport
@@ -23,19 +22,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def reference_data_put_back(django_db_blocker):
-    """Set up before `transactional_db`, so torn down after its flush: the reference data the
-    worker's later tests need is loaded again into the emptied database."""
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
-        create_accounts()
-
-
-@pytest.fixture
 def submitted(reference_data_put_back, transactional_db):
-    load_reference_data()
-    create_accounts()
     plan = Plan.objects.get(code="vinh-long-1925-2023")
     round_ = act.open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
                             opened_on=date(2025, 11, 1), by=None)
