@@ -326,3 +326,10 @@ def test_the_contact_page_is_never_cached(client, offer):
     url = reverse("offer-contact", args=[offer.pk])
     client.get(url)
     assert "X-Stiplan-Cache" not in client.get(url)
+
+
+def test_the_offer_and_demand_lists_find_their_words_on_every_database(client, demo_registry):
+    """The lists match offers and demands by their own words (the word table follows tasks only)."""
+    offers = client.get("/registry/offers/", {"q": "say lua"}).content.decode()
+    demands = client.get("/registry/demands/", {"q": "say lua"}).content.decode()
+    assert "sấy lúa bằng năng lượng mặt trời" in offers and "sấy lúa tiết kiệm" in demands
