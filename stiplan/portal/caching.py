@@ -21,8 +21,9 @@ from stiplan.metrics.models import Revision
 CACHE_SECONDS = 24 * 3600
 #: The pages kept: HTML, the sitemap and robots.txt (the open-data files keep their own cache).
 KEPT_TYPES = ("text/html", "application/xml", "text/plain")
-#: Addresses never kept (accounts, the API, the admin, language switch): they are nobody's page.
-NOT_KEPT = ("/accounts/", "/api/", "/admin/", "/i18n/", "/static/")
+#: Addresses never kept: accounts, the API, the admin and the language switch are nobody's page;
+#: a search is one visitor's words, and keeping every query typed would push the shared pages out.
+NOT_KEPT = ("/accounts/", "/api/", "/admin/", "/i18n/", "/static/", "/search/")
 TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 PLACEHOLDER = rb"\1__stiplan_csrf__\2"
 HEADERS_KEPT = ("Content-Type", "Content-Language")

@@ -333,3 +333,8 @@ def test_the_offer_and_demand_lists_find_their_words_on_every_database(client, d
     offers = client.get("/registry/offers/", {"q": "say lua"}).content.decode()
     demands = client.get("/registry/demands/", {"q": "say lua"}).content.decode()
     assert "sấy lúa bằng năng lượng mặt trời" in offers and "sấy lúa tiết kiệm" in demands
+
+
+def test_a_search_is_not_kept(client, offer):
+    client.get("/search/", {"q": "lua"})
+    assert "X-Stiplan-Cache" not in client.get("/search/", {"q": "lua"})
