@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last: it reads the user, the session and the messages (a visitor's page only)
+    "stiplan.portal.caching.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "stiplan.urls"

@@ -1,10 +1,14 @@
-"""URL map: pages, admin, i18n switch and the REST API under /api/v1/."""
+"""URL map: pages, the search, sitemap and robots.txt, admin, i18n switch and the REST API under
+/api/v1/."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from stiplan.core import views as core_views
+from stiplan.portal import views as portal_views
+from stiplan.portal.sitemaps import SITEMAPS
 from stiplan.web import minutes as web_minutes
 from stiplan.web import views as web_views
 
@@ -19,6 +23,9 @@ urlpatterns = [
     path("documents/", include("stiplan.documents.urls")),
     path("index/", include("stiplan.index.urls")),
     path("data/", include("stiplan.portal.urls")),
+    path("search/", portal_views.SearchView.as_view(), name="site-search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", portal_views.RobotsView.as_view(), name="robots"),
     path("registry/councils/<int:pk>/minutes.docx", web_minutes.CouncilMinutesView.as_view(),
          name="council-minutes"),
     path("registry/", include("stiplan.registry.urls")),

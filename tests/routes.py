@@ -94,6 +94,15 @@ RULES: dict[str, dict[str, dict]] = {
     "offer-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},  # a published offer
     "demand-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
     "demand-detail": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},  # a published demand
+    # the portal (issue 14): the search, the sitemap and robots.txt are everyone's; anyone may write
+    # to the owner of a published offer or demand; the messages are the Department's (and the
+    # receiving organisation's unit's: an empty list for the other units' people)
+    "site-search": {"GET": same(EVERYONE)},
+    "sitemap": {"GET": same(EVERYONE)},
+    "robots": {"GET": same(EVERYONE)},
+    "offer-contact": {"GET": same(EVERYONE), "POST": same(EVERYONE)},
+    "demand-contact": {"GET": same(EVERYONE), "POST": same(EVERYONE)},
+    "listing-messages": {"GET": same(SIGNED_IN)},
     # bulk files: anyone exports what they may see; the Department imports
     "registry-transfer": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
     "registry-export": {"GET": same(EVERYONE)},

@@ -28,9 +28,11 @@ WIDTHS = {"desk": (1366, 900), "phone": (390, 844)}
 #: The main pages of each role (the visitor signs in as nobody). Paths that depend on the demo's
 #: ids are found by following the first link that matches on the page before.
 PAGES = {
-    "public": ["/", "/plans/vinh-long-1925-2023/", "/indicators/", "/index/", "/registry/tasks/"],
+    "public": ["/", "/plans/vinh-long-1925-2023/", "/indicators/", "/index/", "/registry/tasks/",
+               "/search/?q=lua", ("/registry/offers/", r"/registry/offers/\d+/$"),
+               ("/registry/offers/", r"/registry/offers/\d+/$", r"/registry/offers/\d+/contact/$")],
     "kehoach": ["/", "/plans/vinh-long-1925-2023/", "/reporting/", "/documents/",
-                "/registry/tasks/"],
+                "/registry/tasks/", "/registry/messages/"],
     "thamdinh": ["/", "/reporting/", ("/reporting/", r"/reporting/rounds/\d+/$")],
     "baocao.stc": ["/", ("/", r"/reporting/reports/\d+/$")],
     "lanhdao": ["/", "/indicators/"],
@@ -59,15 +61,19 @@ def serve(var: Path, port: int) -> subprocess.Popen:
 
 
 def resolve(page, base: str, path) -> str | None:
-    """A fixed path, or the first link on `path[0]` whose address matches `path[1]`."""
+    """A fixed path, or the first link on `path[0]` whose address matches `path[1]` (and on that
+    page, the first matching `path[2]`, and so on)."""
     if isinstance(path, str):
         return path
-    start, pattern = path
-    page.goto(base + start)
-    for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
-        if re.search(pattern, href.split("?")[0]):
-            return href
-    return None
+    found, *patterns = path
+    for pattern in patterns:
+        page.goto(base + found)
+        found = next((href for href in page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => e.getAttribute('href'))")
+            if re.search(pattern, href.split("?")[0])), None)
+        if found is None:
+            return None
+    return found
 
 
 def shoot(base: str, out: Path) -> list[str]:

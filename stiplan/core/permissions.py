@@ -321,6 +321,18 @@ def _published(access: Access, action: str):
     return True if access.internal else Q(status="published")
 
 
+def _listing_message(access: Access, action: str):
+    """A visitor's message about an offer or a demand: the Department reads every one, the people
+    of the receiving organisation's unit theirs; nobody changes one (it is sent, not edited)."""
+    if action != "view":
+        return access.is_admin
+    if access.internal:
+        return True
+    if access.is_authenticated and access.unit_ids:
+        return Q(organisation__unit_id__in=access.unit_ids)
+    return False
+
+
 POLICIES.update({
     **{f"registry.{m}": _reference for m in (
         "sciencefield", "legacyfieldcode", "organisation", "organisationrelation", "programme",
@@ -342,11 +354,16 @@ POLICIES.update({
     "registry.equipment": _reference,
     "registry.technologyoffer": _published,
     "registry.technologydemand": _published,
+    # visitors' messages to an offer's or a demand's owner: private (ListingMessage.PRIVATE_FIELDS)
+    "registry.listingmessage": _listing_message,
 })
 rules.add_perm("registry.propose_task", is_plan_officer | rules.predicate(
     lambda user: access_of(user).has(Role.REPORTER)))
 for _perm in ("move_task", "manage_council", "enter_score", "manage_resources", "manage_call"):
     rules.add_perm(f"registry.{_perm}", is_plan_officer)
+#: Anyone, signed in or not, may write to the owner of a listing they can see (the action checks
+#: that it is published; the page guards against spam and floods).
+rules.add_perm("registry.contact_listing", rules.always_allow)
 #: The exchange with the national system holds contacts, decisions and the acceptance grade.
 rules.add_perm("registry.export_national", is_internal)
 for _model in ("organisation", "organisationrelation", "person", "affiliation", "programme", "ipasset"):

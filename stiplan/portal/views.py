@@ -1,6 +1,7 @@
 """Open data pages and files: the list of datasets, a dataset's page, its files (CSV, JSON,
-XLSX), the DCAT catalogue and the DHIS2 export. Everyone may read them; each file is made once
-per change of the data and served from the cache until the next one."""
+XLSX), the DCAT catalogue and the DHIS2 export; the search over everything public and robots.txt.
+Everyone may read them; each file is made once per change of the data and served from the cache
+until the next one."""
 
 from __future__ import annotations
 
@@ -9,27 +10,18 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from stiplan.core.models import AuditEntry
 from stiplan.core.tables import FORMATS, MEDIA_TYPES, download, table_bytes
-from stiplan.metrics.models import Revision
+from stiplan.portal.caching import CACHE_SECONDS, data_version
 from stiplan.portal.catalog import CATALOG_TITLE, DHIS2_COLUMNS, catalog, dhis2_rows, licence
 from stiplan.portal.datasets import DATASETS, Dataset
+from stiplan.portal.search import MAX_QUERY, search
 
-#: A day: a file also changes with the date (the plan's statuses are judged on the day).
-CACHE_SECONDS = 24 * 3600
 CADENCES = {"daily": _("cập nhật khi dữ liệu thay đổi"), "annual": _("hằng năm")}
-
-
-def data_version() -> str:
-    """Moves with every write (each one is audited), every change the indicator engine reads
-    (Revision) and every day; a cached file of an older version is never served again."""
-    last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return f"{last}-{Revision.current()}-{timezone.localdate().isoformat()}"
 
 
 def cached(name: str, make: Callable[[], bytes]) -> bytes:
@@ -98,3 +90,44 @@ class Dhis2View(View):
     def get(self, request):
         body = cached("dhis2.csv", lambda: table_bytes(DHIS2_COLUMNS, dhis2_rows(), "csv"))
         return download(body, MEDIA_TYPES["csv"], "stiplan-datavalues-dhis2.csv")
+
+
+class SearchView(TemplateView):
+    """One search box over everything public (stiplan.portal.search): the visitor sees what is
+    public, a signed-in user what the permission table lets them read; results grouped by kind."""
+
+    template_name = "portal/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:MAX_QUERY]
+        groups = search(self.request.user, query)
+        return {**super().get_context_data(**kwargs), "search_query": query, "groups": groups,
+                "total": sum(g.total for g in groups)}
+
+
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /accounts/
+Disallow: /i18n/
+Disallow: /history/
+Disallow: /reporting/
+Disallow: /documents/
+Disallow: /registry/councils/
+Disallow: /registry/messages/
+Disallow: /registry/files/
+Disallow: /registry/*/contact/
+Disallow: /search/
+Allow: /api/v1/schema/
+Disallow: /api/
+
+Sitemap: {sitemap}
+"""
+
+
+class RobotsView(View):
+    """robots.txt: the sign-in, admin, internal and write paths are not for crawlers; the sitemap
+    lists the public pages."""
+
+    def get(self, request):
+        body = ROBOTS.format(sitemap=request.build_absolute_uri(reverse("sitemap")))
+        return HttpResponse(body, content_type="text/plain; charset=utf-8")

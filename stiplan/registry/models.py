@@ -937,3 +937,44 @@ class TechnologyDemand(Listing):
     class Meta(Listing.Meta):
         verbose_name = _("nhu cầu công nghệ")
         verbose_name_plural = _("nhu cầu công nghệ")
+
+
+class ListingMessage(models.Model):
+    """A visitor's message about a published offer or demand (issue 14), relayed to the owner's
+    private contact by e-mail: the visitor never sees that address, and the owner answers the
+    visitor's own. Messages are private (PRIVATE_FIELDS): the Department reads them, and the
+    people of the organisation's unit in the tree, if it has one."""
+
+    PRIVATE_FIELDS = ("sender_name", "sender_organisation", "sender_email", "body")
+
+    offer = models.ForeignKey(TechnologyOffer, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="messages", verbose_name=_("công nghệ chào bán"))
+    demand = models.ForeignKey(TechnologyDemand, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="messages", verbose_name=_("nhu cầu công nghệ"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("tổ chức nhận"))
+    sender_name = models.CharField(_("họ và tên người gửi"), max_length=200)
+    sender_organisation = models.CharField(_("tổ chức, doanh nghiệp của người gửi"), max_length=300,
+                                           blank=True)
+    sender_email = models.EmailField(_("thư điện tử người gửi"))
+    body = models.TextField(_("nội dung lời nhắn"), max_length=4000)
+    sent_at = models.DateTimeField(_("thời điểm gửi"))
+    owner_notified = models.BooleanField(_("đã chuyển tới chủ sở hữu"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("lời nhắn về công nghệ")
+        verbose_name_plural = _("lời nhắn về công nghệ")
+        constraints = [models.CheckConstraint(
+            condition=(Q(offer__isnull=False, demand__isnull=True)
+                       | Q(offer__isnull=True, demand__isnull=False)),
+            name="registry_message_one_listing")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.listing.title}"[:300]
+
+    @property
+    def listing(self) -> TechnologyOffer | TechnologyDemand:
+        return self.offer or self.demand

@@ -42,6 +42,8 @@ def search_text(*parts: str) -> str:
 #: The SQLite FTS5 table over Task.search_text (migration 0005_task_words); on PostgreSQL the GIN
 #: index on its words bears the same name.
 WORDS_TABLE = "registry_task_words"
+#: The table the word table follows.
+TASK_TABLE = "registry_task"
 #: The task list counts matches of a search up to this many, then says "more than".
 COUNT_CAP = 1000
 
@@ -93,7 +95,8 @@ class HoldsWords(Expression):
 
     def as_sqlite(self, compiler, connection):
         sql, params = self._likes(compiler)
-        if words_indexed(connection):
+        # the word table follows the task table only; offers and demands are matched by the LIKEs
+        if compiler.query.model._meta.db_table == TASK_TABLE and words_indexed(connection):
             pk, pk_params = compiler.compile(self.pk)
             sql.insert(0, f"{pk} IN (SELECT rowid FROM {WORDS_TABLE} WHERE {WORDS_TABLE} MATCH %s)")
             params = [*pk_params, " ".join(f'"{w}"' for w in self.words), *params]

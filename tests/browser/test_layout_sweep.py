@@ -48,14 +48,17 @@ ONE_ROW = 64
 NOT_PAGES = {"plan-export", "amendment-file", "draft-source", "indicator-download",
              "report-template", "evidence-download", "document-file", "document-template-file",
              "index-package", "index-evidence", "council-minutes", "scorecard-export",
-             "dataset-file", "data-catalog", "data-dhis2", "registry-export",
+             "dataset-file", "data-catalog", "data-dhis2", "registry-export", "sitemap", "robots",
              "admin", "set_language",
              "password_reset_confirm", "password_reset_complete", "password_reset_done",
              "password_change_done", "password_change", "password_reset"}
 #: Pages every role sees alike (bar the header): the visitor sweeps them all; a signed-in role
 #: sees only those whose content depends on who looks.
 SHARED = {"plan-list", "plan-versions", "unit-list", "unit-detail", "overview", "indicator-detail",
-          "index-home", "index-profile", "login", "dataset-list", "dataset-detail"}
+          "index-home", "index-profile", "login", "dataset-list", "dataset-detail",
+          "site-search", "offer-contact", "demand-contact"}
+#: Pages seen with a query (the search with its results).
+QUERIES = {"site-search": "?q=lua"}
 
 
 @dataclass
@@ -178,6 +181,9 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         # published ones: the visitor's pages too (a draft is the Department's, 404 for others)
         **{f"{kind}-detail": [{"pk": model.objects.filter(status="published").order_by("pk").first().pk}]
            for kind, model in (("offer", TechnologyOffer), ("demand", TechnologyDemand))},
+        **{f"{kind}-contact": [{"pk": model.objects.filter(status="published").order_by("pk").first().pk}]
+           for kind, model in (("offer", TechnologyOffer), ("demand", TechnologyDemand))},
+        "site-search": [{}], "listing-messages": [{}],
         "audit-list": [{}],
         "dataset-list": [{}], "dataset-detail": [{"slug": "tasks"}, {"slug": "plan-progress"}],
         "object-history": [{"object_type": "reporting.unitreport", "object_id": own.pk}],
@@ -196,7 +202,7 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         for kwargs in params[name]:
             side = reports.get(kwargs.get("pk"), "own") if name == "report-detail" else "own"
             if role in rule[side]:
-                found.append(reverse(name, kwargs=kwargs))
+                found.append(reverse(name, kwargs=kwargs) + QUERIES.get(name, ""))
     return found
 
 

@@ -17,7 +17,14 @@ from stiplan.registry.actions import (
     move_task,
     rank_council,
 )
-from stiplan.registry.exchange.actions import add_demand, add_equipment, add_lab, add_offer, set_status
+from stiplan.registry.exchange.actions import (
+    add_demand,
+    add_equipment,
+    add_lab,
+    add_offer,
+    send_message,
+    set_status,
+)
 from stiplan.registry.models import (
     Affiliation,
     BudgetLine,
@@ -30,6 +37,7 @@ from stiplan.registry.models import (
     Equipment,
     IPAsset,
     Lab,
+    ListingMessage,
     Organisation,
     Output,
     Person,
@@ -98,6 +106,9 @@ def world(propose, people, users, fields):
                 set_status(listing, "published", by=officer)
             if status == "withdrawn":
                 set_status(listing, "withdrawn", by=officer)
+        if status == "published":  # a visitor writes to its owner
+            send_message(offer, name="Khách", email="khach@example.test", body="Xin báo giá.",
+                         by=users["public"])
     return {"public_task": public_task, "proposal": proposal, "people": people}
 
 
@@ -116,6 +127,7 @@ READS = {
     IPAsset: (1, EVERYONE), Call: (2, EVERYONE), Entry: (1, INTERNAL), ServiceRevenue: (0, INTERNAL),
     Lab: (1, EVERYONE), Equipment: (1, EVERYONE),
     TechnologyOffer: (1, INTERNAL), TechnologyDemand: (1, INTERNAL),
+    ListingMessage: (0, INTERNAL),
 }
 
 
@@ -141,6 +153,7 @@ WRITES = {
     "registry.enter_score": DEPARTMENT,
     "registry.manage_resources": DEPARTMENT,
     "registry.manage_call": DEPARTMENT,
+    "registry.contact_listing": EVERYONE,
 }
 
 

@@ -1,8 +1,10 @@
-"""The registry's privacy rule, crawled (issue 12): a marker planted in every private field —
-people's contacts, ID numbers, birth dates and addresses, the name of a reviewer who sits on
-councils only, conflict declarations, council names, step notes, scores and council means, a
-proposal's title — appears on no page and no endpoint a visitor can reach by following links
-from the home page, the registry's lists and the API root."""
+"""The registry's privacy rule, crawled (issues 12 and 14): a marker planted in every private
+field — people's contacts, ID numbers, birth dates and addresses, the name of a reviewer who sits
+on councils only, conflict declarations, council names, step notes, scores and council means, a
+proposal's title, the contacts of offers and demands, a draft demand's title, the visitors'
+messages to owners — appears on no page and no endpoint a visitor can reach by following links
+from the home page, the registry's lists, the portal's search (the marker itself searched), the
+sitemap and the API root."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from decimal import Decimal
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from stiplan.demo.registry import create_demo_registry
+from stiplan.registry.exchange.actions import send_message
 from stiplan.registry.models import (
     ConflictDeclaration,
     Consensus,
@@ -24,19 +28,23 @@ from stiplan.registry.models import (
     Score,
     Task,
     TaskStep,
+    TechnologyDemand,
+    TechnologyOffer,
 )
 
 pytestmark = pytest.mark.django_db
 
 MARK = "QZPRIV"
+MARK_QUERY = MARK.lower()
 #: Distinctive numbers planted as a score and a council mean, in both decimal spellings.
 SCORE, MEAN = Decimal("37.77"), Decimal("88.13")
 NUMBERS = ("37.77", "37,77", "88.13", "88,13")
 BIRTH = dt.date(1911, 11, 11)
 #: Where the registry's rows are shown: its pages, the indicators it feeds, the API.
 START = ["/", "/registry/tasks/", "/registry/organisations/", "/registry/ip/", "/indicators/",
-         "/api/v1/"]
-FOLLOW = ("/registry/", "/indicators/", "/api/v1/registry/")
+         "/registry/offers/", "/registry/demands/", "/sitemap.xml", "/robots.txt",
+         "/search/?q=lua", "/search/?q=cong+nghe", "/api/v1/"]
+FOLLOW = ("/registry/", "/indicators/", "/api/v1/registry/", "/search/")
 #: Enough for every list page, detail page and API resource of the small world below.
 MOST = 800
 #: Planted in a public field (a public task's title): the crawl must find it.
@@ -65,14 +73,25 @@ def planted(db, users):
     Task.objects.filter(pk=proposal.pk).update(title=f"{MARK} đề xuất chưa công khai")
     public = Task.objects.filter(public=True).first()
     Task.objects.filter(pk=public.pk).update(title=f"{SEEN} nhiệm vụ công khai")
+    for model in (TechnologyOffer, TechnologyDemand):
+        model.objects.update(contact_name=f"{MARK} liên hệ", contact_email=f"{MARK.lower()}@example.invalid",
+                             contact_phone=f"09{MARK}")
+        listing = model.objects.filter(status="published").first()
+        send_message(listing, name=f"{MARK} khách", organisation=f"{MARK} công ty",
+                     email=f"{MARK.lower()}.khach@example.invalid", body=f"{MARK} lời nhắn riêng",
+                     by=AnonymousUser())
+    draft = TechnologyDemand.objects.filter(status="draft").first()
+    TechnologyDemand.objects.filter(pk=draft.pk).update(
+        title=f"{MARK} nhu cầu nháp", search_text=f" {MARK.lower()} nhu cau nhap ")
 
 
 def links_of(body: str, json_body: bool) -> set[str]:
     """The site's own addresses a page or an API answer points to."""
     if json_body:
         found = re.findall(r'"(https?://[^"]+|/[^"\s]*)"', body)
-    else:
-        found = re.findall(r'(?:href|src|action)="([^"#][^"]*)"', body)
+    else:  # pages, and the sitemap's addresses
+        found = re.findall(r'(?:href|src|action)="([^"#][^"]*)"|<loc>([^<]+)</loc>', body)
+        found = [a or b for a, b in found]
     paths = set()
     for url in found:
         url = urldefrag(url.replace("&amp;", "&"))[0]
@@ -93,7 +112,7 @@ def crawl(client) -> dict[str, str]:
         if answer.status_code != 200 or answer.get("Content-Disposition", "").startswith("attachment"):
             continue
         kind = answer.get("Content-Type", "")
-        if not kind.startswith(("text/", "application/json", "application/vnd.oai")):
+        if not kind.startswith(("text/", "application/json", "application/vnd.oai", "application/xml")):
             continue
         body = answer.content.decode("utf-8", "replace")
         bodies[address] = body
@@ -109,9 +128,13 @@ def test_no_private_field_appears_on_any_page_or_endpoint_a_visitor_reaches(clie
     assert any(re.fullmatch(r"/registry/tasks/\d+/", a) for a in reached), "no task page reached"
     assert any(re.fullmatch(r"/registry/people/\d+/", a) for a in reached), "no person page reached"
     assert any(re.fullmatch(r"/registry/organisations/\d+/", a) for a in reached)
+    assert any(re.fullmatch(r"/registry/offers/\d+/contact/", a) for a in reached), "no contact page"
+    assert any(a.startswith("/search/?q=") for a in reached)
     # the control: a marker in a public field is found, so a clean crawl means a hidden field
     assert any(SEEN in body for body in bodies.values())
     assert Person.objects.filter(email__startswith=MARK.lower()).exists()
+    # the marker searched finds nothing (the page says the query back, so it is read here apart)
+    assert 'data-testid="search-none"' in client.get("/search/", {"q": MARK_QUERY}).content.decode()
     leaks = sorted(f"{address}: {secret}" for address, body in bodies.items()
                    for secret in (MARK, MARK.lower(), "1911", *NUMBERS) if secret in body)
     assert not leaks, "\n".join(leaks[:20])

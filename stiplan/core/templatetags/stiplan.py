@@ -119,3 +119,30 @@ def quoted_as_data(text) -> str:
     English page may hold the Vietnamese words it quotes (the rest is escaped)."""
     return mark_safe(QUOTED.sub(lambda m: f"«<span data-content>{m.group(1)}</span>»",
                                 escape(str(text))))
+
+
+@register.simple_tag
+def canonical(request) -> str:
+    """The page's own absolute address without its query (what a link shared should point to)."""
+    return request.build_absolute_uri(request.path)
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name: str):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        context[self.name] = self.nodelist.render(context).strip()
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture as name %}…{% endcapture %}`: what is between, rendered once into `name` (so the
+    page's title block serves <title> and og:title alike)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])

@@ -5,19 +5,22 @@ is written; only the Department's plan officers write (`registry.manage_resource
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stiplan.core.audit import record, snapshot
-from stiplan.core.permissions import require
+from stiplan.core.permissions import may_view, require
 from stiplan.registry.models import (
     Equipment,
     Lab,
+    ListingMessage,
     ListingStatus,
     Sharing,
     TechnologyDemand,
@@ -26,6 +29,7 @@ from stiplan.registry.models import (
 )
 from stiplan.registry.search import search_text
 
+log = logging.getLogger(__name__)
 PERMISSION = "registry.manage_resources"
 #: The statuses a listing may move to from each status (a withdrawn one may be published again).
 MOVES = {
@@ -176,3 +180,65 @@ def set_status(listing: TechnologyOffer | TechnologyDemand, status: str, *, by, 
     record(f"registry.{verb}_{kind}", listing, by=by, before=before, after=snapshot(listing),
            reason=reason)
     return listing
+
+
+#: The longest message a visitor may send, in characters.
+MESSAGE_LENGTH = 4000
+MESSAGE_BODY = """{intro}
+
+{label_name}: {name}
+{label_organisation}: {organisation}
+{label_email}: {email}
+
+{body}
+
+--
+{footer}
+"""
+
+
+@transaction.atomic
+def send_message(listing: TechnologyOffer | TechnologyDemand, *, name: str, email: str, body: str,
+                 by, organisation: str = "") -> ListingMessage:
+    """A visitor's message about a published `listing`, stored and, once stored, e-mailed to the
+    listing's private contact (answering goes to the visitor's address); without a contact the
+    Department relays it from the messages page. Any reader of the listing may send one."""
+    require(by, "registry.contact_listing")
+    title = listing.title
+    listing = type(listing).objects.filter(pk=listing.pk, status=ListingStatus.PUBLISHED).first()
+    if listing is None or not may_view(by, type(listing), listing):
+        raise PermissionDenied(_("«%(title)s» không nhận lời nhắn (chưa công bố hoặc đã rút).") % {
+            "title": title})
+    is_offer = isinstance(listing, TechnologyOffer)
+    message = ListingMessage(
+        offer=listing if is_offer else None, demand=None if is_offer else listing,
+        organisation=listing.owner if is_offer else listing.enterprise, sender_name=name.strip(),
+        sender_organisation=organisation.strip(), sender_email=email.strip(), body=body.strip(),
+        sent_at=timezone.now(), owner_notified=bool(listing.contact_email))
+    _checked(message, {"body": _("tối đa %(n)s ký tự.") % {"n": MESSAGE_LENGTH}}
+             if len(message.body) > MESSAGE_LENGTH else {})
+    message.save()
+    record("registry.send_message", message, by=by, after=snapshot(message))
+    if listing.contact_email:
+        transaction.on_commit(lambda: _deliver(message, listing.contact_email))
+    return message
+
+
+def _deliver(message: ListingMessage, to: str) -> None:
+    """E-mail `message` to the owner's contact (in Vietnamese, the Department's language); a
+    failure is logged, the message stays on the messages page for the Department to relay."""
+    with translation.override("vi"):
+        listing = message.listing
+        text = MESSAGE_BODY.format(
+            intro=_("Một người xem cổng thông tin gửi lời nhắn về «%(title)s»:") % {"title": listing.title},
+            label_name=_("Họ và tên"), name=message.sender_name,
+            label_organisation=_("Tổ chức, doanh nghiệp"), organisation=message.sender_organisation or "—",
+            label_email=_("Thư điện tử"), email=message.sender_email, body=message.body,
+            footer=_("Trả lời thư này để trả lời trực tiếp người gửi. Thư do stiplan chuyển tiếp; "
+                     "địa chỉ của quý vị không hiển thị với người gửi."))
+        subject = _("Lời nhắn về «%(title)s»") % {"title": listing.title[:120]}
+    mail = EmailMessage(subject, text, to=[to], reply_to=[message.sender_email])
+    try:
+        mail.send()
+    except Exception:  # noqa: BLE001 - the stored message is the record; the mail is a courtesy
+        log.exception("the message %s could not be e-mailed to its owner", message.pk)

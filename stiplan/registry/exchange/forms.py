@@ -8,8 +8,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from stiplan.core.antispam import GuardedForm
 from stiplan.core.widgets import prompt_first
 from stiplan.orgs.models import OrgUnit
+from stiplan.registry.exchange.actions import MESSAGE_LENGTH
 from stiplan.registry.models import (
     ListingStatus,
     Organisation,
@@ -142,3 +144,16 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Chuyển sang"), choices=[
         c for c in ListingStatus.choices if c[0] != ListingStatus.DRAFT])
     reason = forms.CharField(label=_("Ghi chú"), max_length=1000, required=False)
+
+
+class ContactForm(GuardedForm):
+    """A visitor's message to the owner of an offer or a demand (names as the message's fields,
+    so the action's refusals show at them); the guards are GuardedForm's."""
+
+    sender_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    sender_organisation = forms.CharField(label=_("Tổ chức, doanh nghiệp"), max_length=300, required=False)
+    sender_email = forms.EmailField(label=_("Thư điện tử của bạn"), max_length=254,
+                                    help_text=_("Chủ sở hữu trả lời vào địa chỉ này."))
+    body = forms.CharField(label=_("Lời nhắn"), max_length=MESSAGE_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+    field_order = ["sender_name", "sender_organisation", "sender_email", "body"]

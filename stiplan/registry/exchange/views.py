@@ -8,23 +8,36 @@ demand. Writes go through stiplan.registry.exchange.actions; a refusal is said a
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView, TemplateView
 
-from stiplan.core.permissions import access_of, can
+from stiplan.core.antispam import FLOODED, over_limit
+from stiplan.core.middleware import client_ip
+from stiplan.core.permissions import access_of, can, may_view
 from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.registry.exchange import actions as act
-from stiplan.registry.exchange.forms import DemandForm, EquipmentForm, LabForm, OfferForm, StatusForm
+from stiplan.registry.exchange.forms import (
+    ContactForm,
+    DemandForm,
+    EquipmentForm,
+    LabForm,
+    OfferForm,
+    StatusForm,
+)
 from stiplan.registry.exchange.matching import demands_for, offers_for
 from stiplan.registry.models import (
     Equipment,
     FieldLevel,
     Lab,
+    ListingMessage,
     ListingStatus,
     Output,
     ScienceField,
@@ -167,13 +180,14 @@ class ListingPage:
     text = ""  # the field holding what is offered or needed
     heading = ""
     organisation_label = ""
-    list_route = detail_route = match_route = ""
+    list_route = detail_route = match_route = contact_route = ""
     match_heading = ""
 
     def kind_context(self) -> dict:
         return {"heading": self.heading, "organisation_label": self.organisation_label,
                 "list_route": self.list_route, "detail_route": self.detail_route,
-                "match_route": self.match_route, "match_heading": self.match_heading}
+                "match_route": self.match_route, "match_heading": self.match_heading,
+                "contact_route": self.contact_route}
 
 
 class OfferPage(ListingPage):
@@ -182,6 +196,7 @@ class OfferPage(ListingPage):
     heading = gettext_lazy("Công nghệ chào bán")
     organisation_label = gettext_lazy("Tổ chức sở hữu")
     list_route, detail_route, match_route = "offer-list", "offer-detail", "demand-detail"
+    contact_route = "offer-contact"
     match_heading = gettext_lazy("Nhu cầu phù hợp")
 
 
@@ -191,6 +206,7 @@ class DemandPage(ListingPage):
     heading = gettext_lazy("Nhu cầu công nghệ")
     organisation_label = gettext_lazy("Doanh nghiệp, tổ chức có nhu cầu")
     list_route, detail_route, match_route = "demand-list", "demand-detail", "offer-detail"
+    contact_route = "demand-contact"
     match_heading = gettext_lazy("Công nghệ phù hợp")
 
 
@@ -275,7 +291,9 @@ class ListingDetailView(StaffFormMixin, RestrictedQuerysetMixin, TemplateView):
                    organisation=getattr(listing, self.organisation), facts=self.facts(),
                    contact=({name: getattr(listing, name) for name in listing.PRIVATE_FIELDS}
                             if internal else None),
-                   matches=self.matches() if internal else None)
+                   matches=self.matches() if internal else None,
+                   messages_count=(listing.messages.restrict(user).count()
+                                   if may_view(user, ListingMessage) else None))
         return ctx
 
     def act(self, data):
@@ -317,3 +335,66 @@ class DemandDetailView(DemandPage, ListingDetailView):
     def facts(self):
         note = self.listing.budget_note
         return [(_("Kinh phí dự kiến"), note, "")] if note else []
+
+
+# --- Messages of visitors to the owners -----------------------------------------------------------
+
+@method_decorator(never_cache, name="dispatch")
+class ListingContactView(RestrictedQuerysetMixin, TemplateView):
+    """Write to the owner of a published offer or demand: name, organisation, e-mail, message.
+    The owner's address is never shown: the message is stored and relayed (send_message), and
+    the visitor sees a confirmation. Guards: a honeypot field, a signed time stamp (not faster
+    than a person, not older than a day) and at most LIMIT posts an hour from one address. The
+    page is never cached (its stamp is the time it was shown)."""
+
+    template_name = "registry/listing_contact.html"
+    LIMIT, WINDOW = 5, 3600
+
+    def _base(self):
+        return self.model.objects.select_related(self.organisation).filter(status=ListingStatus.PUBLISHED)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.listing = self.visible_object(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(self.kind_context(), listing=self.listing,
+                   organisation=getattr(self.listing, self.organisation),
+                   form=kwargs.get("form") or ContactForm())
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = ContactForm(request.POST)
+        if over_limit("contact", client_ip(request), limit=self.LIMIT, seconds=self.WINDOW):
+            refusal = FLOODED % {"limit": self.LIMIT, "minutes": self.WINDOW // 60}
+            return self.render_to_response(self.get_context_data(form=form, refusal=refusal), status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                act.send_message(self.listing, name=data["sender_name"], email=data["sender_email"],
+                                 organisation=data["sender_organisation"], body=data["body"],
+                                 by=request.user)
+            except ValidationError as exc:
+                errors_at_fields(form, exc)
+            else:
+                return self.render_to_response(self.get_context_data(form=form, sent=True))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class OfferContactView(OfferPage, ListingContactView):
+    pass
+
+
+class DemandContactView(DemandPage, ListingContactView):
+    pass
+
+
+class MessageListView(LoginRequiredMixin, RestrictedQuerysetMixin, ListView):
+    """The visitors' messages the reader may see (the Department: all; an organisation's unit:
+    its own), newest first, with the offer or demand each is about and whether it was e-mailed."""
+
+    template_name = "registry/message_list.html"
+    paginate_by = 50
+    queryset = ListingMessage.objects.select_related("offer", "demand", "organisation")
+    refuse_when_none = True
