@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 from functools import cache
 
-import matplotlib
+from django.conf import settings
 
-matplotlib.use("Agg")
-from django.conf import settings  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
-
+# matplotlib is imported where a chart is drawn, not with this module: it takes a second to load,
+# and every page, command and worker imports the documents app (without pyplot, whose global
+# figures are not for a threaded server).
 COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d29922",
            "off_track": "#cf222e", "no_data": "#8c959f"}
 
@@ -19,29 +17,31 @@ COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d29922",
 @cache
 def _family() -> str:
     """Liberation Serif 2.x when present (Vietnamese glyphs), else matplotlib's own font."""
+    from matplotlib import font_manager
+
     found = sorted(settings.STIPLAN_FONT_DIR.glob("LiberationSerif-*.ttf"))
     for path in found:
         font_manager.fontManager.addfont(str(path))
     return "Liberation Serif" if found else "DejaVu Sans"
 
 
-def _png(fig) -> bytes:
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return out.getvalue()
-
-
 def _bars(labels: list[str], values: list[int], colours: list[str], title: str) -> bytes:
-    with plt.rc_context({"font.family": _family(), "font.size": 11}):
-        fig, ax = plt.subplots(figsize=(6.2, 0.45 * len(labels) + 1.0))
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    with rc_context({"font.family": _family(), "font.size": 11}):
+        fig = Figure(figsize=(6.2, 0.45 * len(labels) + 1.0))
+        ax = fig.subplots()
         bars = ax.barh(labels[::-1], values[::-1], color=colours[::-1])
         ax.bar_label(bars, padding=3)
         ax.set_title(title, fontsize=12)
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(0, max([*values, 1]) * 1.15)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        return _png(fig)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+        return out.getvalue()
 
 
 def targets_chart(content: dict) -> bytes:

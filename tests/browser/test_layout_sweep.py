@@ -5,7 +5,9 @@ accessibility violation.
 
 The pages come from the URL map and its rules (tests/routes.py): every HTML page a role may GET,
 its parameters filled from the demo data. Each role's pages are seen once per width, at the desk
-in Vietnamese and on the phone in English, so both languages and both widths meet every page."""
+in Vietnamese and on the phone in English, so both languages and both widths meet every page. One
+test per role, so that the two test workers share the sweep; the demo data are put back from the
+session's snapshots (tests/conftest.py) instead of being made again for each."""
 
 from __future__ import annotations
 
@@ -16,11 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import DEMO_PASSWORD
-from stiplan.demo.registry import create_demo_registry
-from stiplan.demo.rounds import create_demo_rounds
-from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
 from stiplan.registry.models import (
@@ -126,14 +124,12 @@ AXE_RUN = """async () => {
 
 
 @pytest.fixture
-def demo(site) -> tuple[str, dict[str, list[str]]]:
-    """A live server over the demo data (rounds, series, the index, the registry, a document), and the pages
-    of each role. The data take minutes to make, so one test sweeps every role (a live server's
-    test database is emptied after each test)."""
-    create_demo_rounds()
-    create_demo_series()
-    create_demo_index()
-    create_demo_registry()
+def demo(site, private_media, demo_rounds_snapshot, demo_index_snapshot,
+         demo_registry_snapshot) -> tuple[str, dict[str, list[str]]]:
+    """A live server over the demo data (rounds, series, the index, the registry, a document, a
+    plan draft), and the pages of each role."""
+    for snapshot in (demo_rounds_snapshot, demo_index_snapshot, demo_registry_snapshot):
+        snapshot.restore()
     yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
     document = request_document(yearly, formats=["xlsx"], by=None, run_now=True)
     officer = User.objects.get(username=ACCOUNTS[PLAN])
@@ -247,13 +243,12 @@ def set_language(page, lang: str) -> None:
         switch.click()
 
 
-def test_every_page_of_every_role_holds_at_both_widths_in_one_language(demo, browser):
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_role_holds_at_both_widths_in_one_language(demo, browser, role):
     base, pages = demo
-    sweeps = [sweep_role(browser, base, role, pages[role]) for role in ROLES]
-    for sweep in sweeps:
-        assert sweep.pages >= 2 * len(pages[sweep.role]), sweep.role
-    problems = [line for sweep in sweeps for line in sweep.problems]
-    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    sweep = sweep_role(browser, base, role, pages[role])
+    assert pages[role] and sweep.pages >= 2 * len(pages[role]), role
+    assert not sweep.problems, f"{len(sweep.problems)} problems:\n" + "\n".join(sweep.problems)
 
 
 def sweep_role(browser, base: str, role: str, pages: list[str]) -> Sweep:
