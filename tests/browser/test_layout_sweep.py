@@ -18,7 +18,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import DEMO_PASSWORD
+from stiplan.demo.registry import create_demo_registry
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
 from stiplan.registry.models import (
@@ -32,6 +36,7 @@ from stiplan.registry.models import (
 )
 from stiplan.reporting.models import Round, RoundKind, UnitReport
 from tests.browser.conftest import watch_csp
+from tests.conftest import snapshot_of
 from tests.core.test_routes import ACCOUNTS, SEED_TEXT, resolver_routes
 from tests.routes import PLAN, ROLES, RULES, VISITOR
 
@@ -123,13 +128,16 @@ AXE_RUN = """async () => {
 }"""
 
 
+#: The demo rounds and series, the index and a small registry, made once per test worker.
+demo_snapshot = snapshot_of(create_demo_rounds, create_demo_series, create_demo_index,
+                            lambda: create_demo_registry(tasks=14), run_on_commit=True)
+
+
 @pytest.fixture
-def demo(site, private_media, demo_rounds_snapshot, demo_index_snapshot,
-         demo_registry_snapshot) -> tuple[str, dict[str, list[str]]]:
+def demo(site, private_media, demo_snapshot) -> tuple[str, dict[str, list[str]]]:
     """A live server over the demo data (rounds, series, the index, the registry, a document, a
     plan draft), and the pages of each role."""
-    for snapshot in (demo_rounds_snapshot, demo_index_snapshot, demo_registry_snapshot):
-        snapshot.restore()
+    demo_snapshot.restore()
     yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
     document = request_document(yearly, formats=["xlsx"], by=None, run_now=True)
     officer = User.objects.get(username=ACCOUNTS[PLAN])
