@@ -5,8 +5,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from stiplan.demo.reference import DEMO_PASSWORD
-from stiplan.demo.rounds import create_demo_rounds
-from stiplan.demo.series import create_demo_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +16,8 @@ OFFICER = ["/reporting/", "/documents/", "/history/", "/admin/", "/admin/auth/us
            "/admin/auth/user/add/"]
 
 
-def test_main_pages_report_no_violation(site, page: Page):
-    create_demo_series()
-    create_demo_rounds()
+def test_main_pages_report_no_violation(site, private_media, demo_rounds_snapshot, page: Page):
+    demo_rounds_snapshot.restore()
     response = page.goto(f"{site.url}/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     for path in PUBLIC:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from stiplan.demo.rounds import create_demo_rounds
 from stiplan.documents import actions as documents
 from stiplan.plans.models import ValueType
 from stiplan.reporting.actions import save_items, submit_report
@@ -20,11 +19,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def rounds(site, settings, tmp_path):
+def rounds(site, settings, private_media, demo_rounds_snapshot):
     """The demo rounds; document jobs run at once, their files in a folder of the test."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STIPLAN_JOBS_SYNC = True
-    create_demo_rounds()
+    demo_rounds_snapshot.restore()
     return Round.objects.get(year=2025, kind="annual")
 
 

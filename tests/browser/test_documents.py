@@ -12,8 +12,6 @@ from docx import Document as WordDocument
 from playwright.sync_api import Page, expect
 
 from stiplan.demo.reference import DEMO_PASSWORD
-from stiplan.demo.rounds import create_demo_rounds
-from stiplan.demo.series import create_demo_series
 from stiplan.documents import actions as act
 from stiplan.reporting.models import Round
 
@@ -45,9 +43,9 @@ def background_jobs(monkeypatch, settings, tmp_path):
         thread.join(timeout=120)
 
 
-def test_officer_makes_the_yearly_report_and_downloads_it(site, page: Page, background_jobs):
-    create_demo_rounds()
-    create_demo_series()
+def test_officer_makes_the_yearly_report_and_downloads_it(site, private_media, demo_rounds_snapshot,
+                                                         page: Page, background_jobs):
+    demo_rounds_snapshot.restore()
     page.goto(f"{site.url}/accounts/login/?next=/documents/")
     page.get_by_label("Tên đăng nhập").fill("kehoach")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)

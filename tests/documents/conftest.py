@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
-from stiplan.demo.rounds import create_demo_rounds
-from stiplan.demo.series import create_demo_series
 from stiplan.documents import content as assembly
 from stiplan.documents.charts import charts_of
 from stiplan.reporting.models import Round
@@ -36,12 +35,18 @@ def demo(db, private_media, demo_rounds_snapshot) -> Round:
     return Round.objects.get(year=2025, kind="annual")
 
 
+def restore_in_a_folder_of_its_own(snapshot, tmp_path_factory) -> None:
+    """The snapshot's rows, and its files in a fresh folder (not the checkout's var/)."""
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        snapshot.restore()
+
+
 @pytest.fixture(scope="module")
-def annual_content(django_db_setup, django_db_blocker) -> dict:
+def annual_content(django_db_setup, django_db_blocker, demo_rounds_snapshot,
+                   tmp_path_factory) -> dict:
     """The 2025 yearly report's content, assembled once per module in a rolled-back transaction."""
     with django_db_blocker.unblock(), transaction.atomic():
-        create_demo_rounds()
-        create_demo_series()
+        restore_in_a_folder_of_its_own(demo_rounds_snapshot, tmp_path_factory)
         content = assembly.annual(Round.objects.get(year=2025, kind="annual"),
                                   {"date": "2025-12-15", "number": "125"})
         transaction.set_rollback(True)
@@ -49,12 +54,11 @@ def annual_content(django_db_setup, django_db_blocker) -> dict:
 
 
 @pytest.fixture(scope="module")
-def contexts(django_db_setup, django_db_blocker) -> dict:
+def contexts(django_db_setup, django_db_blocker, demo_rounds_snapshot, tmp_path_factory) -> dict:
     """The content and charts of the demo 2025 yearly report and of the demo ad hoc round's
     answer, assembled once per module in a rolled-back transaction."""
     with django_db_blocker.unblock(), transaction.atomic():
-        create_demo_rounds()
-        create_demo_series()
+        restore_in_a_folder_of_its_own(demo_rounds_snapshot, tmp_path_factory)
         contents = {"annual": assembly.annual(Round.objects.get(year=2025, kind="annual")),
                     "ad_hoc": assembly.ad_hoc(Round.objects.get(kind="ad_hoc"))}
         transaction.set_rollback(True)
