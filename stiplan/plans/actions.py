@@ -180,7 +180,7 @@ def request_draft(name: str, raw: bytes, *, by) -> PlanDraft:
     require(by, "plans.load_plan")
     draft = PlanDraft(source_name=Path(name).name[:200], source_kind=sniff_kind(raw[:8], name),
                       sha256=hashlib.sha256(raw).hexdigest(), status=DraftStatus.READING,
-                      step="Đang chờ / queued", created_by=acting_user(by))
+                      step="queued", created_by=acting_user(by))
     draft.source.save(f"{draft.sha256[:16]}{_suffix(name)}", ContentFile(raw), save=False)
     draft.save()
     record("plans.request_draft", draft, by=by, after=snapshot(draft), repr_=str(draft))
@@ -190,9 +190,9 @@ def request_draft(name: str, raw: bytes, *, by) -> PlanDraft:
 
 
 def _draft_progress(draft_id: int, done: int, total: int, what: str) -> None:
-    step = {"ocr": "Nhận dạng chữ (OCR) / OCR", "text": "Đọc lớp chữ / text layer"}.get(what, what)
+    """The job's step as the page says it: "ocr 2/5" (OCR of page 2 of 5), "text 10/30"."""
     PlanDraft.objects.filter(pk=draft_id).update(
-        progress=min(99, 100 * done // max(total, 1)), step=f"{step}: {done}/{total}")
+        progress=min(99, 100 * done // max(total, 1)), step=f"{what} {done}/{total}")
 
 
 def read_draft(draft_id: int, limits: Limits | None = None) -> PlanDraft:

@@ -398,3 +398,13 @@ class PlanDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.get_status_display()})"
+
+    @property
+    def step_kind(self) -> str:
+        """What the reading job does now: queued | text (a text layer) | ocr."""
+        return self.step.split(" ", 1)[0]
+
+    @property
+    def step_count(self) -> str:
+        """How far it got: "2/5" pages."""
+        return self.step.partition(" ")[2]

@@ -138,7 +138,7 @@ def demo(site) -> tuple[str, dict[str, list[str]]]:
     draft = create_draft("1925-QD-UBND.txt", SEED_TEXT.read_bytes(), by=officer)
     reading = PlanDraft.objects.create(  # a scan being read: the job's progress on the page
         status=DraftStatus.READING, source_name="quet.pdf", source_kind="pdf", sha256="0" * 64,
-        progress=40, step="Nhận dạng chữ (OCR) / OCR: 2/5", created_by=officer)
+        progress=40, step="ocr 2/5", created_by=officer)
     return site.url, {role: pages_of(role, document.pk, draft.pk, reading.pk) for role in ROLES}
 
 

@@ -91,12 +91,13 @@ def test_a_scan_is_read_by_a_job_and_the_page_shows_its_progress(
     assert draft.status == DraftStatus.READING
     waiting = client.get(page).content.decode()
     assert 'data-testid="progress" data-state="reading"' in waiting and "hx-get" in waiting
+    assert "chờ tiến trình chạy nền nhận việc" in waiting
     seen = []
     progress = plan_actions._draft_progress
     monkeypatch.setattr(plan_actions, "_draft_progress", lambda pk, *step: (
         progress(pk, *step), seen.append(PlanDraft.objects.get(pk=pk).step)))
     read_draft(draft.pk)
-    assert seen[-1].startswith("Nhận dạng chữ (OCR) / OCR: 1/1")
+    assert seen[-1] == "ocr 1/1"
     draft.refresh_from_db()
     assert (draft.status, draft.source_kind, draft.progress) == (DraftStatus.OPEN, "ocr", 100)
     assert draft.result["summary"]["targets"] == 1
