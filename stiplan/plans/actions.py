@@ -222,6 +222,16 @@ def read_draft(draft_id: int, limits: Limits | None = None) -> PlanDraft:
     return draft
 
 
+def expire_stale_drafts(before: dt.datetime, message: str) -> list[int]:
+    """Fail every draft still being read that was asked for before `before` (no worker, or a
+    killed one: the reader's own time limit is 10 minutes), so no page waits for it for ever."""
+    expired = []
+    for draft in PlanDraft.objects.filter(status=DraftStatus.READING, created_at__lt=before):
+        _fail_draft(draft, message)
+        expired.append(draft.pk)
+    return expired
+
+
 @transaction.atomic
 def _fail_draft(draft: PlanDraft, error: str) -> None:
     draft.status, draft.error, draft.step = DraftStatus.FAILED, error, ""

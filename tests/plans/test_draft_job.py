@@ -127,3 +127,25 @@ def test_a_bad_scan_ends_the_job_failed_with_the_reason_on_the_page(
     assert 'data-testid="failure"' in shown and says in shown
     assert client.post(page, {"state": "publish"}).status_code == 409, "nothing to publish"
     assert AuditEntry.objects.filter(action="plans.fail_draft", object_id=str(draft.pk)).exists()
+
+
+def test_a_draft_left_reading_by_a_stopped_worker_is_failed_by_the_stale_job_schedule(users):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stiplan.documents.actions import STALE_AFTER, expire_stale_jobs
+
+    def reading(age: timedelta) -> PlanDraft:
+        draft = PlanDraft.objects.create(status=DraftStatus.READING, source_name="quet.pdf",
+                                         source_kind="pdf", sha256="0" * 64, step="ocr 2/5")
+        PlanDraft.objects.filter(pk=draft.pk).update(created_at=timezone.now() - age)
+        return draft
+
+    stale, fresh = reading(STALE_AFTER + timedelta(minutes=1)), reading(timedelta(minutes=2))
+    expire_stale_jobs()
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == DraftStatus.FAILED and "qcluster" in stale.error
+    assert fresh.status == DraftStatus.READING
+    assert AuditEntry.objects.filter(action="plans.fail_draft", object_id=str(stale.pk)).exists()
