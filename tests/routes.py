@@ -43,6 +43,7 @@ RULES: dict[str, dict[str, dict]] = {
     "amendment-file": {"GET": same(DEPARTMENT)},
     "plan-amend": {"GET": same(DEPARTMENT), "POST": same(DEPARTMENT)},
     "plan-edit": {"GET": same(DEPARTMENT), "POST": same(DEPARTMENT)},
+    "plan-item-delete": {"GET": same(DEPARTMENT), "POST": same(DEPARTMENT)},
     "unit-list": {"GET": same(EVERYONE)},
     "unit-detail": {"GET": same(EVERYONE)},
     "round-list": {"GET": same(SIGNED_IN)},

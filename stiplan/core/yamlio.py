@@ -185,7 +185,7 @@ def _code(v):
 
 
 def _number(v):
-    if isinstance(v, bool) or not isinstance(v, int | float | str):
+    if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
         raise ValueError("cần một số", "a number is required")
     try:
         d = Decimal(str(v))

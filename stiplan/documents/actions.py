@@ -36,6 +36,7 @@ from stiplan.documents.models import (
     JobState,
 )
 from stiplan.documents.problems import DocumentProblem, FontProblem
+from stiplan.plans.actions import expire_stale_drafts
 from stiplan.reporting.models import Round, RoundKind
 
 log = logging.getLogger(__name__)
@@ -241,8 +242,9 @@ STALE_MESSAGE = ("Quá thời gian: không có tiến trình chạy nền (stipl
 
 def expire_stale_jobs(*, by=None) -> list[int]:
     """Mark failed every document job queued or running for longer than a job may take (no worker,
-    a killed worker), so no page waits for it for ever. Run every few minutes by the schedule, or
-    by `stiplan report expire-stale`; reading a document's page never changes it."""
+    a killed worker), and every plan draft still being read as long, so no page waits for ever.
+    Run every few minutes by the schedule, or by `stiplan report expire-stale`; reading a
+    document's page never changes it."""
     if by is not None:
         require(by, "documents.generate_document")
     cutoff = timezone.now() - STALE_AFTER
@@ -257,6 +259,7 @@ def expire_stale_jobs(*, by=None) -> list[int]:
             record("documents.expire_stale_job", document, by=by, before=before,
                    after={"state": document.state, "error": document.error})
             expired.append(document.pk)
+    expire_stale_drafts(cutoff, STALE_MESSAGE)  # plan documents read by the same cluster
     return expired
 
 

@@ -22,6 +22,7 @@ from stiplan.documents import letterhead
 from stiplan.metrics.engine import Engine
 from stiplan.metrics.models import DataValue, PeriodType, Revision
 from stiplan.metrics.status import FIRST_YEAR, plan_status
+from stiplan.plans import versions
 from stiplan.reporting.board import round_board
 from stiplan.reporting.models import ActionStatus, ReportState, Round
 from stiplan.reporting.text import clean_text, rich_to_text
@@ -157,12 +158,17 @@ def _groups(round_: Round) -> tuple[list[dict], dict]:
              .order_by("action__group__order", "action__order", "report__unit__code"))
     groups: dict[int, dict] = {}
     issues: dict[str, dict[str, list[str]]] = {"difficulties": {}, "proposals": {}}
-    for group in round_.plan.task_groups.order_by("order").prefetch_related("actions"):
-        groups[group.pk] = {"code": group.code, "title": plain(group.title), "actions": {
-            a.pk: {"code": a.code, "text": plain(a.text), "entries": [], "counts": Counter()}
-            for a in group.actions.order_by("order")}}
+    for group in round_.plan.task_groups.order_by("order"):
+        groups[group.pk] = {"code": group.code, "title": plain(group.title), "actions": {}}
+
+    def entry(a) -> dict:
+        return groups[a.group_id]["actions"].setdefault(a.pk, {
+            "code": a.code, "text": plain(a.text), "entries": [], "counts": Counter()})
+
+    for a in versions.actions_for_year(round_.plan, round_.year):  # the year's version
+        entry(a)
     for item in items:
-        action = groups[item.action.group_id]["actions"][item.action_id]
+        action = entry(item.action)
         text = " ".join(t for t in (plain(item.done), plain(item.results)) if t)
         action["counts"][item.status or "none"] += 1
         action["entries"].append({"unit": item.report.unit.name, "role": item.role,

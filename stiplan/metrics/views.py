@@ -29,7 +29,8 @@ from stiplan.metrics.links import behind
 from stiplan.metrics.models import Computation, DataValue
 from stiplan.metrics.precedence import side_by_side
 from stiplan.metrics.status import FIRST_YEAR, plan_status
-from stiplan.plans.models import Action, Indicator, Plan, Target
+from stiplan.plans import versions
+from stiplan.plans.models import Indicator, Plan, Target
 from stiplan.reporting.models import ActionItem, ReportState, RoundKind
 
 STATUS_ORDER = ["off_track", "at_risk", "on_track", "achieved", "no_data"]
@@ -197,7 +198,9 @@ class ActionBoardView(TemplateView):
         for item in items:
             by_action.setdefault(item.action_id, []).append(item)
         groups = []
-        for action in Action.objects.filter(group__plan=plan).select_related("group"):
+        in_force = (versions.actions_for_year(plan, round_.year) if round_ is not None
+                    else versions.actions_in_force(plan, timezone.localdate()))
+        for action in in_force:
             if not groups or groups[-1]["group"] != action.group:
                 groups.append({"group": action.group, "actions": []})
             groups[-1]["actions"].append({

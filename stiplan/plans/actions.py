@@ -15,15 +15,24 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from stiplan.core import yamlio as y
 from stiplan.core.audit import acting_user, record, snapshot
+from stiplan.core.jobs import run_later
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
 from stiplan.plans import drafts, editing, versions
 from stiplan.plans.docimport import import_text
-from stiplan.plans.docreaders import Limits, read_document
-from stiplan.plans.io import TARGET_SPEC, PlanReader, export_plan, stored_json, to_json_ready
+from stiplan.plans.docreaders import Limits, read_document, sniff_kind
+from stiplan.plans.io import (
+    AMENDMENT_SPEC,
+    PlanReader,
+    PlanState,
+    action_entry,
+    export_plan,
+    stored_json,
+    target_entry,
+    to_json_ready,
+)
 from stiplan.plans.models import (
     Action,
     Amendment,
@@ -66,6 +75,7 @@ def load_plan(data: dict, *, by=None, replace: bool = False) -> Plan:
         parent_strategy=stored_json(data["parent_strategy"]) or {},
         purposes=data["purposes"], requirements=data["requirements"],
         reporting=stored_json(data["reporting"]),
+        supersedes=Plan.objects.filter(code=data["supersedes"]).first(),
     )
     RelatedDocument.objects.bulk_create(
         RelatedDocument(plan=plan, order=i, **doc) for i, doc in enumerate(data["related_documents"])
@@ -97,6 +107,8 @@ def load_plan(data: dict, *, by=None, replace: bool = False) -> Plan:
                            function=s["function"])
                 for k, s in enumerate(a["assignments"])
             )
+    for amendment in data["amendments"]:
+        _write_amendment(plan, amendment, by=by, audit=False)
     record("plans.load_plan", plan, by=by, before=before, after=export_plan(plan),
            unit=plan.issuing_unit)
     return plan
@@ -129,33 +141,113 @@ def remove_assignment(assignment: Assignment, *, by, reason: str = "") -> None:
 # --- Drafts read from a document (bản nháp) ----------------------------------------------------
 
 def create_draft(name: str, raw: bytes, *, by, limits: Limits | None = None) -> PlanDraft:
-    """Read an uploaded decision (DOCX, PDF, scan, text) into a draft plan; the file is kept.
+    """Read an uploaded decision (DOCX, PDF, scan, text) into a draft plan now; the file is kept.
 
     A bad input raises InputError with the reader's message and nothing is saved."""
     require(by, "plans.load_plan")
-    suffix = Path(name).suffix.lower()[:10]
+    suffix = _suffix(name)
     with tempfile.TemporaryDirectory(prefix="stiplan-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(raw)
         source = read_document(path, limits=limits)
     result = import_text(source.text)
     with transaction.atomic():
-        draft = PlanDraft(source_name=Path(name).name[:200], source_kind=source.kind,
-                          sha256=hashlib.sha256(raw).hexdigest(), text=result.pop("text"),
-                          result=to_json_ready(result), created_by=acting_user(by))
+        draft = PlanDraft(source_name=Path(name).name[:200], sha256=hashlib.sha256(raw).hexdigest(),
+                          created_by=acting_user(by))
         draft.source.save(f"{draft.sha256[:16]}{suffix}", ContentFile(raw), save=False)
-        draft.save()
-        record("plans.create_draft", draft, by=by, after={
-            "source": draft.source_name, "kind": draft.source_kind,
-            "summary": result["summary"]}, repr_=str(draft))
+        _fill_draft(draft, source, result, by)
     return draft
+
+
+def _suffix(name: str) -> str:
+    return Path(name).suffix.lower()[:10]
+
+
+def _fill_draft(draft: PlanDraft, source, result: dict, by) -> None:
+    """The read draft stored, open for review, with its audit record."""
+    draft.source_kind, draft.text = source.kind, result.pop("text")
+    draft.result, draft.status, draft.progress = to_json_ready(result), DraftStatus.OPEN, 100
+    draft.save()
+    record("plans.create_draft", draft, by=by, after={
+        "source": draft.source_name, "kind": draft.source_kind,
+        "summary": result["summary"]}, repr_=str(draft))
+
+
+@transaction.atomic
+def request_draft(name: str, raw: bytes, *, by) -> PlanDraft:
+    """Keep an uploaded PDF or image and read it into a draft in the background (`read_draft`):
+    OCR takes seconds a page, so the page shows the job's progress instead of waiting."""
+    require(by, "plans.load_plan")
+    draft = PlanDraft(source_name=Path(name).name[:200], source_kind=sniff_kind(raw[:8], name),
+                      sha256=hashlib.sha256(raw).hexdigest(), status=DraftStatus.READING,
+                      step="queued", created_by=acting_user(by))
+    draft.source.save(f"{draft.sha256[:16]}{_suffix(name)}", ContentFile(raw), save=False)
+    draft.save()
+    record("plans.request_draft", draft, by=by, after=snapshot(draft), repr_=str(draft))
+    transaction.on_commit(lambda: run_later("stiplan.plans.actions.read_draft", draft.pk,
+                                            name=f"plan-draft-{draft.pk}"))
+    return draft
+
+
+def _draft_progress(draft_id: int, done: int, total: int, what: str) -> None:
+    """The job's step as the page says it: "ocr 2/5" (OCR of page 2 of 5), "text 10/30"."""
+    PlanDraft.objects.filter(pk=draft_id).update(
+        progress=min(99, 100 * done // max(total, 1)), step=f"{what} {done}/{total}")
+
+
+def read_draft(draft_id: int, limits: Limits | None = None) -> PlanDraft:
+    """The job: read the kept file (page cap, time limit, progress per page), parse it, and
+    leave the draft open for review, or failed with the reader's reason (nothing else kept)."""
+    draft = PlanDraft.objects.select_related("created_by").get(pk=draft_id)
+    if draft.status != DraftStatus.READING:
+        return draft
+    try:
+        with tempfile.TemporaryDirectory(prefix="stiplan-draft-") as tmp:
+            path = Path(tmp) / f"upload{_suffix(draft.source.name)}"
+            with draft.source.open("rb") as fh:
+                path.write_bytes(fh.read())
+            source = read_document(path, limits=limits, progress=lambda done, total, what:
+                                   _draft_progress(draft.pk, done, total, what))
+        result = import_text(source.text)
+    except InputError as exc:
+        _fail_draft(draft, "\n".join(f"{p.vi} — {p.en}" for p in exc.problems))
+        return draft
+    except Exception:
+        _fail_draft(draft, "lỗi khi đọc văn bản; hãy thử lại hay gửi tệp khác — the document "
+                    "could not be read; try again or send another file")
+        raise
+    with transaction.atomic():
+        draft = PlanDraft.objects.select_for_update().get(pk=draft_id)
+        _fill_draft(draft, source, result, draft.created_by)
+    return draft
+
+
+def expire_stale_drafts(before: dt.datetime, message: str) -> list[int]:
+    """Fail every draft still being read that was asked for before `before` (no worker, or a
+    killed one: the reader's own time limit is 10 minutes), so no page waits for it for ever."""
+    expired = []
+    for draft in PlanDraft.objects.filter(status=DraftStatus.READING, created_at__lt=before):
+        _fail_draft(draft, message)
+        expired.append(draft.pk)
+    return expired
+
+
+@transaction.atomic
+def _fail_draft(draft: PlanDraft, error: str) -> None:
+    draft.status, draft.error, draft.step = DraftStatus.FAILED, error, ""
+    draft.save(update_fields=["status", "error", "step"])
+    record("plans.fail_draft", draft, by=draft.created_by, after={"error": error},
+           repr_=str(draft))
 
 
 def _open_draft(draft_pk: int) -> PlanDraft:
     draft = PlanDraft.objects.select_for_update().get(pk=draft_pk)
-    if draft.status != DraftStatus.OPEN:
+    if draft.status == DraftStatus.PUBLISHED:
         raise InputError([Problem(None, "(bản nháp)", "bản nháp đã được đưa vào hệ thống",
                                   "the draft has already been published")])
+    if draft.status != DraftStatus.OPEN:
+        raise InputError([Problem(None, "(bản nháp)", "văn bản chưa đọc xong hay không đọc được",
+                                  "the document is still being read, or could not be read")])
     return draft
 
 
@@ -221,75 +313,102 @@ class Decision:
     raw: bytes = b""
 
 
-def _check_target(plan: Plan, change: dict, path: str, checker: y.Checker) -> dict | None:
-    """One changed target read as the plan file's `targets` entries are, with their rules."""
-    data = checker.fields(change, path, TARGET_SPEC)
-    if data is None:
-        return None
-    reader = PlanReader({})
-    reader.c, reader.start, reader.end = checker, plan.period_start, plan.period_end
-    reader._target(data, path, None, set(plan.plan_indicators.values_list(
-        "indicator__code", flat=True)))
+def _state(plan: Plan, day: dt.date) -> PlanState:
+    """The plan in force just before a decision of `day`, as the plan file's checks read it."""
+    issued = plan.legal_basis.get("date")
+    return PlanState(
+        dt.date.fromisoformat(issued) if issued else None, plan.period_start, plan.period_end,
+        set(plan.plan_indicators.values_list("indicator__code", flat=True)),
+        set(plan.task_groups.values_list("code", flat=True)),
+        {t.code: target_entry(t) for t in versions.targets_in_force(plan, day)},
+        {a.code: {**action_entry(a), "group": a.group.code}
+         for a in versions.actions_in_force(plan, day)},
+        last=plan.amendments.order_by("-date").values_list("date", flat=True).first(),
+        superseded=versions.superseded_on(plan))
+
+
+def _checked_decision(plan: Plan, kind: str, decision: Decision, targets: list[dict],
+                      actions: list[dict]) -> dict:
+    """The decision as a plan file's `amendments` entry, checked whole against the plan in force
+    before it; a change names only what it changes, the rest comes from the item it changes."""
+    state = _state(plan, decision.date)
+    node = {"kind": kind, "number": decision.number, "date": decision.date,
+            "title": decision.title, "file_name": decision.file_name[:200],
+            "targets": [{**state.targets.get(t.get("code"), {}), **t} for t in targets],
+            "actions": [{**state.actions.get(a.get("code"), {}), **a} for a in actions]}
+    reader = PlanReader.for_plan(plan)
+    data = reader.c.fields(node, "", AMENDMENT_SPEC)
+    data = reader.amendment(data, "", None, state)
+    reader.c.raise_if_any()
     return data
 
 
-def _new_amendment(plan: Plan, kind: str, decision: Decision, by) -> Amendment:
+def _new_amendment(plan: Plan, data: dict, by, raw: bytes = b"") -> Amendment:
     last = plan.amendments.order_by("-version").values_list("version", flat=True).first() or 1
-    amendment = Amendment(plan=plan, version=last + 1, kind=kind, number=decision.number,
-                          date=decision.date, title=decision.title,
-                          file_name=decision.file_name[:200], created_by=acting_user(by))
-    if decision.raw:
-        suffix = Path(decision.file_name).suffix.lower()[:10]
-        amendment.file.save(f"{plan.code}-v{amendment.version}{suffix}",
-                            ContentFile(decision.raw), save=False)
+    amendment = Amendment(plan=plan, version=last + 1, kind=data["kind"], number=data["number"],
+                          date=data["date"], title=data["title"], file_name=data["file_name"],
+                          created_by=acting_user(by))
+    if raw:
+        suffix = Path(data["file_name"]).suffix.lower()[:10]
+        amendment.file.save(f"{plan.code}-v{amendment.version}{suffix}", ContentFile(raw),
+                            save=False)
     amendment.save()
     return amendment
 
 
-def _check_decision(plan: Plan, decision: Decision, checker: y.Checker) -> None:
-    if not decision.number.strip():
-        checker.add(None, "number", "cần số hiệu của quyết định", "the decision number is required")
-    issued = plan.legal_basis.get("date")
-    if issued and decision.date <= dt.date.fromisoformat(issued):
-        checker.add(None, "date", f"quyết định phải sau ngày ban hành kế hoạch {issued}",
-                    f"the decision must come after the plan's issue date {issued}")
-    ended = versions.superseded_on(plan)
-    if ended is not None:
-        checker.add(None, "date", f"kế hoạch đã được thay thế từ ngày {ended:%d/%m/%Y}",
-                    f"the plan was superseded on {ended}")
+def _write_amendment(plan: Plan, data: dict, *, by, raw: bytes = b"", audit: bool) -> Amendment:
+    """Write a checked decision (`_checked_decision`, or a plan file's `amendments` entry): a new
+    row, from its date, for each target and action it changes, adds or removes."""
+    amendment = _new_amendment(plan, data, by, raw)
+    day = amendment.date
+    old_targets = {t.code: t for t in versions.targets_in_force(plan, day)}
+    indicators = {pi.indicator.code: pi.indicator
+                  for pi in plan.plan_indicators.select_related("indicator")}
+    for entry in data["targets"]:
+        old = old_targets[entry["code"]]
+        fields = {k: v for k, v in entry.items() if k != "indicator"}
+        target = Target.objects.create(plan=plan, order=old.order, indicator=indicators[
+            entry["indicator"]], amendment=amendment, valid_from=day, **fields)
+        if audit:
+            target.refresh_from_db()  # the stored values (decimals as the column keeps them)
+            record("plans.amend_target", target, by=by, before=snapshot(old),
+                   after=snapshot(target), unit=plan.issuing_unit, reason=amendment.number,
+                   repr_=f"{plan.code}: {target.code}")
+    old_actions = {a.code: a for a in versions.actions_in_force(plan, day)}
+    targets = {t.code: t for t in versions.targets_in_force(plan, day)}
+    groups = {g.code: g for g in plan.task_groups.all()}
+    units = OrgUnit.objects.in_bulk(field_name="code")
+    for entry in data["actions"]:
+        old, group = old_actions.get(entry["code"]), groups[entry["group"]]
+        order = old.order if old is not None and old.group_id == group.pk else (
+            (group.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1)
+        action = Action.objects.create(group=group, order=order, code=entry["code"],
+                                       text=entry["text"], amendment=amendment, valid_from=day,
+                                       removed=entry["removed"])
+        action.targets.set([targets[c] for c in entry["targets"]])
+        Assignment.objects.bulk_create(
+            Assignment(action=action, order=k, unit=units.get(s["unit"]),
+                       unit_type=s["unit_type"], role=s["role"], basis=s["basis"],
+                       function=s["function"])
+            for k, s in enumerate(entry["assignments"]))
+        if audit:
+            record("plans.amend_action", action, by=by,
+                   before={**action_entry(old), "group": old.group.code} if old else None,
+                   after=None if action.removed else entry, unit=plan.issuing_unit,
+                   reason=amendment.number, repr_=f"{plan.code}: {action.code}")
+    return amendment
 
 
 @transaction.atomic
-def amend_plan(plan: Plan, decision: Decision, changes: list[dict], *, by) -> Amendment:
-    """A later decision changes targets from its date: each change is a `targets` entry of the
-    plan file (same fields and rules) whose code names the target it replaces."""
+def amend_plan(plan: Plan, decision: Decision, changes: list[dict], *, by,
+               actions: list[dict] = ()) -> Amendment:
+    """A later decision changes targets and actions from its date. Each change is an entry of
+    the plan file's `amendments` (same fields and rules): a target names the one it replaces
+    (`removed: true` ends it); an action changes the one of its code, or is added (a new code
+    with its `group`), or ends (`removed: true`)."""
     require(by, "plans.change_plan", plan)
-    checker = y.Checker()
-    _check_decision(plan, decision, checker)
-    current = {t.code: t for t in versions.targets_in_force(plan, decision.date)}
-    if not changes:
-        checker.add(None, "targets", "quyết định sửa đổi cần ít nhất một mục tiêu thay đổi",
-                    "an amending decision needs at least one changed target")
-    checked = []
-    for i, change in enumerate(changes):
-        path = f"targets[{i}]"
-        data = _check_target(plan, change, path, checker)
-        if data is not None and data["code"] and data["code"] not in current:
-            checker.add(None, f"{path}.code", f"mục tiêu «{data['code']}» không có trong kế hoạch",
-                        f"target '{data['code']}' is not in the plan")
-        checked.append(data)
-    checker.raise_if_any()
-    amendment = _new_amendment(plan, AmendmentKind.AMEND, decision, by)
-    indicators = {pi.indicator.code: pi.indicator
-                  for pi in plan.plan_indicators.select_related("indicator")}
-    for data in checked:
-        old = current[data["code"]]
-        fields = {k: v for k, v in data.items() if k != "indicator"}
-        target = Target.objects.create(plan=plan, order=old.order, indicator=indicators[
-            data["indicator"]], amendment=amendment, valid_from=decision.date, **fields)
-        target.refresh_from_db()  # the stored values (decimals as the column keeps them)
-        record("plans.amend_target", target, by=by, before=snapshot(old), after=snapshot(target),
-               unit=plan.issuing_unit, reason=decision.number, repr_=f"{plan.code}: {target.code}")
+    data = _checked_decision(plan, AmendmentKind.AMEND, decision, changes, list(actions))
+    amendment = _write_amendment(plan, data, by=by, raw=decision.raw, audit=True)
     record("plans.amend_plan", amendment, by=by, after=snapshot(amendment),
            unit=plan.issuing_unit, repr_=f"{plan.code}: {amendment}")
     return amendment
@@ -300,11 +419,9 @@ def supersede_plan(plan: Plan, decision: Decision, *, by, successor: Plan | None
                    ) -> Amendment:
     """A later decision replaces the plan: it is no longer in force from the decision's date."""
     require(by, "plans.change_plan", plan)
-    checker = y.Checker()
-    _check_decision(plan, decision, checker)
-    checker.raise_if_any()
+    data = _checked_decision(plan, AmendmentKind.SUPERSEDE, decision, [], [])
     before = snapshot(plan)
-    amendment = _new_amendment(plan, AmendmentKind.SUPERSEDE, decision, by)
+    amendment = _write_amendment(plan, data, by=by, raw=decision.raw, audit=True)
     if decision.date <= timezone.localdate():
         plan.status = PlanStatus.SUPERSEDED
         plan.save(update_fields=["status"])
@@ -417,3 +534,22 @@ def _write_header(plan: Plan, checked: dict) -> Plan:
 def _new_action(group: TaskGroup, entry: dict) -> Action:
     order = (group.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     return Action.objects.create(group=group, order=order, code=entry["code"], text=entry["text"])
+
+
+@transaction.atomic
+def delete_plan_item(plan: Plan, key: str, *, by, reason: str = ""):
+    """Delete a target, indicator, task group (with its actions) or action of a draft plan.
+
+    Refused whole (InputError naming why) when the plan is in force (a later decision removes
+    items from its date), when reports, values or tasks use the item, or when the plan would no
+    longer pass its validation."""
+    require(by, "plans.change_plan", plan)
+    found = editing.removal(plan, key)
+    if not found.allowed:
+        raise InputError(found.refusals)
+    row = found.row
+    record("plans.delete_plan_item", row, by=by,
+           before={**snapshot(row), "goes_with": found.goes_with}, after=None,
+           unit=plan.issuing_unit, reason=reason, repr_=f"{plan.code}: {found.label}"[:300])
+    row.delete()
+    return found

@@ -71,13 +71,12 @@ def read_document(path: str | Path, *, progress: Progress | None = None,
         raise refuse("tệp quá lớn (tối đa 50 MB)", "file too large (50 MB at most)")
     with path.open("rb") as fh:
         magic = fh.read(8)
-    suffix = path.suffix.lower()
-    if magic.startswith(b"%PDF"):
+    kind = sniff_kind(magic, path.name)
+    if kind == "pdf":
         out = _read_pdf(path, progress, limits, started)
-    elif magic.startswith(b"PK") or suffix == ".docx":
+    elif kind == "docx":
         out = Extracted(read_docx(path), "docx")
-    elif suffix in IMAGE_SUFFIXES or magic[:4] in (b"\x89PNG", b"II*\x00", b"MM\x00*") or \
-            magic[:3] == b"\xff\xd8\xff":
+    elif kind == "image":
         progress(0, 1, "ocr")
         out = Extracted(_ocr_image(path, limits.page_seconds), "ocr", pages=1)
         progress(1, 1, "ocr")
@@ -88,6 +87,24 @@ def read_document(path: str | Path, *, progress: Progress | None = None,
         raise refuse("không đọc được chữ nào trong tài liệu (ảnh trống hay bản quét không rõ?)",
                      "no text could be read from the document (blank image or unreadable scan?)")
     return out
+
+
+def sniff_kind(magic: bytes, name: str) -> str:
+    """pdf | docx | image | text, from the file's first bytes (its name only where they say
+    nothing)."""
+    suffix = Path(name).suffix.lower()
+    if magic.startswith(b"%PDF"):
+        return "pdf"
+    if magic.startswith(b"PK") or suffix == ".docx":
+        return "docx"
+    if suffix in IMAGE_SUFFIXES or magic[:4] in (b"\x89PNG", b"II*\x00", b"MM\x00*") or \
+            magic[:3] == b"\xff\xd8\xff":
+        return "image"
+    return "text"
+
+
+#: What may need OCR (seconds a page) is read by a background job, with its progress shown.
+READ_IN_BACKGROUND = ("pdf", "image")
 
 
 def read_text(raw: bytes) -> str:

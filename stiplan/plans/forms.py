@@ -28,6 +28,11 @@ class RemoveAssignmentForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thay đổi"), max_length=500)
 
 
+class DeleteItemForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do xóa"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DraftUploadForm(forms.Form):
     file = forms.FileField(label=_("Văn bản kế hoạch (DOCX, PDF, bản quét, ảnh hay văn bản thuần)"))
 
@@ -54,6 +59,7 @@ class TargetChangeForm(forms.Form):
     high = forms.CharField(label=_("Cận trên"), required=False, max_length=30)
     at_least = forms.BooleanField(label=_("«trở lên»"), required=False)
     wording = forms.CharField(label=_("Nguyên văn mới"), required=False, max_length=500)
+    removed = forms.BooleanField(label=_("Bãi bỏ mục tiêu này"), required=False)
 
     def __init__(self, *args, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,3 +67,37 @@ class TargetChangeForm(forms.Form):
 
 
 TargetChangeFormSet = forms.formset_factory(TargetChangeForm, extra=3, max_num=50)
+
+
+class ActionChangeForm(forms.Form):
+    """One action the decision changes (its text) or removes, or a new action in a group."""
+
+    action = forms.ChoiceField(label=_("Nhiệm vụ hiện hành"), required=False)
+    new_code = forms.CharField(label=_("hoặc mã nhiệm vụ mới"), required=False, max_length=20)
+    group = forms.ChoiceField(label=_("Nhóm (nhiệm vụ mới)"), required=False)
+    text = forms.CharField(label=_("Nội dung mới"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    removed = forms.BooleanField(label=_("Bãi bỏ nhiệm vụ này"), required=False)
+
+    def __init__(self, *args, codes=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "—")] + [(c, c) for c in codes]
+        self.fields["group"].choices = [("", "—")] + [(c, c) for c in groups]
+
+    def change(self) -> dict | None:
+        """The change as a plan file's amended action, None for an empty row."""
+        data = self.cleaned_data
+        code = data.get("action") or data.get("new_code", "").strip()
+        if not code:
+            return None
+        if data.get("removed"):
+            return {"code": code, "removed": True}
+        change = {"code": code, "text": data.get("text", "")}
+        if not data.get("action"):
+            change["group"] = data.get("group", "")
+        elif not change["text"].strip():
+            del change["text"]  # the text stays as it was
+        return change
+
+
+ActionChangeFormSet = forms.formset_factory(ActionChangeForm, extra=2, max_num=50)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import yaml
@@ -18,6 +19,8 @@ from stiplan.core import yamlio as y
 from stiplan.orgs.models import OrgUnit, UnitType
 from stiplan.plans.models import (
     Action,
+    Amendment,
+    AmendmentKind,
     Assignment,
     AssignmentRole,
     Basis,
@@ -110,6 +113,24 @@ ASSIGNMENT_SPEC = {
     "basis": (y.one_of(*Basis.values), Basis.SEED),
     "function": (y.OPT_TEXT, ""),
 }
+AMENDED_TARGET_SPEC = {**TARGET_SPEC, "removed": (y.BOOL, False)}
+AMENDED_ACTION_SPEC = {
+    "code": (y.TEXT, y.REQUIRED),
+    "group": (y.TEXT, y.REQUIRED),
+    "text": (y.TEXT, y.REQUIRED),
+    "targets": (y.LIST, []),
+    "assignments": (y.LIST, []),
+    "removed": (y.BOOL, False),
+}
+AMENDMENT_SPEC = {
+    "kind": (y.one_of(*AmendmentKind.values), y.REQUIRED),
+    "number": (y.TEXT, y.REQUIRED),
+    "date": (y.DATE, y.REQUIRED),
+    "title": (y.OPT_TEXT, ""),
+    "file_name": (y.OPT_TEXT, ""),
+    "targets": (y.LIST, []),
+    "actions": (y.LIST, []),
+}
 PLAN_SPEC = {
     "schema": (y.one_of(SCHEMA), y.REQUIRED),
     "code": (y.TEXT, y.REQUIRED),
@@ -128,7 +149,41 @@ PLAN_SPEC = {
     "indicators": (y.LIST, []),
     "targets": (y.LIST, []),
     "task_groups": (y.LIST, []),
+    "supersedes": (y.OPT_TEXT, ""),
+    "amendments": (y.LIST, []),
 }
+
+
+@dataclass
+class PlanState:
+    """What a plan holds in force after its decisions so far, for checking the next one: the
+    targets and actions in force by code (as plan file entries; an action's with its group),
+    its task groups and indicators, its period, issue date and last decision."""
+
+    issued: dt.date | None
+    start: int
+    end: int
+    indicators: set[str]
+    groups: set[str]
+    targets: dict[str, dict]
+    actions: dict[str, dict]
+    last: dt.date | None = None
+    superseded: dt.date | None = None
+    decision_day: dt.date | None = None  # the date of the decision being read
+
+    @classmethod
+    def of_file(cls, plan: dict) -> PlanState:
+        """The plan as issued, from its normal form."""
+        return cls((plan.get("legal_basis") or {}).get("date"), plan["period"]["start"],
+                   plan["period"]["end"], {i["code"] for i in plan["indicators"]},
+                   {g["code"] for g in plan["task_groups"]},
+                   {t["code"]: t for t in plan["targets"]},
+                   {a["code"]: {**a, "group": g["code"]}
+                    for g in plan["task_groups"] for a in g["actions"]})
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
 class PlanReader:
@@ -137,6 +192,16 @@ class PlanReader:
     def __init__(self, doc) -> None:
         self.c = y.Checker()
         self.doc = doc
+
+    @classmethod
+    def for_plan(cls, plan: Plan) -> PlanReader:
+        """A reader of later decisions on a stored plan (its period, units, issue date)."""
+        reader = cls({})
+        issued = plan.legal_basis.get("date")
+        reader.on = dt.date.fromisoformat(issued) if issued else None
+        reader.units = OrgUnit.objects.in_bulk(field_name="code")
+        reader.start, reader.end = plan.period_start, plan.period_end
+        return reader
 
     def read(self) -> dict:
         c = self.c
@@ -182,8 +247,106 @@ class PlanReader:
             self._target(target, path, line, indicator_codes)
         plan["targets"] = [t for t, _p, _l in targets]
         plan["task_groups"] = self._groups(doc, {t["code"] for t in plan["targets"]})
+        if plan["supersedes"] and not Plan.objects.filter(code=plan["supersedes"]).exists():
+            c.add(y.line_of(doc, "supersedes"), "supersedes",
+                  f"kế hoạch «{plan['supersedes']}» chưa có (nạp kế hoạch bị thay thế trước)",
+                  f"plan '{plan['supersedes']}' is not there (load the superseded plan first)")
+        if c.problems:
+            c.raise_if_any()
+        state = PlanState.of_file(plan)
+        plan["amendments"] = [
+            self.amendment(data, path, line, state)
+            for data, path, line in c.records(doc.get("amendments") or [], "amendments",
+                                              AMENDMENT_SPEC)]
         c.raise_if_any()
         return plan
+
+    # -- later decisions -----------------------------------------------------------------------
+    def amendment(self, data: dict, path: str, line, state: PlanState) -> dict:
+        """Check one later decision against the plan in force before it (`state`, which it then
+        updates): its date, and each target and action it changes, adds or removes."""
+        c, issue_day = self.c, self.on
+        day = data["date"]
+        if day and state.issued and day <= state.issued:
+            c.add(line, _at(path, "date"), f"quyết định phải sau ngày ban hành kế hoạch "
+                  f"{state.issued:%d/%m/%Y}", f"the decision must come after the plan's issue "
+                  f"date {state.issued}")
+        elif day and state.last and day < state.last:
+            c.add(line, _at(path, "date"), f"quyết định phải từ ngày {state.last:%d/%m/%Y} (quyết "
+                  "định trước) trở đi", f"the decision may not come before the previous one "
+                  f"({state.last})")
+        if state.superseded:
+            c.add(line, _at(path, "date"), f"kế hoạch đã được thay thế từ ngày "
+                  f"{state.superseded:%d/%m/%Y}", f"the plan was superseded on {state.superseded}")
+        seen_targets: dict = {}
+        data["targets"] = [self._amended_target(t, tpath, tline, state, seen_targets)
+                           for t, tpath, tline in c.records(data["targets"] or [],
+                                                            _at(path, "targets"),
+                                                            AMENDED_TARGET_SPEC)]
+        state.decision_day = day
+        # a decision may name the units it was written for, or keep those the plan named (who
+        # holds an assignment later follows the reorganisations): a unit must exist by its date
+        self.on, seen_actions = None, {}
+        data["actions"] = [self._amended_action(a, apath, aline, state, seen_actions)
+                           for a, apath, aline in c.records(data["actions"] or [],
+                                                            _at(path, "actions"),
+                                                            AMENDED_ACTION_SPEC)]
+        self.on = issue_day
+        if data["kind"] == AmendmentKind.SUPERSEDE:
+            if data["targets"] or data["actions"]:
+                c.add(line, path or "kind", "quyết định thay thế không sửa mục tiêu hay nhiệm vụ",
+                      "a superseding decision changes no targets or actions")
+            state.superseded = day
+        elif not (data["targets"] or data["actions"]):
+            c.add(line, _at(path, "targets"),
+                  "quyết định sửa đổi cần ít nhất một mục tiêu hay nhiệm vụ thay đổi",
+                  "an amending decision needs at least one changed target or action")
+        state.last = day or state.last
+        return data
+
+    def _amended_target(self, t: dict, path: str, line, state: PlanState, seen: dict) -> dict:
+        self.c.unique(seen, t["code"], f"{path}.code", line)
+        if t["code"] and t["code"] not in state.targets:
+            self.c.add(line, f"{path}.code", f"mục tiêu «{t['code']}» không có trong kế hoạch",
+                       f"target '{t['code']}' is not in the plan")
+        self.start, self.end = state.start, state.end
+        self._target(t, path, line, state.indicators)
+        if t["removed"]:
+            state.targets.pop(t["code"], None)
+        elif t["code"] in state.targets:
+            state.targets[t["code"]] = t
+        return t
+
+    def _amended_action(self, a: dict, path: str, line, state: PlanState, seen: dict) -> dict:
+        c, code = self.c, a["code"]
+        c.unique(seen, code, f"{path}.code", line)
+        if a["removed"] and code not in state.actions:
+            c.add(line, f"{path}.code", f"nhiệm vụ «{code}» không có trong kế hoạch để bãi bỏ",
+                  f"action '{code}' is not in the plan, so it cannot be removed")
+        if a["group"] and a["group"] not in state.groups:
+            c.add(line, f"{path}.group", f"nhóm nhiệm vụ «{a['group']}» không có trong kế hoạch",
+                  f"task group '{a['group']}' is not in the plan")
+        raw_targets = a["targets"]
+        a["targets"] = c.codes(raw_targets, f"{path}.targets")
+        for j, target in enumerate(a["targets"]):
+            if target not in state.targets:
+                c.add(y.line_of(raw_targets, j), f"{path}.targets[{j}]",
+                      f"mục tiêu «{target}» không có trong kế hoạch",
+                      f"target '{target}' is not in the plan")
+        a["assignments"] = [found for _j, node, apath, aline in c.items(
+            a["assignments"] or [], f"{path}.assignments")
+            if (found := self._assignment(node, apath, aline))]
+        for j, found in enumerate(a["assignments"]):
+            unit = self.units.get(found["unit"])
+            if unit is not None and state.decision_day and unit.valid_from > state.decision_day:
+                c.add(line, f"{path}.assignments[{j}].unit",
+                      f"đơn vị «{unit.code}» chưa thành lập vào ngày của quyết định",
+                      f"unit '{unit.code}' did not exist yet on the decision's date")
+        if a["removed"]:
+            state.actions.pop(code, None)
+        elif code:
+            state.actions[code] = a
+        return a
 
     # -- parts -------------------------------------------------------------------------------
     def _entries(self, node, key, spec, unique: str | None = None) -> list[tuple[dict, str, int]]:
@@ -370,19 +533,22 @@ def _num(value: Decimal | None) -> Decimal | None:
 
 
 def export_plan(plan: Plan) -> dict:
-    """The plan as issued (version 1) in normal form, equal to what `parse_plan` returns for the
-    file it came from; later amendments are in `versions.history`."""
+    """The plan in normal form, equal to what `parse_plan` returns for the file it came from: the
+    items as issued (version 1), then each later decision with the rows it wrote."""
+    actions = Action.objects.select_related("group").prefetch_related(
+        "targets", Prefetch("assignments", queryset=Assignment.objects.select_related("unit")))
     plan = (
-        Plan.objects.select_related("issuing_unit")
+        Plan.objects.select_related("issuing_unit", "supersedes")
         .prefetch_related(
             "related_documents", "objectives",
             Prefetch("plan_indicators", queryset=PlanIndicator.objects.select_related(
                 "indicator", "objective")),
             Prefetch("targets", queryset=Target.objects.filter(amendment=None)
                      .select_related("indicator")),
-            Prefetch("task_groups__actions", queryset=Action.objects.prefetch_related(
-                "targets", Prefetch("assignments",
-                                    queryset=Assignment.objects.select_related("unit")))),
+            Prefetch("task_groups__actions", queryset=actions),
+            Prefetch("amendments", queryset=Amendment.objects.order_by("version").prefetch_related(
+                Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+                Prefetch("actions", queryset=actions.order_by("group__order", "order")))),
         )
         .get(pk=plan.pk)
     )
@@ -416,27 +582,43 @@ def export_plan(plan: Plan) -> dict:
              "objective": pi.objective.code if pi.objective else ""}
             for pi in plan.plan_indicators.all()
         ],
-        "targets": [
-            {"code": t.code, "indicator": t.indicator.code, "year": t.year,
-             "comparator": t.comparator, "value": _num(t.value), "low": _num(t.low),
-             "high": _num(t.high), "at_least": t.at_least, "wording": t.wording,
-             "recurring": t.recurring, "source": t.source}
-            for t in plan.targets.all()
-        ],
+        "targets": [target_entry(t) for t in plan.targets.all()],
         "task_groups": [
-            {"code": g.code, "section": g.section, "title": g.title, "actions": [
-                {"code": a.code, "text": a.text,
-                 "targets": [t.code for t in sorted(a.targets.all(), key=lambda t: t.order)],
-                 "assignments": [
-                     {"unit": s.unit.code if s.unit else "", "unit_type": s.unit_type,
-                      "role": s.role, "basis": s.basis, "function": s.function}
-                     for s in a.assignments.all()
-                 ]}
-                for a in g.actions.all()
-            ]}
+            {"code": g.code, "section": g.section, "title": g.title,
+             "actions": [action_entry(a) for a in g.actions.all() if a.amendment_id is None]}
             for g in plan.task_groups.all()
         ],
+        "supersedes": plan.supersedes.code if plan.supersedes else "",
+        "amendments": [amendment_entry(a) for a in plan.amendments.all()],
     }
+
+
+def target_entry(t: Target) -> dict:
+    """A target row as the plan file's `targets` entry."""
+    return {"code": t.code, "indicator": t.indicator.code, "year": t.year,
+            "comparator": t.comparator, "value": _num(t.value), "low": _num(t.low),
+            "high": _num(t.high), "at_least": t.at_least, "wording": t.wording,
+            "recurring": t.recurring, "source": t.source}
+
+
+def action_entry(a: Action) -> dict:
+    """An action row as the plan file's entry: its targets by code, its assignments."""
+    return {"code": a.code, "text": a.text,
+            "targets": [t.code for t in sorted(a.targets.all(), key=lambda t: t.order)],
+            "assignments": [
+                {"unit": s.unit.code if s.unit else "", "unit_type": s.unit_type,
+                 "role": s.role, "basis": s.basis, "function": s.function}
+                for s in a.assignments.all()]}
+
+
+def amendment_entry(amendment: Amendment) -> dict:
+    """A later decision with the rows it wrote (the file itself stays in storage)."""
+    return {"kind": amendment.kind, "number": amendment.number, "date": amendment.date,
+            "title": amendment.title, "file_name": amendment.file_name,
+            "targets": [{**target_entry(t), "removed": t.removed}
+                        for t in amendment.targets.all()],
+            "actions": [_ordered({**action_entry(a), "group": a.group.code, "removed": a.removed},
+                                 AMENDED_ACTION_SPEC) for a in amendment.actions.all()]}
 
 
 class _Dumper(yaml.SafeDumper):

@@ -165,7 +165,22 @@ class Comparator(models.TextChoices):
     RANGE = "range", _("trong khoảng")
 
 
-class Target(models.Model):
+class Versioned(models.Model):
+    """A row a later decision can replace: written by `amendment` (empty: as issued), in force
+    from `valid_from`, or ending the item from then (`removed`); see plans/versions.py."""
+
+    amendment = models.ForeignKey(
+        "Amendment", verbose_name=_("quyết định sửa đổi"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="%(class)ss",
+        help_text=_("Trống: theo văn bản ban hành (phiên bản 1)."))
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    removed = models.BooleanField(_("bãi bỏ từ ngày áp dụng"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Target(Versioned):
     """Indicator × milestone year with a comparator or a range, and the decision's own words."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
@@ -181,11 +196,6 @@ class Target(models.Model):
     wording = models.TextField(_("nguyên văn"))
     recurring = models.BooleanField(_("hằng năm"), default=False)
     source = models.CharField(_("mục"), max_length=20, blank=True)
-    amendment = models.ForeignKey(
-        "Amendment", verbose_name=_("quyết định sửa đổi"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="targets",
-        help_text=_("Trống: mục tiêu theo văn bản ban hành (phiên bản 1)."))
-    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -229,8 +239,11 @@ class TaskGroup(models.Model):
         return f"{self.code}. {self.title}"
 
 
-class Action(models.Model):
-    """One action bullet (nhiệm vụ) of section III or one responsibility of section IV."""
+class Action(Versioned):
+    """One action bullet (nhiệm vụ) of section III or one responsibility of section IV.
+
+    Versioned as targets are: a later decision that changes, adds or removes an action writes a
+    new row with its code, the amendment and `valid_from` (`removed` for a removal)."""
 
     group = models.ForeignKey(TaskGroup, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(default=0)
@@ -243,8 +256,12 @@ class Action(models.Model):
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
-        ordering = ["group", "order"]
-        constraints = [models.UniqueConstraint(fields=["group", "code"], name="action_code")]
+        ordering = ["group", "order", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "code"], condition=models.Q(amendment=None),
+                                    name="action_code"),
+            models.UniqueConstraint(fields=["amendment", "code"], name="amended_action_code"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -340,6 +357,8 @@ class Amendment(models.Model):
 
 
 class DraftStatus(models.TextChoices):
+    READING = "reading", _("Đang đọc văn bản")
+    FAILED = "failed", _("Không đọc được")
     OPEN = "open", _("Đang rà soát")
     PUBLISHED = "published", _("Đã ban hành vào hệ thống")
 
@@ -347,7 +366,8 @@ class DraftStatus(models.TextChoices):
 class PlanDraft(models.Model):
     """A plan read from its document (bản nháp): the parsed items with source spans, confidences
     and flags, the staff's decision on each item, and the source file, archived with the plan
-    once published."""
+    once published. A PDF or an image is read by a background job (`reading`, with its
+    progress), which leaves the draft open for review or failed with the reason."""
 
     status = models.CharField(_("trạng thái"), max_length=12, choices=DraftStatus.choices,
                               default=DraftStatus.OPEN)
@@ -356,8 +376,11 @@ class PlanDraft(models.Model):
     source_name = models.CharField(_("tên tệp"), max_length=200)
     source_kind = models.CharField(_("loại tệp"), max_length=10)
     sha256 = models.CharField(max_length=64)
-    text = models.TextField(_("văn bản đọc được"))
-    result = models.JSONField(_("bản nháp"))
+    text = models.TextField(_("văn bản đọc được"), blank=True)
+    result = models.JSONField(_("bản nháp"), default=dict)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    step = models.CharField(_("bước"), max_length=120, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
     decisions = models.JSONField(_("quyết định rà soát"), default=dict, blank=True)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="drafts")
@@ -375,3 +398,13 @@ class PlanDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.get_status_display()})"
+
+    @property
+    def step_kind(self) -> str:
+        """What the reading job does now: queued | text (a text layer) | ocr."""
+        return self.step.split(" ", 1)[0]
+
+    @property
+    def step_count(self) -> str:
+        """How far it got: "2/5" pages."""
+        return self.step.partition(" ")[2]

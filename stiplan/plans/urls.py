@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:code>/versions/<int:version>/file", views.AmendmentFileView.as_view(),
          name="amendment-file"),
     path("<slug:code>/edit/", views.PlanEditView.as_view(), name="plan-edit"),
+    path("<slug:code>/edit/delete/", views.PlanItemDeleteView.as_view(), name="plan-item-delete"),
     path("<slug:code>/amend/", views.PlanAmendView.as_view(), name="plan-amend"),
     path("<slug:code>/actions/<str:action_code>/", views.ActionDetailView.as_view(),
          name="action-detail"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +28,12 @@ from stiplan.orgs.models import OrgUnit
 from stiplan.plans import actions as plan_actions
 from stiplan.plans import drafts, editing, versions
 from stiplan.plans.actions import add_assignment, remove_assignment
+from stiplan.plans.docreaders import READ_IN_BACKGROUND, sniff_kind
 from stiplan.plans.forms import (
+    ActionChangeFormSet,
     AssignmentForm,
     DecisionForm,
+    DeleteItemForm,
     DraftUploadForm,
     RemoveAssignmentForm,
     TargetChangeFormSet,
@@ -40,6 +43,7 @@ from stiplan.plans.models import (
     Action,
     AmendmentKind,
     Assignment,
+    DraftStatus,
     ObjectiveKind,
     Plan,
     PlanDraft,
@@ -74,14 +78,17 @@ class PlanDetailView(TemplateView):
         resp = Responsibilities(plan, day)
         units_on_day = OrgUnit.objects.valid_on(day).exclude(type="commune").order_by("type", "code")
         unit = self._chosen_unit(day)
-        groups = TaskGroup.objects.filter(plan=plan).prefetch_related(
-            Prefetch("actions", queryset=Action.objects.prefetch_related(
-                Prefetch("assignments", queryset=Assignment.objects.select_related("unit")))))
+        in_force: dict[int, list[Action]] = {}
+        for action in versions.actions_in_force(plan, day, versions.action_rows(plan)
+                                                .prefetch_related(Prefetch(
+                                                    "assignments", queryset=Assignment.objects
+                                                    .select_related("unit")))):
+            in_force.setdefault(action.group_id, []).append(action)
         sections = {s: [] for s in Section.values}
         shown = 0
-        for group in groups:
+        for group in TaskGroup.objects.filter(plan=plan):
             rows = []
-            for action in group.actions.all():
+            for action in in_force.get(group.pk, []):
                 holders = [resp.resolve(a) for a in action.assignments.all()]
                 if unit is None or any(unit in h.units for h in holders):
                     rows.append((action, holders))
@@ -137,10 +144,10 @@ class ActionDetailView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.plan = get_plan(request, kwargs["code"])
-        self.action = get_object_or_404(
-            Action.objects.select_related("group"), group__plan=self.plan,
-            code=kwargs["action_code"])
         self.day = parse_day(request.GET.get("on"))
+        rows = versions.action_rows(self.plan).filter(code=kwargs["action_code"])
+        self.action = next(iter(versions.actions_in_force(self.plan, self.day, rows)), None) or (
+            get_object_or_404(rows, amendment=None))  # not in force that day: as issued
         return super().dispatch(request, *args, **kwargs)
 
     def units(self):
@@ -210,8 +217,12 @@ class PlanImportView(PlanOfficerOnly, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        raw = upload.read()
+        if sniff_kind(raw[:8], upload.name) in READ_IN_BACKGROUND:  # OCR: progress on the page
+            draft = plan_actions.request_draft(upload.name, raw, by=self.request.user)
+            return redirect("draft-review", pk=draft.pk)
         try:
-            draft = plan_actions.create_draft(upload.name, upload.read(), by=self.request.user)
+            draft = plan_actions.create_draft(upload.name, raw, by=self.request.user)
         except InputError as exc:
             for problem in exc.problems:
                 form.add_error("file", f"{problem.vi} — {problem.en}")
@@ -238,6 +249,18 @@ class DraftReviewView(PlanOfficerOnly, TemplateView):
         self.draft = get_object_or_404(PlanDraft.objects.restrict(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        if self.draft.status in (DraftStatus.READING, DraftStatus.FAILED):
+            template = "plans/_draft_progress.html" if request.htmx else "plans/draft_reading.html"
+            response = self.response_class(request, template, {"draft": self.draft},
+                                           status=409 if request.method == "POST" else 200)
+            if request.htmx and self.draft.status != DraftStatus.READING:
+                response["HX-Refresh"] = "true"  # failed: the whole page shows the reason
+            return response
+        if request.htmx:  # read while the page waited: show the review
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         draft = self.draft
@@ -256,6 +279,8 @@ class DraftReviewView(PlanOfficerOnly, TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
+        if self.draft.status in (DraftStatus.READING, DraftStatus.FAILED):
+            return self.get(request, *args, **kwargs)  # nothing to review yet: 409
         key, state = request.POST.get("key", ""), request.POST.get("state", "")
         try:
             if state == "publish":
@@ -324,7 +349,8 @@ def may_amend(user, code: str) -> bool:
 
 @accepts_upload(may_amend)
 class PlanAmendView(PlanOfficerOnly, TemplateView):
-    """Record a later decision: the targets it changes (from its date), or the supersession."""
+    """Record a later decision: the targets and actions it changes, adds or removes (from its
+    date), or the supersession."""
 
     template_name = "plans/plan_amend.html"
     permission = "plans.change_plan"
@@ -336,36 +362,44 @@ class PlanAmendView(PlanOfficerOnly, TemplateView):
     def codes(self):
         return [t.code for t in versions.targets_in_force(self.plan, timezone.localdate())]
 
+    def formsets(self, data=None) -> tuple:
+        actions = versions.actions_in_force(self.plan, timezone.localdate())
+        groups = self.plan.task_groups.values_list("code", flat=True)
+        return (TargetChangeFormSet(data, prefix="t", form_kwargs={"codes": self.codes()}),
+                ActionChangeFormSet(data, prefix="a", form_kwargs={
+                    "codes": [a.code for a in actions], "groups": list(groups)}))
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        changes, action_changes = kwargs.get("sets") or self.formsets()
         ctx.update(plan=self.plan,
                    targets=versions.targets_in_force(self.plan, timezone.localdate()),
-                   form=kwargs.get("form") or DecisionForm(),
-                   changes=kwargs.get("changes") or TargetChangeFormSet(
-                       prefix="t", form_kwargs={"codes": self.codes()}))
+                   form=kwargs.get("form") or DecisionForm(), changes=changes,
+                   action_changes=action_changes)
         return ctx
 
     def post(self, request, *args, **kwargs):
         form = DecisionForm(request.POST, request.FILES)
-        changes = TargetChangeFormSet(request.POST, prefix="t",
-                                      form_kwargs={"codes": self.codes()})
-        if not (form.is_valid() and changes.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, changes=changes),
+        sets = self.formsets(request.POST)
+        if not (form.is_valid() and all(s.is_valid() for s in sets)):
+            return self.render_to_response(self.get_context_data(form=form, sets=sets),
                                            status=400)
         data, upload = form.cleaned_data, form.cleaned_data["file"]
         decision = plan_actions.Decision(data["number"], data["date"], data["title"],
                                          upload.name if upload else "",
                                          upload.read() if upload else b"")
-        rows = [f for f in changes.forms if f.cleaned_data.get("target")]
+        rows = [f for f in sets[0].forms if f.cleaned_data.get("target")]
+        action_rows = [f for f in sets[1].forms if f.change()]
         try:
             if data["kind"] == AmendmentKind.SUPERSEDE:
                 plan_actions.supersede_plan(self.plan, decision, by=request.user)
             else:
-                plan_actions.amend_plan(self.plan, decision, [_change(self.plan, f.cleaned_data)
-                                                               for f in rows], by=request.user)
+                plan_actions.amend_plan(
+                    self.plan, decision, [_change(self.plan, f.cleaned_data) for f in rows],
+                    actions=[f.change() for f in action_rows], by=request.user)
         except InputError as exc:
-            _problems_on_forms(exc.problems, form, rows)
-            return self.render_to_response(self.get_context_data(form=form, changes=changes),
+            _problems_on_forms(exc.problems, form, {"targets": rows, "actions": action_rows})
+            return self.render_to_response(self.get_context_data(form=form, sets=sets),
                                            status=400)
         messages.success(request, _("Đã ghi nhận quyết định %(n)s.") % {"n": decision.number})
         return redirect("plan-versions", code=self.plan.code)
@@ -373,6 +407,8 @@ class PlanAmendView(PlanOfficerOnly, TemplateView):
 
 def _change(plan: Plan, row: dict) -> dict:
     """A changed target as a plan file's `targets` entry, completed from the target it changes."""
+    if row.get("removed"):
+        return {"code": row["target"], "removed": True}
     old = Target.objects.filter(plan=plan, code=row["target"]).select_related("indicator").first()
     single = row["comparator"] != "range"
     return {"code": row["target"], "indicator": old.indicator.code, "year": old.year,
@@ -384,17 +420,18 @@ def _change(plan: Plan, row: dict) -> dict:
             "source": old.source}
 
 
-def _problems_on_forms(problems, form, rows) -> None:
-    """Each problem on its field: "targets[1].low" on the second changed row, "date" on the form."""
+def _problems_on_forms(problems, form, rows: dict[str, list]) -> None:
+    """Each problem on its field: "targets[1].low" on the second changed target, "actions[0]
+    .text" on the first changed action, "date" on the decision's form."""
     for problem in problems:
         message = f"{problem.vi} — {problem.en}"
-        match = re.match(r"targets\[(\d+)\]\.?(\w*)", problem.path)
-        if match and int(match.group(1)) < len(rows):
-            name = match.group(2)
-            name = name if name in rows[int(match.group(1))].fields else None
-            if name == "code":
-                name = "target"
-            rows[int(match.group(1))].add_error(name, message)
+        match = re.match(r"(targets|actions)\[(\d+)\]\.?(\w*)", problem.path)
+        found = rows[match.group(1)] if match else []
+        if match and int(match.group(2)) < len(found):
+            row = found[int(match.group(2))]
+            name = {"code": "target" if match.group(1) == "targets" else "action"}.get(
+                match.group(3), match.group(3))
+            row.add_error(name if name in row.fields else None, message)
         else:
             form.add_error(problem.path if problem.path in form.fields else None, message)
 
@@ -420,7 +457,7 @@ class PlanEditView(PlanOfficerOnly, TemplateView):
             item.problems = problems.get(item.key, [])
         adding = [(to, drafts.ITEM_FIELDS[to], problems.get(f"+{to}", []))
                   for to in editing.NEW_ENTRY]
-        ctx.update(plan=self.plan, items=found, adding=adding,
+        ctx.update(plan=self.plan, items=found, adding=adding, deletable=editing.DELETABLE,
                    groups=[(f"task_groups[{g}].actions", group["code"], group["title"])
                            for g, group in enumerate(data["task_groups"])],
                    action_problems=problems.get("+actions", []))
@@ -444,3 +481,42 @@ class PlanEditView(PlanOfficerOnly, TemplateView):
             return self.render_to_response(self.get_context_data(problems=problems), status=400)
         messages.success(request, _("Đã lưu thay đổi."))
         return redirect(f"{request.path}#item-{key}" if key else request.path)
+
+
+class PlanItemDeleteView(PlanOfficerOnly, TemplateView):
+    """Delete one item of a draft plan (`?item=targets[3]`): what goes with it and why it may
+    not go are shown first; the deletion needs a reason and is audited."""
+
+    template_name = "plans/plan_item_delete.html"
+    permission = "plans.change_plan"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.plan = get_plan(request, kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_item(self, key: str, status: int = 200, **extra):
+        try:
+            found = editing.removal(self.plan, key)
+        except (KeyError, IndexError, ValueError):
+            messages.error(self.request, _("Không có mục này để xóa."))
+            return redirect("plan-edit", code=self.plan.code)
+        return self.render_to_response(self.get_context_data(
+            plan=self.plan, removal=found, form=extra.get("form") or DeleteItemForm()),
+            status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_item(request.GET.get("item", ""))
+
+    def post(self, request, *args, **kwargs):
+        key, form = request.POST.get("item", ""), DeleteItemForm(request.POST)
+        if not form.is_valid():
+            return self.render_item(key, 400, form=form)
+        try:
+            found = plan_actions.delete_plan_item(self.plan, key, by=request.user,
+                                                  reason=form.cleaned_data["reason"])
+        except (KeyError, IndexError, ValueError):
+            return self.render_item(key)
+        except InputError:
+            return self.render_item(key, 409)
+        messages.success(request, _("Đã xóa %(item)s.") % {"item": found.label[:80]})
+        return redirect("plan-edit", code=self.plan.code)

@@ -72,7 +72,8 @@ class ProposeForm(forms.Form):
         self.fields["field"].queryset = ScienceField.objects.restrict(user)
         self.fields["host"].queryset = Organisation.objects.restrict(user).exclude(kind="agency")
         self.fields["programme"].queryset = Programme.objects.restrict(user)
-        self.fields["actions"].queryset = (Action.objects.restrict(user).select_related("group__plan")
+        self.fields["actions"].queryset = (Action.objects.restrict(user).exclude(removed=True)
+                                           .select_related("group__plan")
                                            .order_by("group__plan__code", "group__order", "order"))
         self.fields["actions"].label_from_instance = (
             lambda a: f"{a.code} — {Truncator(a.text).words(14)}")

@@ -110,7 +110,7 @@ def open_round(plan: Plan, *, kind: str, year: int, deadline: date, by, title: s
         plan=plan, kind=kind, year=year, period=period, title=title, opened_on=opened_on,
         deadline=deadline, scope=scope or {}, remind_before=list(remind_before),
         remind_after=list(remind_after))
-    for unit_scope in round_scope(plan, opened_on, scope).values():
+    for unit_scope in round_scope(plan, opened_on, scope, year).values():
         _create_report(round_, unit_scope)
     record("reporting.open_round", round_, by=by, after={
         **snapshot(round_), "reports": round_.reports.count()}, unit=plan.issuing_unit)
@@ -144,7 +144,7 @@ def sync_round(round_: Round, day: date, *, by) -> list[str]:
     refuse_if_closed(round_)
     done: list[str] = []
     lineage = load_lineage()
-    scopes = round_scope(round_.plan, day, round_.scope)
+    scopes = round_scope(round_.plan, day, round_.scope, round_.year)
     reports = {r.unit_id: r for r in round_.reports.select_for_update().select_related("unit")}
     for report in list(reports.values()):
         if report.unit.valid_on(day) or report.state not in EDITABLE_STATES:

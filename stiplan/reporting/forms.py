@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.models import Action
+from stiplan.plans import versions
 from stiplan.reporting.models import RoundKind
 
 #: A picker's options are the plan's and the units' names: data, not the page's words.
@@ -44,7 +44,7 @@ class OpenRoundForm(forms.Form):
                 (u.code, u.name) for u in OrgUnit.objects.valid_on(date.today()).order_by("name")]
             self.fields["actions"].choices = [
                 (a.code, f"{a.code} — {Truncator(a.text).words(14)}")
-                for a in Action.objects.filter(group__plan=plan).order_by("group__order", "order")]
+                for a in versions.actions_in_force(plan, date.today())]
             self.fields["indicators"].choices = [
                 (pi.indicator.code, f"{pi.indicator.name} ({pi.indicator.unit})"
                  if pi.indicator.unit else pi.indicator.name)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from stiplan.orgs.models import OrgUnit
-from stiplan.plans.models import Action, AssignmentRole, Plan
+from stiplan.plans import versions
+from stiplan.plans.models import AssignmentRole, Plan
 from stiplan.plans.responsibility import Responsibilities
 from stiplan.reporting.models import IndicatorAssignment
 
@@ -20,10 +21,13 @@ class UnitScope:
     indicators: dict[int, IndicatorAssignment] = field(default_factory=dict)  # indicator id → rule
 
 
-def round_scope(plan: Plan, day: date, scope: dict | None = None) -> dict[int, UnitScope]:
+def round_scope(plan: Plan, day: date, scope: dict | None = None,
+                year: int | None = None) -> dict[int, UnitScope]:
     """Units (by id) that must report on `day`, with what; an ad hoc `scope` narrows it.
 
-    `scope` may hold "units", "actions" and "indicators" (codes); an empty list means all.
+    The actions asked about are the plan's version in force for the round's `year` (on `day`
+    without one); `scope` may hold "units", "actions" and "indicators" (codes); an empty list
+    means all.
     """
     scope = scope or {}
     resp = Responsibilities(plan, day)
@@ -38,7 +42,9 @@ def round_scope(plan: Plan, day: date, scope: dict | None = None) -> dict[int, U
         return out.setdefault(unit.pk, UnitScope(unit))
 
     if not wanted_indicators or wanted_actions:
-        actions = Action.objects.filter(group__plan=plan).prefetch_related("assignments")
+        rows = versions.action_rows(plan).prefetch_related("assignments")
+        actions = (versions.actions_for_year(plan, year, rows) if year
+                   else versions.actions_in_force(plan, day, rows))
         for action in actions:
             if wanted_actions and action.code not in wanted_actions:
                 continue

@@ -25,6 +25,7 @@ from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
+from stiplan.plans.models import DraftStatus, PlanDraft
 from stiplan.registry.models import (
     Call,
     Council,
@@ -142,10 +143,13 @@ def demo(site, private_media, demo_snapshot) -> tuple[str, dict[str, list[str]]]
     document = request_document(yearly, formats=["xlsx"], by=None, run_now=True)
     officer = User.objects.get(username=ACCOUNTS[PLAN])
     draft = create_draft("1925-QD-UBND.txt", SEED_TEXT.read_bytes(), by=officer)
-    return site.url, {role: pages_of(role, document.pk, draft.pk) for role in ROLES}
+    reading = PlanDraft.objects.create(  # a scan being read: the job's progress on the page
+        status=DraftStatus.READING, source_name="quet.pdf", source_kind="pdf", sha256="0" * 64,
+        progress=40, step="ocr 2/5", created_by=officer)
+    return site.url, {role: pages_of(role, document.pk, draft.pk, reading.pk) for role in ROLES}
 
 
-def pages_of(role: str, document: int, draft: int) -> list[str]:
+def pages_of(role: str, document: int, draft: int, reading: int) -> list[str]:
     """The addresses of every page `role` may GET, filled from the demo data."""
     yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
     ad_hoc = Round.objects.get(kind=RoundKind.AD_HOC)
@@ -158,7 +162,8 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
     params = {
         "home": [{}], "plan-list": [{}], "plan-detail": [plan], "plan-versions": [plan],
         "plan-edit": [plan], "plan-amend": [plan], "plan-import": [{}],
-        "draft-review": [{"pk": draft}],
+        "plan-item-delete": [{**plan, "?": "?item=targets[0]"}],
+        "draft-review": [{"pk": draft}, {"pk": reading}],
         "action-detail": [{**plan, "action_code": "III.1.1"}],
         "unit-list": [{}], "unit-detail": [{"code": "VL25.STC"}, {"code": "VL.STTTT"}],
         "round-list": [{}], "round-open": [{}],
@@ -206,7 +211,9 @@ def pages_of(role: str, document: int, draft: int) -> list[str]:
         for kwargs in params[name]:
             side = reports.get(kwargs.get("pk"), "own") if name == "report-detail" else "own"
             if role in rule[side]:
-                found.append(reverse(name, kwargs=kwargs) + QUERIES.get(name, ""))
+                query = kwargs.get("?", QUERIES.get(name, ""))
+                found.append(reverse(name, kwargs={k: v for k, v in kwargs.items() if k != "?"})
+                             + query)
     return found
 
 

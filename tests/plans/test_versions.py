@@ -1,5 +1,6 @@
-"""Later decisions on a plan: an amendment changes targets from its date (earlier years keep the
-old ones), a supersession ends the plan; both audited, both refused whole on a bad input."""
+"""Later decisions on a plan: an amendment changes targets and actions (or adds and removes
+actions) from its date, earlier years keeping the old ones; a supersession ends the plan; both
+audited, refused whole on a bad input, and kept by the plan file's export and load."""
 
 from __future__ import annotations
 
@@ -12,10 +13,19 @@ from django.urls import reverse
 from stiplan.core.models import AuditEntry
 from stiplan.core.yamlio import InputError
 from stiplan.metrics.status import plan_status
-from stiplan.plans.actions import Decision, amend_plan, supersede_plan
+from stiplan.plans.actions import Decision, amend_plan, load_plan, supersede_plan
 from stiplan.plans.io import export_plan, parse_plan, to_yaml
-from stiplan.plans.models import Amendment, PlanStatus, Target
-from stiplan.plans.versions import history, in_force_on, targets_for_year, targets_in_force
+from stiplan.plans.models import Amendment, Plan, PlanStatus, Target
+from stiplan.plans.versions import (
+    actions_for_year,
+    actions_in_force,
+    history,
+    in_force_on,
+    targets_for_year,
+    targets_in_force,
+)
+from stiplan.reporting.actions import open_round
+from stiplan.reporting.models import ActionItem
 
 pytestmark = pytest.mark.django_db
 
@@ -71,15 +81,6 @@ def test_the_amendment_and_each_changed_target_are_audited(plan, users):
     assert AuditEntry.objects.filter(action="plans.amend_plan").count() == 1
 
 
-def test_the_yaml_export_stays_the_plan_as_issued(plan, users):
-    before = to_yaml(export_plan(plan))
-    amend_plan(plan, DECISION, [entry(plan, "T01", value=55, wording="trên 55%")],
-               by=users["plan_officer"])
-    after = to_yaml(export_plan(plan))
-    assert after == before
-    assert to_yaml(parse_plan(after)) == after
-
-
 @pytest.mark.parametrize("change, path", [
     ({"code": "T99"}, "targets[0].code"),
     ({"comparator": "range", "value": None, "low": 60, "high": 55}, "targets[0].low"),
@@ -126,3 +127,114 @@ def test_the_plan_page_says_when_the_plan_is_not_in_force(plan, users, client):
     assert 'data-testid="not-in-force"' not in before.content.decode()
     assert 'data-testid="not-in-force"' in after.content.decode()
     assert "300/QĐ-UBND" in after.content.decode()
+
+
+# --- Actions: changed, added and removed by a later decision ------------------------------------
+
+def action_codes(actions) -> list[str]:
+    return [a.code for a in actions]
+
+
+def test_an_amended_action_applies_from_the_decision_date_with_its_holders(plan, users):
+    amend_plan(plan, DECISION, [], actions=[{"code": "III.1.1", "text": "Nội dung mới."}],
+               by=users["plan_officer"])
+    before = {a.code: a for a in actions_in_force(plan, dt.date(2026, 3, 1))}
+    after = {a.code: a for a in actions_in_force(plan, dt.date(2026, 3, 2))}
+    assert before["III.1.1"].text.startswith("Trên cơ sở")
+    assert after["III.1.1"].text == "Nội dung mới."
+    assert [s.unit.code for s in after["III.1.1"].assignments.all()] == ["VL.SKHCN"]
+    assert action_codes(before.values()) == action_codes(after.values())
+    [change] = history(plan)[1].action_changes
+    assert (change.code, change.before.text[:10], change.after.text) == (
+        "III.1.1", "Trên cơ sở", "Nội dung mới.")
+
+
+def test_an_added_and_a_removed_action_change_the_set_in_force(plan, users):
+    amend_plan(plan, DECISION, [], actions=[
+        {"code": "III.1.9", "group": "III.1", "text": "Nhiệm vụ bổ sung.",
+         "assignments": [{"unit": "VL25.SKHCN", "role": "lead"}]},
+        {"code": "III.1.2", "removed": True}], by=users["plan_officer"])
+    old = action_codes(actions_for_year(plan, 2025))
+    new = action_codes(actions_for_year(plan, 2026))
+    assert "III.1.9" not in old and "III.1.2" in old
+    assert "III.1.9" in new and "III.1.2" not in new
+    assert len(new) == len(old)
+    assert new.index("III.1.9") == new.index("III.1.5") + 1, "added at the end of its group"
+    changes = {c.code: c for c in history(plan)[1].action_changes}
+    assert changes["III.1.9"].before is None and changes["III.1.2"].after.removed
+    audited = AuditEntry.objects.filter(action="plans.amend_action")
+    assert {e.object_repr.split(": ")[1] for e in audited} == {"III.1.9", "III.1.2"}
+
+
+def test_the_round_of_a_year_asks_about_the_actions_in_force_that_year(plan, users):
+    amend_plan(plan, DECISION, [], actions=[
+        {"code": "III.1.9", "group": "III.1", "text": "Nhiệm vụ bổ sung.",
+         "assignments": [{"unit": "VL25.SKHCN", "role": "lead"}]},
+        {"code": "III.1.2", "removed": True}], by=users["plan_officer"])
+    officer = users["plan_officer"]
+    asked = {}
+    for year in (2025, 2026):
+        round_ = open_round(plan, kind="annual", year=year, opened_on=dt.date(year, 11, 1),
+                            deadline=dt.date(year, 12, 10), by=officer)
+        asked[year] = set(ActionItem.objects.filter(report__round=round_)
+                          .values_list("action__code", flat=True))
+    assert "III.1.2" in asked[2025] and "III.1.9" not in asked[2025]
+    assert "III.1.9" in asked[2026] and "III.1.2" not in asked[2026]
+
+
+@pytest.mark.parametrize("action, path", [
+    ({"code": "III.1.2", "text": ""}, "actions[0].text"),
+    ({"code": "III.9.9", "group": "III.99", "text": "x"}, "actions[0].group"),
+    ({"code": "III.1.9", "group": "III.1", "text": "x", "removed": True}, "actions[0].code"),
+    ({"code": "III.1.2", "targets": ["T99"]}, "actions[0].targets[0]"),
+    ({"code": "III.1.2", "assignments": [{"unit": "KHONG.CO", "role": "lead"}]},
+     "actions[0].assignments[0].unit"),
+])
+def test_a_bad_action_change_is_refused_on_its_field(plan, users, action, path):
+    with pytest.raises(InputError) as refused:
+        amend_plan(plan, DECISION, [], actions=[action], by=users["plan_officer"])
+    assert path in [p.path for p in refused.value.problems]
+    assert not Amendment.objects.exists()
+
+
+# --- The plan file holds its later decisions -------------------------------------------------------
+
+def test_the_yaml_export_holds_amendments_and_supersession_and_reloads_to_the_same(plan, users):
+    officer = users["plan_officer"]
+    amend_plan(plan, DECISION, [entry(plan, "T01", value=55, wording="trên 55%")], actions=[
+        {"code": "III.1.1", "text": "Nội dung mới."},
+        {"code": "III.1.9", "group": "III.1", "text": "Nhiệm vụ bổ sung.",
+         "assignments": [{"unit": "VL25.SKHCN", "role": "lead"}]},
+        {"code": "III.1.2", "removed": True}], by=officer)
+    amend_plan(plan, Decision("20/QĐ-UBND", dt.date(2027, 1, 5)),
+               [{"code": "T02", "removed": True}], by=officer)
+    successor = load_plan(parse_plan(to_yaml({
+        **export_plan(plan), "code": "vinh-long-moi", "amendments": [], "status": "in_force"})),
+        by=officer)
+    supersede_plan(plan, Decision("300/QĐ-UBND", dt.date(2027, 6, 1), "Thay thế"), by=officer,
+                   successor=successor)
+    first = {code: to_yaml(export_plan(Plan.objects.get(code=code)))
+             for code in (plan.code, successor.code)}
+    assert "215/QĐ-UBND" in first[plan.code] and "removed: true" in first[plan.code]
+    assert "supersedes: vinh-long-1925-2023" in first[successor.code]
+    for code in (plan.code, successor.code):  # replace = delete, then load the file afresh
+        load_plan(parse_plan(first[code]), replace=True)
+    again = {code: to_yaml(export_plan(Plan.objects.get(code=code))) for code in first}
+    assert again == first
+    reloaded = Plan.objects.get(code=plan.code)
+    assert [v.number for v in history(reloaded)] == [1, 2, 3, 4]
+    assert not in_force_on(reloaded, dt.date(2027, 6, 1))
+    assert "T02" not in by_code(targets_for_year(reloaded, 2027))
+    assert "III.1.9" in action_codes(actions_for_year(reloaded, 2026))
+    assert Plan.objects.get(code=successor.code).supersedes == reloaded
+
+
+def test_a_bad_amendment_in_the_plan_file_is_named_with_its_line(plan):
+    text = to_yaml(export_plan(plan)).replace("amendments: []", (
+        "amendments:\n- kind: amend\n  number: 1/QĐ\n  date: 2022-01-01\n"
+        "  actions:\n  - {code: III.1.2, group: III.1, text: x, targets: [T99]}\n"))
+    with pytest.raises(InputError) as refused:
+        parse_plan(text)
+    paths = {p.path for p in refused.value.problems}
+    assert {"amendments[0].date", "amendments[0].actions[0].targets[0]"} <= paths
+    assert all(p.line for p in refused.value.problems)
