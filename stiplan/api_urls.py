@@ -1,4 +1,4 @@
-"""The REST API router: every app registers its read endpoints here."""
+"""The REST API router: every app registers its endpoints here."""
 
 from rest_framework.routers import DefaultRouter
 
@@ -6,7 +6,13 @@ from stiplan.core.api_views import AuditEntryViewSet
 from stiplan.documents.api import DocumentViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
-from stiplan.registry.api import IPAssetViewSet, OrganisationViewSet, OutputViewSet, TaskViewSet
+from stiplan.registry.api import (
+    IPAssetViewSet,
+    OfferViewSet,
+    OrganisationViewSet,
+    OutputViewSet,
+    TaskViewSet,
+)
 from stiplan.reporting.api import ReportViewSet, RoundViewSet
 
 router = DefaultRouter()
@@ -21,4 +27,5 @@ router.register("registry/tasks", TaskViewSet, basename="api-task")
 router.register("registry/organisations", OrganisationViewSet, basename="api-organisation")
 router.register("registry/ip-assets", IPAssetViewSet, basename="api-ip-asset")
 router.register("registry/outputs", OutputViewSet, basename="api-output")
+router.register("registry/offers", OfferViewSet, basename="api-offer")
 urlpatterns = router.urls

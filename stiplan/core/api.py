@@ -1,15 +1,21 @@
-"""API plumbing shared by the apps: who may call (session or token, never Basic), what a write
-may reach, and bounded pages. (Kept free of rest_framework.views: settings import it.)"""
+"""API plumbing shared by the apps: who may call (session or token, never Basic), how often
+(throttles), what a write may reach, bounded pages and field selection. (Kept free of
+rest_framework.views: settings import it.)"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
+from stiplan.core.middleware import client_ip
 from stiplan.core.tokens import ApiToken, digest
 
 
@@ -80,3 +86,92 @@ class StrictFilterBackend(DjangoFilterBackend):
             if blank:
                 raise exceptions.ValidationError({name: [_("Không được để trống.")] for name in blank})
         return super().filter_queryset(request, queryset, view)
+
+
+# --- Throttles ------------------------------------------------------------------------------------
+
+class LiveRates:
+    """Rates read from settings.STIPLAN_API_RATES at each request (not frozen at import, so the
+    tests and the benchmark can raise them); None switches a scope off. Callers are told apart
+    by the address stiplan believes (core.middleware.client_ip, behind trusted proxies)."""
+
+    def get_rate(self):
+        return settings.STIPLAN_API_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class CallerThrottle(LiveRates, SimpleRateThrottle):
+    """One budget per caller: a visitor by address ("anon"), a signed-in user by account
+    ("user"), a machine client by its token ("token"), each scope at its own rate."""
+
+    scope = "anon"
+
+    def allow_request(self, request, view) -> bool:
+        if isinstance(request.auth, ApiToken):
+            self.scope, self.ident = "token", request.auth.pk
+        elif request.user.is_authenticated:
+            self.scope, self.ident = "user", request.user.pk
+        else:
+            self.scope, self.ident = "anon", self.get_ident(request)
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+class HeavyThrottle(LiveRates, ScopedRateThrottle):
+    """A further budget for the views that set `throttle_scope` (documents made, workbooks read)."""
+
+
+# --- Field selection ------------------------------------------------------------------------------
+
+FIELD_PARAMETERS = ("fields", "omit")
+
+
+def selected_fields(available: Iterable[str], params: Mapping[str, str]) -> list[str]:
+    """The names of `available` that `?fields=a,b` keeps and `?omit=c` does not drop, in their
+    order. A name the representation does not have is a 400 naming it (and listing the ones it
+    has), so a client never mistakes a misspelt or hidden field for an empty one."""
+    available = list(available)
+    keep = list(available)
+    problems = {}
+    for param in FIELD_PARAMETERS:
+        if param not in params:
+            continue
+        names = [name.strip() for name in params[param].split(",")]
+        unknown = [name for name in names if name not in available]
+        if unknown:
+            problems[param] = [_("Không có trường «%(names)s». Các trường có: %(known)s.") % {
+                "names": ", ".join(unknown), "known": ", ".join(available)}]
+        elif param == "fields":
+            keep = [name for name in available if name in names]
+        else:
+            keep = [name for name in keep if name not in names]
+    if problems:
+        raise exceptions.ValidationError(problems)
+    return keep
+
+
+class SelectableFields(serializers.Serializer):
+    """Serializer mixin: on a GET, the top serializer of the answer (each row of a list) keeps
+    only the fields `?fields=` names and drops those `?omit=` names (selected_fields). Only the
+    serializer's own fields can be named, so selection never reaches a field it does not show.
+    A caller that needs the whole representation passes `all_fields` in the context."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if (request is None or request.method not in ("GET", "HEAD") or self.context.get("all_fields")
+                or not self._is_top()):
+            return fields
+        return {name: fields[name] for name in selected_fields(fields, request.query_params)}
+
+    def _is_top(self) -> bool:
+        parent = self.parent
+        if isinstance(parent, serializers.ListSerializer):
+            parent = parent.parent
+        return parent is None
