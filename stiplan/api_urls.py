@@ -1,8 +1,9 @@
-"""The REST API router: every app registers its endpoints here."""
+"""The REST API router (every app registers its endpoints here) and the API docs page."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from stiplan.core.api_views import AuditEntryViewSet
+from stiplan.core.api_views import ApiDocsView, AuditEntryViewSet
 from stiplan.documents.api import DocumentViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
@@ -28,4 +29,7 @@ router.register("registry/organisations", OrganisationViewSet, basename="api-org
 router.register("registry/ip-assets", IPAssetViewSet, basename="api-ip-asset")
 router.register("registry/outputs", OutputViewSet, basename="api-output")
 router.register("registry/offers", OfferViewSet, basename="api-offer")
-urlpatterns = router.urls
+urlpatterns = [
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]

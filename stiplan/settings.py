@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "rules",
@@ -203,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Open API of stiplan: plans, organisation units, reports.",
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the docs page (/api/v1/docs/) runs Swagger UI from the installed static files, no CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "stiplan.core.api_schema.selected_fields_are_optional"],
     # the registry's several `kind` fields, each its own named enum
     "ENUM_NAME_OVERRIDES": {
         "TaskKindEnum": "stiplan.registry.models.TaskKind",

@@ -124,6 +124,7 @@ RULES: dict[str, dict[str, dict]] = {
     # API
     "api-root": {"GET": same(EVERYONE)},
     "api-schema": {"GET": same(EVERYONE)},
+    "api-docs": {"GET": same(EVERYONE)},
     "api-unit-list": {"GET": same(EVERYONE)},
     "api-unit-detail": {"GET": same(EVERYONE)},
     "api-unit-successors": {"GET": same(EVERYONE)},

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import LimitOffsetPagination
@@ -72,6 +75,22 @@ class BoundedPagination(LimitOffsetPagination):
             low, high = bounds[parameter["name"]]
             parameter["schema"].update(minimum=low, maximum=high)
         return parameters
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"})
+class TextFilter(filters.CharFilter):
+    """Free text: not blank (StrictFilterBackend refuses an empty filter) and without NUL (the
+    middleware refuses it), as the schema says."""
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 2**63 - 1})
+class IdFilter(filters.NumberFilter):
+    """A row's id: an integer the database can hold (an id no row has gives an empty list)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=2**63 - 1, **kwargs)
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -114,3 +114,27 @@ def refusals(*codes: str):
 
 def error_response(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}}
+
+
+def selected_fields_are_optional(result, generator, request, public):
+    """Schema post-processing: the representation a read with `?fields=` / `?omit=` answers (each
+    row of a page) may lack any of its fields, so its component lists none as required."""
+    components = result.get("components", {}).get("schemas", {})
+
+    def named(schema: dict) -> str | None:
+        ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+        if ref is None:
+            return None
+        name = ref.rsplit("/", 1)[-1]
+        rows = components.get(name, {}).get("properties", {}).get("results", {}).get("items", {})
+        return rows["$ref"].rsplit("/", 1)[-1] if "$ref" in rows else name
+
+    for item in result.get("paths", {}).values():
+        operation = item.get("get", {})
+        if not any(p["name"] == "fields" for p in operation.get("parameters", [])):
+            continue
+        for code, response in operation.get("responses", {}).items():
+            for content in response.get("content", {}).values() if code.startswith("2") else ():
+                if (name := named(content.get("schema", {}))) in components:
+                    components[name].pop("required", None)
+    return result

@@ -1,21 +1,25 @@
 """The viewset every app's API builds on (reads only through `restrict()`, related rows
 included, with field selection, ETags on details and If-Match on writes), the audit log's read
-API, and the answer to an address nobody serves (JSON under /api/, the site's page elsewhere).
+API, its docs page, and the answer to an address nobody serves (JSON under /api/, the site's page elsewhere).
 Apart from stiplan.core.api, which the settings import and so must not import DRF's views."""
 
 import hashlib
 import json
 
+from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils.cache import parse_etags
+from django.utils.decorators import method_decorator
 from django.views.defaults import page_not_found
+from django_filters import rest_framework as filters
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from stiplan.core.api import SelectableFields
+from stiplan.core.api import SelectableFields, TextFilter
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import restriction
 
@@ -107,10 +111,27 @@ class AuditEntrySerializer(SelectableFields, serializers.ModelSerializer):
                   "unit", "before", "after", "reason"]
 
 
+class AuditEntryFilter(filters.FilterSet):
+    object_type = TextFilter(help_text="app.model, ví dụ / e.g. reporting.unitreport")
+    object_id = TextFilter()
+    action = TextFilter(help_text="ví dụ / e.g. reporting.submit")
+
+
 class AuditEntryViewSet(RestrictedViewSet):
     queryset = AuditEntry.objects.select_related("unit")
     serializer_class = AuditEntrySerializer
-    filterset_fields = ["object_type", "object_id", "action"]
+    filterset_class = AuditEntryFilter
+
+
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """/api/v1/docs/: Swagger UI on the live schema, from the local static files of
+    drf-spectacular-sidecar, its start-up script served by this view (?script) so that the
+    page runs under the site's Content-Security-Policy. The one exception, on this page only:
+    Swagger UI's icons are SVG `data:` images (img-src; scripts and styles stay 'self')."""
+
+    template_name = "api/docs.html"
+    title = "stiplan API"
 
 
 def not_found(request, exception=None):

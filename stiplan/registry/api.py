@@ -24,7 +24,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from stiplan.core.api import SelectableFields
+from stiplan.core.api import SelectableFields, TextFilter
 from stiplan.core.api_schema import refusals
 from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.permissions import can, require
@@ -58,12 +58,6 @@ from stiplan.registry.principals import PRINCIPALS, principal_of
 from stiplan.registry.search import CONFIRM_AT, matching, matching_rows, similar_tasks
 
 # --- Filters -------------------------------------------------------------------------------------
-
-@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"})
-class TextFilter(filters.CharFilter):
-    """Free text: not blank (StrictFilterBackend refuses an empty filter) and without NUL (the
-    middleware refuses it), as the schema says."""
-
 
 @extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,7}$"})
 class FieldCodeFilter(filters.CharFilter):

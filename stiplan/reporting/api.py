@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from stiplan.core.api import ActionPermission, SelectableFields
+from stiplan.core.api import ActionPermission, IdFilter, SelectableFields
 from stiplan.core.api_schema import refusals
 from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.constants import MIME_XLSX
@@ -129,7 +129,7 @@ class UnlockSerializer(serializers.Serializer):
 class RoundFilter(filters.FilterSet):
     """By the round's id: an id without a round gives an empty list, not a 400."""
 
-    round = filters.NumberFilter(field_name="round_id")
+    round = IdFilter(field_name="round_id")
 
 
 class ReportFilter(RoundFilter):
