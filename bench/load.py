@@ -3,7 +3,7 @@ the public plan page and on the task-list API, beside a static file as the basel
 median, p95, errors and requests/s of each, with the median's ratio to the baseline, and appends
 the table to bench/results.md. Goal (issue 14): p95 ≤ 100 ms, no error, at 20 clients for 60 s.
 
-    python bench/load.py [--clients 20] [--seconds 60] [--workers 3] [--token]
+    python bench/load.py [--clients 20] [--seconds 60] [--workers 3] [--token] [--var FOLDER]
 
 The demo is made by `stiplan demo --no-serve` into a temporary folder (BENCH_DATABASE_URL: on
 PostgreSQL). The API's throttles stay on, with rates raised out of the bench's way
@@ -34,9 +34,9 @@ CASES = [("static file (baseline)", "/static/css/api-docs.css"),
 RATES = "anon=100000000/min,user=100000000/min,token=100000000/min"
 
 
-def environment(var: Path) -> dict:
+def environment(var: Path, rates: str) -> dict:
     env = {**os.environ, "STIPLAN_VAR_DIR": str(var), "STIPLAN_INSECURE_HTTP": "1",
-           "STIPLAN_AXES": "0", "STIPLAN_API_RATES": RATES, "STIPLAN_LOG_LEVEL": "ERROR",
+           "STIPLAN_AXES": "0", "STIPLAN_API_RATES": rates, "STIPLAN_LOG_LEVEL": "ERROR",
            "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("DATABASE_URL", None)
@@ -119,13 +119,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--token", action="store_true", help="call the API with a token")
+    parser.add_argument("--rates", default=RATES, help="STIPLAN_API_RATES of the server")
+    parser.add_argument("--var", type=Path, help="the demo folder of an earlier run, not a new one")
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="stiplan-load-"))
-    env = environment(var)
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "stiplan", "demo", "--no-serve"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    print(f"demo data folder {var} made in {time.perf_counter() - started:.0f} s")
+    var = args.var or Path(tempfile.mkdtemp(prefix="stiplan-load-"))
+    env = environment(var, args.rates)
+    if args.var is None:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "stiplan", "demo", "--no-serve"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"demo data folder {var} made in {time.perf_counter() - started:.0f} s")
     api_headers = {"Authorization": f"Token {make_token(env)}"} if args.token else {}
     port = free_port()
     server = subprocess.Popen(
@@ -156,7 +159,7 @@ def main() -> None:
     lines = [f"\n## Load ({time.strftime('%Y-%m-%d')}): {args.clients} clients × {args.seconds:.0f} s, "
              f"gunicorn -w {args.workers} on loopback, "
              f"{'PostgreSQL' if 'BENCH_DATABASE_URL' in os.environ else 'SQLite'}"
-             f"{', API by token' if args.token else ''}\n",
+             f"{', API by token' if args.token else ''}, STIPLAN_API_RATES={args.rates}\n",
              "| case | requests | req/s | median ms | p95 ms | errors | median × baseline |",
              "|---|---|---|---|---|---|---|"]
     for name, latencies, errors, took in rows:

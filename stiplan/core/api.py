@@ -4,10 +4,12 @@ rest_framework.views: settings import it.)"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,7 +18,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from stiplan.core.middleware import client_ip
 from stiplan.core.tokens import ApiToken, digest
@@ -109,41 +111,65 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 # --- Throttles ------------------------------------------------------------------------------------
 
-class LiveRates:
-    """Rates read from settings.STIPLAN_API_RATES at each request (not frozen at import, so the
-    tests and the benchmark can raise them); None switches a scope off. Callers are told apart
-    by the address stiplan believes (core.middleware.client_ip, behind trusted proxies)."""
-
-    def get_rate(self):
-        return settings.STIPLAN_API_RATES.get(self.scope)
-
-    def get_ident(self, request) -> str:
-        return client_ip(request)
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class CallerThrottle(LiveRates, SimpleRateThrottle):
-    """One budget per caller: a visitor by address ("anon"), a signed-in user by account
-    ("user"), a machine client by its token ("token"), each scope at its own rate."""
+class WindowThrottle(BaseThrottle):
+    """A counter per caller and clock window in the default cache (shared by every worker): at
+    most N requests in each window of the rate "N/period" (settings.STIPLAN_API_RATES, read at
+    each request so tests and the benchmark can change them; None switches a scope off). One
+    read and one write of the cache a request, whatever the rate (DRF's throttles keep a list
+    of every request's time, which grows with the rate). Subclasses name the scope and the
+    caller, or None where they do not apply."""
 
-    scope = "anon"
+    retry_after: float | None = None
+    clock = staticmethod(time.time)
+
+    def scope_of(self, request, view) -> tuple[str, object] | None:
+        raise NotImplementedError
 
     def allow_request(self, request, view) -> bool:
+        found = self.scope_of(request, view)
+        rate = found and settings.STIPLAN_API_RATES.get(found[0])
+        if not rate:
+            return True
+        allowed, period = rate.split("/")
+        duration = PERIODS[period[0]]
+        now = self.clock()
+        window = int(now // duration)
+        scope, caller = found
+        key = f"throttle:{scope}:{caller}:{window}"
+        count = cache.get(key, 0) + 1
+        cache.set(key, count, duration)
+        self.retry_after = (window + 1) * duration - now
+        return count <= int(allowed)
+
+    def wait(self) -> float | None:
+        return self.retry_after
+
+
+class CallerThrottle(WindowThrottle):
+    """One budget per caller: a visitor by the address stiplan believes (core.middleware.client_ip,
+    behind trusted proxies; "anon"), a signed-in user by account ("user"), a machine client by
+    its token ("token"), each scope at its own rate."""
+
+    def scope_of(self, request, view):
         if isinstance(request.auth, ApiToken):
-            self.scope, self.ident = "token", request.auth.pk
-        elif request.user.is_authenticated:
-            self.scope, self.ident = "user", request.user.pk
-        else:
-            self.scope, self.ident = "anon", self.get_ident(request)
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
-
-    def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+            return "token", request.auth.pk
+        if request.user.is_authenticated:
+            return "user", request.user.pk
+        return "anon", client_ip(request)
 
 
-class HeavyThrottle(LiveRates, ScopedRateThrottle):
-    """A further budget for the views that set `throttle_scope` (documents made, workbooks read)."""
+class HeavyThrottle(WindowThrottle):
+    """A further budget, per caller, for the views whose `throttle_scope` names one (documents
+    made, workbooks read)."""
+
+    def scope_of(self, request, view):
+        scope = getattr(view, "throttle_scope", None)
+        if scope is None:
+            return None
+        return scope, request.user.pk if request.user.is_authenticated else client_ip(request)
 
 
 # --- Field selection ------------------------------------------------------------------------------

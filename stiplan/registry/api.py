@@ -216,8 +216,9 @@ class TaskSerializer(SelectableFields, serializers.ModelSerializer):
     @extend_schema_field(BudgetTotalsSerializer)
     def get_budget(self, task):
         lines = list(task.budget.all())
-        return BudgetTotalsSerializer({"total": sum((b.amount for b in lines), Decimal(0)),
-                                       "lump_sum": sum((b.lump_sum for b in lines), Decimal(0))}).data
+        amount = BudgetTotalsSerializer._declared_fields["total"]  # one field formats both sums
+        return {"total": amount.to_representation(sum((b.amount for b in lines), Decimal(0))),
+                "lump_sum": amount.to_representation(sum((b.lump_sum for b in lines), Decimal(0)))}
 
 
 class TaskDetailSerializer(TaskSerializer):
