@@ -296,7 +296,7 @@ class CodeField(serializers.SlugRelatedField):
             return super().to_internal_value(data)
         except MultipleObjectsReturned:
             raise serializers.ValidationError(
-                _("Mã «%(code)s» chỉ nhiều dòng; không chọn được.") % {"code": data}) from None
+                _("Mã «%(code)s» ứng với nhiều dòng; không chọn được dòng nào.") % {"code": data}) from None
 
 
 class ProposalSerializer(serializers.Serializer):
