@@ -280,8 +280,8 @@ class OfferSerializer(SelectableFields, serializers.ModelSerializer):
 # --- Writes --------------------------------------------------------------------------------------
 
 class CodeField(serializers.SlugRelatedField):
-    """A row named by its code among those the caller may read (a code two rows share is a
-    400 naming it, never a server error)."""
+    """A row named by its code among those the caller may read (a code two rows share, or one
+    holding NUL, is a 400 naming it, never a server error)."""
 
     def __init__(self, model, **kwargs):
         self.model = model
@@ -292,6 +292,8 @@ class CodeField(serializers.SlugRelatedField):
         return rows.exclude(kind="agency") if self.model is Organisation else rows
 
     def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL refuses it even in a lookup
+            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
         try:
             return super().to_internal_value(data)
         except MultipleObjectsReturned:

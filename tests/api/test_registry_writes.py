@@ -61,6 +61,9 @@ def test_a_proposal_names_what_is_wrong(client, demo_registry, tokens):
     body = proposal("API-BAD", host="no-such-org", end_date="2025-01-01")
     answer = post(client, TASKS, body, "plan_officer", tokens)
     assert answer.status_code == 400 and "host" in answer.json()
+    for code in ("no\x00such", ["a"], 7):
+        answer = post(client, TASKS, proposal("API-BAD", field=code), "plan_officer", tokens)
+        assert answer.status_code == 400 and "field" in answer.json(), code
     answer = post(client, TASKS, proposal("API-BAD", end_date="2025-01-01"),
                   "plan_officer", tokens)
     assert answer.status_code == 400 and "trước ngày bắt đầu" in str(answer.json())
