@@ -93,6 +93,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/registry_search.py
 	$(BIN)/python bench/registry_import.py
+	$(BIN)/python bench/load.py
 
 # Each role's main pages at 1366 and 390 px in both languages, from a fresh demo (tools/screenshots.py).
 screenshots: $(STAMP) system-deps messages $(VENDOR)

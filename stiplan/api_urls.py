@@ -1,12 +1,19 @@
-"""The REST API router: every app registers its read endpoints here."""
+"""The REST API router (every app registers its endpoints here) and the API docs page."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from stiplan.core.api_views import AuditEntryViewSet
+from stiplan.core.api_views import ApiDocsView, AuditEntryViewSet
 from stiplan.documents.api import DocumentViewSet
 from stiplan.orgs.api import MembershipViewSet, OrgUnitViewSet
 from stiplan.plans.api import PlanViewSet
-from stiplan.registry.api import IPAssetViewSet, OrganisationViewSet, OutputViewSet, TaskViewSet
+from stiplan.registry.api import (
+    IPAssetViewSet,
+    OfferViewSet,
+    OrganisationViewSet,
+    OutputViewSet,
+    TaskViewSet,
+)
 from stiplan.reporting.api import ReportViewSet, RoundViewSet
 
 router = DefaultRouter()
@@ -21,4 +28,8 @@ router.register("registry/tasks", TaskViewSet, basename="api-task")
 router.register("registry/organisations", OrganisationViewSet, basename="api-organisation")
 router.register("registry/ip-assets", IPAssetViewSet, basename="api-ip-asset")
 router.register("registry/outputs", OutputViewSet, basename="api-output")
-urlpatterns = router.urls
+router.register("registry/offers", OfferViewSet, basename="api-offer")
+urlpatterns = [
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]

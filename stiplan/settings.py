@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "rules",
@@ -193,12 +194,32 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["stiplan.core.api.StrictFilterBackend"],
     "EXCEPTION_HANDLER": "stiplan.core.api_schema.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["stiplan.core.api.CallerThrottle", "stiplan.core.api.HeavyThrottle"],
 }
+
+
+def _rates(text: str) -> dict:
+    """"anon=120/min,heavy=none" → {"anon": "120/min", "heavy": None}."""
+    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
+    return {k.strip(): None if v.strip() == "none" else v.strip() for k, v in pairs}
+
+
+# API throttling (DRF rates, read at each request by stiplan.core.api): visitors by address,
+# signed-in users by account, machine clients by token, and "heavy" for the endpoints that make
+# documents or read workbooks. STIPLAN_API_RATES overrides some ("anon=120/min,heavy=none").
+# The counts live in the default cache, shared by every worker.
+STIPLAN_API_RATES = {"anon": "60/min", "user": "600/min", "token": "1200/min", "heavy": "20/min",
+                     **_rates(os.environ.get("STIPLAN_API_RATES", ""))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "stiplan API",
     "DESCRIPTION": "Open API of stiplan: plans, organisation units, reports.",
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the docs page (/api/v1/docs/) runs Swagger UI from the installed static files, no CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "stiplan.core.api_schema.selected_fields_are_optional"],
     # the registry's several `kind` fields, each its own named enum
     "ENUM_NAME_OVERRIDES": {
         "TaskKindEnum": "stiplan.registry.models.TaskKind",

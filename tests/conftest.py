@@ -74,6 +74,15 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _api_rates_out_of_the_way():
+    """The tests call the API far more often than a visitor may (schemathesis, the route matrix):
+    every throttle scope is raised out of their way; tests/api/test_throttling.py lowers one."""
+    from django.conf import settings
+
+    settings.STIPLAN_API_RATES = dict.fromkeys(settings.STIPLAN_API_RATES, "1000000/min")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data (units, plan, demo accounts) once into the test database."""

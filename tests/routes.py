@@ -134,6 +134,7 @@ RULES: dict[str, dict[str, dict]] = {
     # API
     "api-root": {"GET": same(EVERYONE)},
     "api-schema": {"GET": same(EVERYONE)},
+    "api-docs": {"GET": same(EVERYONE)},
     "api-unit-list": {"GET": same(EVERYONE)},
     "api-unit-detail": {"GET": same(EVERYONE)},
     "api-unit-successors": {"GET": same(EVERYONE)},
@@ -161,8 +162,11 @@ RULES: dict[str, dict[str, dict]] = {
     "api-document-regenerate": {"POST": same(DEPARTMENT)},
     # the registry: public facts for everyone (restrict() hides proposals); the national
     # exchange holds contacts, decisions and the acceptance grade, so it is the Department's
-    "api-task-list": {"GET": same(EVERYONE)},
+    # writes as on the pages: plan and reporting officers propose, plan officers move a task and
+    # add, publish and withdraw technology offers
+    "api-task-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT | {REPORTER})},
     "api-task-detail": {"GET": same(EVERYONE)},
+    "api-task-move": {"POST": same(DEPARTMENT)},
     "api-task-national": {"GET": same(INTERNAL)},
     "api-organisation-list": {"GET": same(EVERYONE)},
     "api-organisation-detail": {"GET": same(EVERYONE)},
@@ -170,6 +174,9 @@ RULES: dict[str, dict[str, dict]] = {
     "api-ip-asset-detail": {"GET": same(EVERYONE)},
     "api-output-list": {"GET": same(EVERYONE)},
     "api-output-detail": {"GET": same(EVERYONE)},
+    "api-offer-list": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
+    "api-offer-detail": {"GET": same(EVERYONE)},  # a published offer
+    "api-offer-status": {"POST": same(DEPARTMENT)},
 }
 
 #: Routes whose allowed roles may still be answered 4xx by this world (the refusal side is

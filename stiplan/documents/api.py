@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from stiplan.core.api import ActionPermission
+from stiplan.core.api import ActionPermission, SelectableFields
 from stiplan.core.api_schema import refusals
 from stiplan.core.api_views import RestrictedViewSet
 from stiplan.documents import actions as act
@@ -22,7 +22,7 @@ from stiplan.reporting.api import RoundFilter
 from stiplan.reporting.models import Round
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(SelectableFields, serializers.ModelSerializer):
     files = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,6 +62,11 @@ class DocumentViewSet(RestrictedViewSet):
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
     allows_writes = True
+
+    @property
+    def throttle_scope(self) -> str | None:
+        """Asking for a document (or rebuilding one) starts a job: the "heavy" rate."""
+        return "heavy" if self.action in ("create", "regenerate") else None
 
     @extend_schema(request=RequestSerializer, responses={202: DocumentSerializer})
     @refusals("404")

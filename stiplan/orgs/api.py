@@ -5,13 +5,14 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from stiplan.core.api import SelectableFields
 from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.dates import parse_day
 from stiplan.orgs.lineage import load_lineage
 from stiplan.orgs.models import Membership, OrgUnit
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(SelectableFields, serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -20,7 +21,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
                   "valid_to", "synthetic"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(SelectableFields, serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
 

@@ -1,6 +1,8 @@
-"""Registry API (read): tasks with their filters and accent-insensitive search, organisations, IP
-assets and outputs, under /api/v1/registry/; and a task's exchange document for the national
-STI information system (…/tasks/{code}/national/, staff only).
+"""Registry API: tasks with their filters and accent-insensitive search, organisations, IP
+assets, outputs and published technology offers, under /api/v1/registry/; a task's exchange
+document for the national STI information system (…/tasks/{code}/national/, staff only); and the
+writes the registry pages offer, through the same actions and permissions: propose a task, move
+it one lifecycle step, add a technology offer and publish or withdraw it.
 
 Every read goes through `restrict()` (stiplan.core.permissions), related rows too, so a caller
 sees what the registry pages show them: a visitor and a reporting officer see public tasks only
@@ -12,42 +14,50 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import MultipleObjectsReturned, PermissionDenied
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from stiplan.core.api import SelectableFields, TextFilter
+from stiplan.core.api_schema import refusals
 from stiplan.core.api_views import RestrictedViewSet
-from stiplan.core.permissions import can
-from stiplan.registry.lifecycle import STATE_LABELS
+from stiplan.core.permissions import can, require
+from stiplan.plans.models import Action
+from stiplan.registry import actions as act
+from stiplan.registry.exchange import actions as exchange
+from stiplan.registry.lifecycle import NOT_A_BARE_STEP, STATE_LABELS, lifecycle_of
 from stiplan.registry.models import (
+    InnovationSubkind,
     IPAsset,
     IPKind,
     Level,
+    ListingStatus,
+    Mechanism,
     Organisation,
     OrganisationKind,
     Output,
     OutputKind,
+    Programme,
     Regime,
+    ScienceField,
+    Selection,
     Task,
     TaskKind,
     TaskMember,
+    TechnologyOffer,
+    TransferForm,
 )
 from stiplan.registry.national import national_exchange
 from stiplan.registry.principals import PRINCIPALS, principal_of
-from stiplan.registry.search import matching, matching_rows
+from stiplan.registry.search import CONFIRM_AT, matching, matching_rows, similar_tasks
 
 # --- Filters -------------------------------------------------------------------------------------
-
-@extend_schema_field({"type": "string", "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"})
-class TextFilter(filters.CharFilter):
-    """Free text: not blank (StrictFilterBackend refuses an empty filter) and without NUL (the
-    middleware refuses it), as the schema says."""
-
 
 @extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,7}$"})
 class FieldCodeFilter(filters.CharFilter):
@@ -113,6 +123,15 @@ class OutputFilter(filters.FilterSet):
     year = YearFilter(field_name="year")
 
 
+class OfferFilter(filters.FilterSet):
+    field = FieldCodeFilter(field_name="field__code", lookup_expr="startswith",
+                            help_text="mã lĩnh vực (và các mã con) / field code (and below)")
+    owner = TextFilter(field_name="owner__code", help_text="mã tổ chức sở hữu / owner's code")
+    status = filters.ChoiceFilter(choices=ListingStatus.choices)
+    q = TextFilter(method="search", help_text="từ trong tên, tóm tắt / words of the title, summary")
+    search = search_rows(("title", "summary"))
+
+
 # --- Serializers ---------------------------------------------------------------------------------
 
 class RefSerializer(serializers.Serializer):
@@ -147,7 +166,7 @@ class BudgetLineSerializer(serializers.Serializer):
     lump_sum = serializers.DecimalField(max_digits=14, decimal_places=3)
 
 
-class OutputSerializer(serializers.ModelSerializer):
+class OutputSerializer(SelectableFields, serializers.ModelSerializer):
     task = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -171,7 +190,7 @@ class ApplicationSerializer(serializers.Serializer):
     where = serializers.CharField()
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(SelectableFields, serializers.ModelSerializer):
     """A task in a list: its public facts, the principal investigator's name, the budget total."""
 
     state_label = serializers.SerializerMethodField()
@@ -197,8 +216,9 @@ class TaskSerializer(serializers.ModelSerializer):
     @extend_schema_field(BudgetTotalsSerializer)
     def get_budget(self, task):
         lines = list(task.budget.all())
-        return BudgetTotalsSerializer({"total": sum((b.amount for b in lines), Decimal(0)),
-                                       "lump_sum": sum((b.lump_sum for b in lines), Decimal(0))}).data
+        amount = BudgetTotalsSerializer._declared_fields["total"]  # one field formats both sums
+        return {"total": amount.to_representation(sum((b.amount for b in lines), Decimal(0))),
+                "lump_sum": amount.to_representation(sum((b.lump_sum for b in lines), Decimal(0)))}
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -220,7 +240,7 @@ class TaskDetailSerializer(TaskSerializer):
                   "members", "budget_lines", "outputs", "applications", "plan_actions", "steps"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(SelectableFields, serializers.ModelSerializer):
     fields = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -229,7 +249,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
                   "website", "fields", "synthetic"]
 
 
-class IPAssetSerializer(serializers.ModelSerializer):
+class IPAssetSerializer(SelectableFields, serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     tasks = serializers.SerializerMethodField()
 
@@ -243,16 +263,132 @@ class IPAssetSerializer(serializers.ModelSerializer):
         return sorted({o.task.code for o in asset.outputs.all()})
 
 
+class OfferSerializer(SelectableFields, serializers.ModelSerializer):
+    """A technology offer's public facts; its contact (Listing.PRIVATE_FIELDS) is never named."""
+
+    owner = RefSerializer(read_only=True)
+    field = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    task = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TechnologyOffer
+        fields = ["id", "title", "summary", "owner", "field", "task", "output", "ip_asset", "trl",
+                  "transfer_forms", "price_note", "status", "created_on", "published_on",
+                  "synthetic"]
+
+
+# --- Writes --------------------------------------------------------------------------------------
+
+class CodeField(serializers.SlugRelatedField):
+    """A row named by its code among those the caller may read (a code two rows share, or one
+    holding NUL, is a 400 naming it, never a server error)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(slug_field="code", queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        rows = self.model.objects.restrict(self.context["request"].user)
+        return rows.exclude(kind="agency") if self.model is Organisation else rows
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL refuses it even in a lookup
+            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
+        try:
+            return super().to_internal_value(data)
+        except MultipleObjectsReturned:
+            raise serializers.ValidationError(
+                _("Mã «%(code)s» ứng với nhiều dòng; không chọn được dòng nào.") % {"code": data}) from None
+
+
+class ProposalSerializer(serializers.Serializer):
+    """A proposal for ordering, as the proposal page takes it (rows named by their codes)."""
+
+    code = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=1000)
+    level = serializers.ChoiceField(Level.choices)
+    kind = serializers.ChoiceField(TaskKind.choices)
+    innovation_subkind = serializers.ChoiceField(InnovationSubkind.choices, required=False,
+                                                 allow_blank=True, default="")
+    mechanism = serializers.ChoiceField(Mechanism.choices)
+    selection = serializers.ChoiceField(Selection.choices)
+    field = CodeField(ScienceField, required=False, allow_null=True, default=None)
+    host = CodeField(Organisation, required=False, allow_null=True, default=None)
+    programme = CodeField(Programme, required=False, allow_null=True, default=None)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    actions = CodeField(Action, many=True, required=False, default=list,
+                        help_text="mã nhiệm vụ của kế hoạch / the plan actions' codes")
+    not_a_duplicate = serializers.BooleanField(
+        default=False, help_text="đã xem các nhiệm vụ tương tự: không trùng / seen the similar "
+                                 "tasks: not a duplicate")
+
+
+class CertificateSerializer(serializers.Serializer):
+    output = serializers.IntegerField(help_text="id của kết quả / the output's id")
+    number = serializers.CharField(max_length=60)
+
+
+STEP_CODES = sorted({code for regime in Regime.values for code in lifecycle_of(regime).steps}
+                    - NOT_A_BARE_STEP)
+
+
+class MoveSerializer(serializers.Serializer):
+    """One lifecycle step, as the task page's step form takes it."""
+
+    step = serializers.ChoiceField(STEP_CODES)
+    on = serializers.DateField(required=False, allow_null=True, default=None,
+                               help_text="để trống: hôm nay / empty: today")
+    decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    finding = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    end_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="gia hạn / extension")
+    certificates = CertificateSerializer(many=True, required=False, default=None,
+                                         help_text="đăng ký kết quả / registration")
+
+
+class NewOfferSerializer(serializers.Serializer):
+    """A technology offer, as a draft (the offers page's form)."""
+
+    title = serializers.CharField(max_length=400)
+    summary = serializers.CharField(max_length=20000)
+    owner = CodeField(Organisation)
+    trl = serializers.IntegerField(min_value=1, max_value=9)
+    transfer_forms = serializers.ListField(child=serializers.ChoiceField(TransferForm.choices),
+                                           min_length=1)
+    field = CodeField(ScienceField, required=False, allow_null=True, default=None)
+    task = CodeField(Task, required=False, allow_null=True, default=None)
+    price_note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class ListingStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField([ListingStatus.PUBLISHED, ListingStatus.WITHDRAWN])
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+def valid(serializer_class, request) -> dict:
+    data = serializer_class(data=request.data, context={"request": request})
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
 # --- Viewsets ------------------------------------------------------------------------------------
 
 class TaskViewSet(RestrictedViewSet):
-    """GET tasks (filters, `q`), GET a task by its code, GET …/national/ (staff)."""
+    """GET tasks (filters, `q`), GET a task by its code, GET …/national/ (staff); POST a proposal
+    (plan officers, reporting officers), POST …/move/ one lifecycle step (plan officers)."""
 
     queryset = Task.objects.select_related("host", "field", "programme")
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
+    allows_writes = True
 
     @property
     def related(self):
@@ -263,7 +399,44 @@ class TaskViewSet(RestrictedViewSet):
                 Prefetch("outputs", Output.objects.select_related("task")))
 
     def get_serializer_class(self):
-        return TaskSerializer if self.action == "list" else TaskDetailSerializer
+        return TaskSerializer if self.action in ("list", "create") else TaskDetailSerializer
+
+    @extend_schema(request=ProposalSerializer, responses={201: TaskSerializer})
+    def create(self, request):
+        """Propose a task. A title very like a task the caller may see needs `not_a_duplicate`
+        (the page's duplicate check); the answer is the proposal's public facts, which a
+        reporting officer cannot read back (proposals are the Department's until approved)."""
+        require(request.user, "registry.propose_task")
+        args = dict(valid(ProposalSerializer, request))
+        confirmed = args.pop("not_a_duplicate")
+        like = [t for t in similar_tasks(args["title"], Task.objects.restrict(request.user))
+                if t.score >= CONFIRM_AT]
+        if like and not confirmed:
+            raise serializers.ValidationError({"not_a_duplicate": [_(
+                "Có nhiệm vụ rất giống đề xuất này: %(tasks)s. Hãy kiểm tra rồi xác nhận "
+                "(not_a_duplicate).") % {"tasks": "; ".join(f"{t.code} «{t.title}»" for t in like)}]})
+        task = act.propose_task(**args, by=request.user)
+        return Response(TaskSerializer(task, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MoveSerializer, responses=TaskDetailSerializer)
+    @refusals("412")
+    @action(detail=True, methods=["post"], serializer_class=MoveSerializer, filter_backends=[])
+    def move(self, request, code=None):
+        """Take one lifecycle step (the regime's table in registry/lifecycle.py); a step the
+        task's state does not allow, or a missing decision, is a 400 naming what is wrong."""
+        task = self.get_object()
+        if not can(request.user, "registry.move_task", task):
+            raise PermissionDenied
+        args = valid(MoveSerializer, request)
+        self.check_if_match()
+        certificates = args["certificates"]
+        act.move_task(task, args["step"], by=request.user, on=args["on"],
+                      decision=act.Decision(args["decision_number"], args["decision_date"]),
+                      note=args["note"], finding=args["finding"], end_date=args["end_date"],
+                      certificates=None if certificates is None
+                      else {c["output"]: c["number"] for c in certificates})
+        return self.detail_response()
 
     @extend_schema(responses=OpenApiResponse(OpenApiTypes.OBJECT, description=(
         "Mẫu 1, 5, 12 (Thông tư 14/2014, sửa đổi 11/2023) theo miền dữ liệu của Thông tư 22/2025; "
@@ -296,3 +469,33 @@ class OutputViewSet(RestrictedViewSet):
     queryset = Output.objects.select_related("task")
     serializer_class = OutputSerializer
     filterset_class = OutputFilter
+
+
+class OfferViewSet(RestrictedViewSet):
+    """GET technology offers (published ones; the Department sees drafts too), without their
+    contacts; POST a new offer (a draft) and POST …/status/ to publish or withdraw it (plan
+    officers, as on the offers page)."""
+
+    queryset = TechnologyOffer.objects.select_related("owner", "field", "task")
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilter
+    allows_writes = True
+
+    @extend_schema(request=NewOfferSerializer, responses={201: OfferSerializer})
+    def create(self, request):
+        require(request.user, exchange.PERMISSION)
+        offer = exchange.add_offer(**valid(NewOfferSerializer, request), by=request.user)
+        return Response(OfferSerializer(offer, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ListingStatusSerializer, responses=OfferSerializer)
+    @refusals("412")
+    @action(detail=True, methods=["post"], serializer_class=ListingStatusSerializer,
+            filter_backends=[])
+    def status(self, request, pk=None):
+        offer = self.get_object()
+        require(request.user, exchange.PERMISSION)
+        args = valid(ListingStatusSerializer, request)
+        self.check_if_match()
+        exchange.set_status(offer, args["status"], reason=args["reason"], by=request.user)
+        return self.detail_response()

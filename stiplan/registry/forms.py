@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.widgets import DayField, prompt_first
 from stiplan.plans.models import Action
-from stiplan.registry.lifecycle import Lifecycle, Needs, Step
+from stiplan.registry.lifecycle import NOT_A_BARE_STEP, Lifecycle, Needs, Step
 from stiplan.registry.models import (
     CouncilKind,
     CouncilMember,
@@ -32,10 +32,6 @@ from stiplan.registry.models import (
     Task,
     TaskKind,
 )
-
-#: Steps taken elsewhere: the application of results goes with its yearly report (Mẫu 12,
-#: `report_application`), which this form does not carry.
-NOT_ON_THE_STEP_FORM = frozenset({"apply", "follow_up"})
 
 
 class ProposeForm(forms.Form):
@@ -101,8 +97,8 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["step"]
         field.choices = [(s.code, s.label) for s in lifecycle.steps.values()
-                         if s.code not in NOT_ON_THE_STEP_FORM]
-        offered = [s for s in allowed if s.code not in NOT_ON_THE_STEP_FORM]
+                         if s.code not in NOT_A_BARE_STEP]
+        offered = [s for s in allowed if s.code not in NOT_A_BARE_STEP]
         field.widget.choices = [("", _("— Chọn bước —")), *((s.code, s.label) for s in offered)]
         needing = [s for s in offered if Needs.DECISION in s.needs]
         if needing:

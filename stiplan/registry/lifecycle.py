@@ -59,6 +59,9 @@ PUBLIC_STATES = frozenset({
     State.SELF_ASSESSED, State.ACCEPTED, State.NOT_ACCEPTED, State.REGISTERED, State.APPLIED,
 })
 INITIAL_STATE = State.PROPOSED
+#: Steps taken elsewhere, not as a bare step (the step form, the API): the application of results
+#: goes with its yearly report (Mẫu 12, `report_application`).
+NOT_A_BARE_STEP = frozenset({"apply", "follow_up"})
 
 
 class Needs:

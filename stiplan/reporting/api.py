@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from stiplan.core.api import ActionPermission
+from stiplan.core.api import ActionPermission, IdFilter, SelectableFields
 from stiplan.core.api_schema import refusals
 from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.constants import MIME_XLSX
@@ -26,7 +26,7 @@ from stiplan.reporting.models import ActionItem, IndicatorItem, Round, UnitRepor
 from stiplan.reporting.workflow import take_step
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class RoundSerializer(SelectableFields, serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -35,7 +35,7 @@ class RoundSerializer(serializers.ModelSerializer):
                   "scope"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(SelectableFields, serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     inherited_from = serializers.SlugRelatedField(slug_field="code", read_only=True,
                                                   allow_null=True)
@@ -129,7 +129,7 @@ class UnlockSerializer(serializers.Serializer):
 class RoundFilter(filters.FilterSet):
     """By the round's id: an id without a round gives an empty list, not a 400."""
 
-    round = filters.NumberFilter(field_name="round_id")
+    round = IdFilter(field_name="round_id")
 
 
 class ReportFilter(RoundFilter):
@@ -154,8 +154,9 @@ class SaveAnswerSerializer(serializers.Serializer):
 
 
 class ReportViewSet(RestrictedViewSet):
-    """GET reports; POST …/save/, …/submit/, …/return/, …/accept/, …/unlock/, …/upload/;
-    GET …/template/. Refusals are answered by the one exception handler (core.api_schema)."""
+    """GET reports; POST …/save/, …/submit/, …/return/, …/accept/, …/unlock/, …/upload/ (each
+    takes If-Match: 412 when the report changed since it was read); GET …/template/. Refusals are
+    answered by the one exception handler (core.api_schema)."""
 
     permission_classes = [IsAuthenticated, ActionPermission]
     queryset = UnitReport.objects.select_related("unit", "inherited_from", "round")
@@ -170,18 +171,20 @@ class ReportViewSet(RestrictedViewSet):
         data = (UnlockSerializer if verb == "unlock" else WorkflowSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
+        self.check_if_match()
         take_step(report, verb, by=request.user, version=args.get("version"),
                   comments=args.get("comments"), reason=args.get("reason", ""))
-        return Response(ReportSerializer(self.get_object(), context=self.get_serializer_context()).data)
+        return self.detail_response()
 
     @extend_schema(request=SaveSerializer, responses=SaveAnswerSerializer)
-    @refusals("409")
+    @refusals("409", "412")
     @action(detail=True, methods=["post"], serializer_class=SaveSerializer)
     def save(self, request, pk=None):
         report = self.get_object()
         data = SaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
+        self.check_if_match()
         changed = act.save_items(report, by=request.user, actions=args.get("actions"),
                                  indicators=args.get("indicators"),
                                  questions=args.get("questions"),
@@ -190,25 +193,25 @@ class ReportViewSet(RestrictedViewSet):
         return Response({"changed": changed, "version": report.version})
 
     @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
-    @refusals("409", "422")
+    @refusals("409", "412", "422")
     @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
     def submit(self, request, pk=None):
         return self._run(request, "submit")
 
     @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
-    @refusals("409", "422")
+    @refusals("409", "412", "422")
     @action(detail=True, methods=["post"], url_path="return", serializer_class=WorkflowSerializer)
     def return_(self, request, pk=None):
         return self._run(request, "return")
 
     @extend_schema(request=WorkflowSerializer, responses=ReportSerializer)
-    @refusals("409", "422")
+    @refusals("409", "412", "422")
     @action(detail=True, methods=["post"], serializer_class=WorkflowSerializer)
     def accept(self, request, pk=None):
         return self._run(request, "accept")
 
     @extend_schema(request=UnlockSerializer, responses=ReportSerializer)
-    @refusals("409")
+    @refusals("409", "412")
     @action(detail=True, methods=["post"], serializer_class=UnlockSerializer)
     def unlock(self, request, pk=None):
         return self._run(request, "unlock")
@@ -223,13 +226,14 @@ class ReportViewSet(RestrictedViewSet):
 
     @extend_schema(request={"multipart/form-data": UploadSerializer},
                    responses=UploadAnswerSerializer)
-    @refusals("409", "413")
-    @action(detail=True, methods=["post"], filter_backends=[])
+    @refusals("409", "412", "413")
+    @action(detail=True, methods=["post"], filter_backends=[], throttle_scope="heavy")
     @accepts_upload(may_upload)
     def upload(self, request, pk=None):
         report = self.get_object()
         if not can(request.user, "reporting.edit_report", report):  # before the body is parsed
             raise PermissionDenied("you may not upload to this report")
+        self.check_if_match()
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"detail": "file is required"}, status=status.HTTP_400_BAD_REQUEST)

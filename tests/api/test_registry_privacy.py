@@ -1,10 +1,10 @@
 """No private registry data leaves the API for a visitor or a reporting officer: a marker is
 planted in every private field — people's e-mail, phone, ID number and address, the names of
 council members and reviewers, scores and mean scores, conflict reasons, conclusions, step
-decisions and notes, the titles of proposals — and every registry endpoint is fetched, every list
-in full and every object the list names; the marker appears in no answer. The same walk as a plan
-officer finds it (the national exchange carries contacts, the list the proposals), so the check
-can fail."""
+decisions and notes, the titles of proposals, the contacts of technology offers — and every
+registry endpoint is fetched, every list in full and every object the list names; the marker
+appears in no answer. The same walk as a plan officer finds it (the national exchange carries
+contacts, the list the proposals), so the check can fail."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from stiplan.registry.models import (
     Score,
     Task,
     TaskStep,
+    TechnologyOffer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ MARKER = "QXPRIVQX"
 #: Numbers planted as a score and a mean score (digits no public field holds).
 SCORE, MEAN = "4321.09", "98765.43"
 LISTS = {"/api/v1/registry/tasks/": "code", "/api/v1/registry/organisations/": "code",
-         "/api/v1/registry/ip-assets/": "id", "/api/v1/registry/outputs/": "id"}
+         "/api/v1/registry/ip-assets/": "id", "/api/v1/registry/outputs/": "id",
+         "/api/v1/registry/offers/": "id"}
 
 
 @pytest.fixture
@@ -48,6 +50,8 @@ def planted(demo_registry):
     Consensus.objects.update(mean_score=Decimal(MEAN), conclusion=f"{MARKER} conclusion")
     TaskStep.objects.update(decision_number=f"{MARKER}/QĐ", note=f"{MARKER} note",
                             finding=f"{MARKER} finding")
+    TechnologyOffer.objects.update(contact_name=f"{MARKER} contact", contact_phone=MARKER,
+                                   contact_email=f"{MARKER.lower()}@example.invalid")
     for draft in Task.objects.filter(public=False):
         Task.objects.filter(pk=draft.pk).update(title=f"{MARKER} {draft.title}")
     assert Task.objects.filter(public=False).exists() and task is not None
@@ -70,9 +74,9 @@ def walk(client) -> dict[str, str]:
 
 
 def walked() -> int:
-    """At least: the four lists, each public task and its exchange, an organisation, an IP asset
-    and an output."""
-    return 4 + 2 * Task.objects.filter(public=True).count() + 3
+    """At least: the five lists, each public task and its exchange, an organisation, an IP asset,
+    an output and an offer."""
+    return 5 + 2 * Task.objects.filter(public=True).count() + 4
 
 
 def leaks(bodies: dict[str, str]) -> list[str]:
