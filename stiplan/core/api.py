@@ -130,14 +130,18 @@ class WindowThrottle(BaseThrottle):
 
     def allow_request(self, request, view) -> bool:
         found = self.scope_of(request, view)
-        rate = found and settings.STIPLAN_API_RATES.get(found[0])
+        return True if found is None else self.count(*found)
+
+    def count(self, scope: str, caller) -> bool:
+        """One more request of `caller` in `scope`'s current window: whether it is within the
+        rate."""
+        rate = settings.STIPLAN_API_RATES.get(scope)
         if not rate:
             return True
         allowed, period = rate.split("/")
         duration = PERIODS[period[0]]
         now = self.clock()
         window = int(now // duration)
-        scope, caller = found
         key = f"throttle:{scope}:{caller}:{window}"
         count = cache.get(key, 0) + 1
         cache.set(key, count, duration)
@@ -159,6 +163,12 @@ class CallerThrottle(WindowThrottle):
         if request.user.is_authenticated:
             return "user", request.user.pk
         return "anon", client_ip(request)
+
+
+def visitor_within_rate(request) -> bool:
+    """Count a visitor's API request answered before any view (from the public cache) in the
+    budget the views count it in: a kept answer does not lift the anonymous rate."""
+    return CallerThrottle().count("anon", client_ip(request))
 
 
 class HeavyThrottle(WindowThrottle):

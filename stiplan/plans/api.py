@@ -25,7 +25,8 @@ class PlanSerializer(SelectableFields, serializers.ModelSerializer):
 #: The top-level keys of a plan in normal form (stiplan.plans.io.export_plan), in its order.
 PLAN_KEYS = ("schema", "code", "title", "title_en", "status", "period", "issuing_unit",
              "legal_basis", "parent_strategy", "related_documents", "reporting", "purposes",
-             "requirements", "objectives", "indicators", "targets", "task_groups")
+             "requirements", "objectives", "indicators", "targets", "task_groups", "supersedes",
+             "amendments")
 
 
 class PlanViewSet(RestrictedViewSet):

@@ -338,3 +338,44 @@ def test_the_offer_and_demand_lists_find_their_words_on_every_database(client, d
 def test_a_search_is_not_kept(client, offer):
     client.get("/search/", {"q": "lua"})
     assert "X-Stiplan-Cache" not in client.get("/search/", {"q": "lua"})
+
+
+# --- The API's answers to visitors, from the same cache --------------------------------------------
+
+def test_a_visitors_api_answer_is_cached_with_its_etag_until_an_audited_change(client, offer):
+    url = reverse("api-offer-detail", args=[offer.pk])
+    first = client.get(url, HTTP_ACCEPT="application/json")
+    assert first["X-Stiplan-Cache"] == "miss" and first.json()["title"] == offer.title
+    second = client.get(url, HTTP_ACCEPT="application/json")
+    assert second["X-Stiplan-Cache"] == "hit" and second["ETag"] == first["ETag"]
+    assert second.json() == first.json()
+    unchanged = client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and unchanged["ETag"] == first["ETag"]
+    set_status(offer, "withdrawn", by=None)
+    assert client.get(url, HTTP_ACCEPT="application/json").status_code == 404
+
+
+def test_the_browsable_api_and_json_are_kept_apart(client, offer):
+    url = reverse("api-offer-list")
+    client.get(url, HTTP_ACCEPT="application/json")
+    page = client.get(url, HTTP_ACCEPT="text/html")
+    assert page["X-Stiplan-Cache"] == "miss" and page["Content-Type"].startswith("text/html")
+
+
+def test_a_token_clients_answer_is_never_cached_nor_served_from_the_cache(client, offer):
+    """A visitor primes the cache; a token client still gets its own, fuller answer (a proposal
+    the visitor may not see), and what it got is not kept for the next visitor."""
+    from django.contrib.auth import get_user_model
+
+    from stiplan.core.actions import create_token
+    from stiplan.registry.models import Task
+
+    hidden = Task.objects.filter(public=False).order_by("pk").first()
+    key = create_token(get_user_model().objects.get(username="kehoach"), by=None)[1]
+    url = reverse("api-task-list") + "?page_size=500"
+    seen = client.get(url, HTTP_ACCEPT="application/json")
+    assert seen["X-Stiplan-Cache"] == "miss" and hidden.code not in seen.content.decode()
+    staff = client.get(url, HTTP_ACCEPT="application/json", HTTP_AUTHORIZATION=f"Token {key}")
+    assert "X-Stiplan-Cache" not in staff and hidden.code in staff.content.decode()
+    again = client.get(url, HTTP_ACCEPT="application/json")
+    assert again["X-Stiplan-Cache"] == "hit" and hidden.code not in again.content.decode()
