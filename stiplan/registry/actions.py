@@ -725,11 +725,12 @@ class ImportSummary:
 
 @transaction.atomic
 def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool = False,
-                    progress=None) -> ImportSummary:
-    """Write a checked bulk file (`transfer.Prepared`): new rows by bulk_create and changed ones
-    by bulk_update, in batches, in this one transaction, with one audit entry for the whole
-    import (counts and the file's sha256). A file with any problem writes nothing; a dry run
-    reports the same counts and writes nothing."""
+                    progress=None, synthetic: bool = False) -> ImportSummary:
+    """Write a checked bulk file (`transfer.Prepared`): new rows by one prepared INSERT and
+    changed ones by one prepared UPDATE, in batches, in this one transaction, with one audit entry
+    for the whole import (counts and the file's sha256). A file with any problem writes nothing;
+    a dry run reports the same counts and writes nothing. `synthetic` flags the new rows as made
+    up (the demo's files)."""
     require(by, "registry.manage_resources")
     entity = prepared.entity.name
     summary = ImportSummary(entity, prepared.rows, len(prepared.new), len(prepared.changed),
@@ -743,7 +744,7 @@ def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool =
     total, done = len(prepared.new) + len(prepared.changed), 0
     for start in range(0, len(prepared.new), BATCH):
         items = prepared.new[start:start + BATCH]
-        insert_rows(model, [_new_row(model, item.attrs) for item in items])
+        insert_rows(model, [_new_row(model, item.attrs, synthetic) for item in items])
         if entity == "tasks":
             _task_extras_created(items)
         done += len(items)
@@ -767,7 +768,9 @@ def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool =
     return summary
 
 
-def _new_row(model, attrs: dict) -> dict:
+def _new_row(model, attrs: dict, synthetic: bool) -> dict:
+    if synthetic and model is not Output:  # an output is as synthetic as its task
+        attrs = {**attrs, "synthetic": True}
     if model is not Task:
         return attrs
     return {**attrs, "public": attrs["state"] in PUBLIC_STATES,
