@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_versions_and_drafts'),
-        ('registry', '0005_task_words'),
+        ('registry', '0006_listing_messages'),
     ]
 
     operations = [
