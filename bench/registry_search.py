@@ -101,7 +101,7 @@ def main() -> None:
 
     def by_filter(q: str) -> None:
         found = Task.objects.filter(matching(q))
-        found[:COUNT_CAP + 1].count()
+        found.order_by()[:COUNT_CAP + 1].count()
         list(found[:50])
 
     serve_plain_http()  # the test client speaks plain http to "testserver"

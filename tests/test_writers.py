@@ -16,7 +16,7 @@ PACKAGE = ROOT / "stiplan"
 WRITE_METHODS = {"save", "create", "update", "delete", "bulk_create", "bulk_update",
                  "get_or_create", "update_or_create"}
 #: Writers that are plain functions: stiplan.core.bulk.update_rows (one prepared UPDATE).
-WRITE_FUNCTIONS = {"update_rows"}
+WRITE_FUNCTIONS = {"update_rows", "insert_rows"}
 #: `save`, `create`, `update` and `delete` of the ORM take keyword arguments only (Django 5.1
 #: deprecated positional ones to Model.save). Called with a positional argument they belong to
 #: another API: dict.update(mapping), set.update(items), hashlib's update(bytes),

@@ -1,4 +1,11 @@
-"""A small demo registry, built through the real actions so every step is audited.
+"""The demo registry: a few dozen tasks walked through the real actions (every step audited),
+and for `stiplan demo` the rest of a province's registry through the bulk import.
+
+Magnitudes (`province=True`, what `stiplan demo` builds): like the merged province's real figures
+for 2021–2025 (CONTEXT.md §5, nhandan.vn post921414): 373 tasks started in those years, 17 of them
+national and 86 grassroots; 15 new plant varieties; 14 certified S&T enterprises; with the walked
+tasks, every level, kind, regime and state. The figures are real; every task, variety and
+enterprise behind them is synthetic. Tests build the small registry (`tasks=14` or 40).
 
 What is real and what is synthetic:
 - real: the 6 fields of Circular 24/2025; the public institutions (the Department of S&T and the
@@ -7,8 +14,9 @@ What is real and what is synthetic:
   mark "Bưởi da xanh Vũng Liêm", the "Bến Tre" geographical indications), without certificate
   numbers, which were not at hand;
 - synthetic (flagged `synthetic=True`, names marked "mô phỏng" where they could be mistaken for
-  real ones): enterprises, the innovation centre, every person (contacts and ID numbers are
-  placeholders in reserved ranges), every task, council, score and output;
+  real ones): enterprises (the certified ones' certificate numbers too), the innovation centre,
+  every person (contacts and ID numbers are placeholders in reserved ranges), every task,
+  council, score and output (the plant varieties included);
 - the exchange (`create_demo_exchange`): the owners are real public institutions (the two
   universities, and the province's Centre for the Application of S&T Advances, added there), but
   every lab, item of equipment, offer and demand is synthetic (flagged, titles marked "mô phỏng");
@@ -19,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from decimal import Decimal
 
 from stiplan.core.actions import save_object
@@ -42,6 +51,7 @@ from stiplan.registry.models import (
     IPAsset,
     Level,
     Organisation,
+    OrganisationKind,
     Output,
     Person,
     Programme,
@@ -50,6 +60,8 @@ from stiplan.registry.models import (
     TaskKind,
     TaskMember,
 )
+from stiplan.registry.tables import write_table
+from stiplan.registry.transfer import run_import
 
 REAL_ORGANISATIONS = [
     ("skhcn-vinh-long", "Sở Khoa học và Công nghệ tỉnh Vĩnh Long", "agency"),
@@ -114,10 +126,25 @@ CRITERIA = [{"code": "C1", "name": "Tính cấp thiết", "max": 30},
             {"code": "C3", "name": "Năng lực thực hiện", "max": 30}]
 
 
-def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[str, int]:
+#: The merged province's registry, 2021–2025 (see the module's docstring).
+PROVINCE_2021_2025 = {"tasks": 373, "national": 17, "grassroots": 86, "plant_varieties": 15,
+                      "st_enterprises": 14}
+PLACES = ["Trà Ôn", "Long Hồ", "Vũng Liêm", "Tam Bình", "Bình Minh", "Chợ Lách", "Mỏ Cày Nam",
+          "Giồng Trôm", "Ba Tri", "Thạnh Phú", "Càng Long", "Cầu Kè", "Tiểu Cần", "Trà Cú"]
+OPENINGS = ["Nghiên cứu", "Ứng dụng", "Xây dựng mô hình", "Chuyển giao công nghệ", "Đánh giá"]
+#: The states a bulk task of a start year has reached by 2026.
+STATES_BY_YEAR = {2021: ["registered", "applied", "applied"], 2022: ["accepted", "registered", "applied"],
+                  2023: ["contracted", "accepted", "registered"], 2024: ["contracted"],
+                  2025: ["listed", "approved", "contracted"]}
+VARIETIES = ["lúa", "bưởi", "dừa", "xoài", "chôm chôm", "sầu riêng", "cam sành", "khoai lang"]
+
+
+def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None,
+                         province: bool = False) -> dict[str, int]:
     """Fill an empty registry (fields, organisations, people, programmes, IP, and tasks in every
-    level, kind, regime and state); returns counts by model. A registry that holds tasks is left
-    as it is (the demo runs again on its own data)."""
+    level, kind, regime and state); with `province`, topped up to the province's magnitudes
+    (`PROVINCE_2021_2025`) through the bulk import. Returns counts by model. A registry that
+    holds tasks is left as it is (the demo runs again on its own data)."""
     if Task.objects.exists():
         return {}
     rnd = random.Random(seed)
@@ -157,12 +184,64 @@ def create_demo_registry(*, tasks: int = 40, seed: int = 2026, by=None) -> dict[
             programme=programmes[n % len(programmes)] if n % 2 else None, by=by)
         _saved(TaskMember, by, task=task, person=people[n % len(people)], role="principal", valid_from=start)
         _walk(task, ROADS[state], people, rnd, by)
+    if province:
+        people += _to_province_magnitudes(rnd, hosts, by)
     entries = create_demo_competitions(people, hosts, by=by)
     exchange = create_demo_exchange(by=by)
     return {"tasks": Task.objects.filter(synthetic=True).count(), "people": len(people),
             "entries": entries,
             "organisations": len(orgs), "programmes": len(programmes), "ip_assets": len(REAL_IP),
             **exchange}
+
+
+def _to_province_magnitudes(rnd: random.Random, hosts: list[Organisation], by) -> list[Person]:
+    """Certified S&T enterprises, more people, the tasks of 2021–2025 and the plant varieties up
+    to `PROVINCE_2021_2025`, each as one bulk file (checked whole, one audit entry, flagged
+    synthetic); returns the people added."""
+    want = PROVINCE_2021_2025
+    certified = Organisation.objects.filter(kind=OrganisationKind.ST_ENTERPRISE).count()
+    _bulk("organisations", ["code", "name", "kind", "certificate_number", "certified_on"], [
+        [f"dn-khcn-{n:02d}", f"Công ty TNHH Công nghệ {PLACES[n % len(PLACES)]} {n} (mô phỏng)",
+         OrganisationKind.ST_ENTERPRISE, f"{n:02d}/DNKHCN (mô phỏng)", f"{2016 + n % 9}-06-01"]
+        for n in range(1, want["st_enterprises"] - certified + 1)], by)
+    known = list(Person.objects.values_list("pk", flat=True))
+    _bulk("people", ["full_name", "degree", "email"], [
+        [f"{FAMILY[n % len(FAMILY)]} {GIVEN[(n * 5) % len(GIVEN)]} {n}", rnd.choice(["master", "doctor"]),
+         f"nguoi{n}@example.invalid"] for n in range(12, 60)], by)
+    people = list(Person.objects.exclude(pk__in=known).order_by("pk"))
+    have = Counter(Task.objects.filter(start_date__year__range=(2021, 2025))
+                   .values_list("level", flat=True))
+    extra = {"national": want["national"] - have["national"],
+             "grassroots": want["grassroots"] - have["grassroots"]}
+    extra["provincial"] = want["tasks"] - sum(have.values()) - sum(extra.values())
+    levels = [level for level, n in extra.items() for _ in range(n)]
+    rnd.shuffle(levels)
+    budget = {"national": (3000, 15000), "provincial": (300, 3000), "grassroots": (50, 300)}
+    hosts = hosts + list(Organisation.objects.filter(code__startswith="dn-khcn-"))
+    rows = []
+    for n, level in enumerate(levels):
+        year = 2021 + n % 5
+        rows.append([
+            f"DEMO-{year}-B{n + 1:03d}",
+            f"{rnd.choice(OPENINGS)} {rnd.choice(SUBJECTS)} tại {rnd.choice(PLACES)} (mô phỏng)",
+            level, rnd.choice(["de_tai"] * 5 + ["du_an_sxtn", "de_an", "du_an_khcn"]),
+            rnd.choice(["funding", "commissioning"]), rnd.choice(["open", "open", "direct"]),
+            rnd.choice(STATES_BY_YEAR[year]), f"{year}-{rnd.randint(1, 9):02d}-01",
+            f"{year + 2}-12-31", str(rnd.randint(1, 6)), rnd.choice(hosts).code,
+            str(rnd.randint(*budget[level])), f"#{rnd.choice(people).pk}"])
+    _bulk("tasks", ["code", "title", "level", "kind", "mechanism", "selection", "state",
+                    "start_date", "end_date", "field", "host", "budget_total",
+                    "principal_investigator"], rows, by)
+    accepted = [r for r in rows if r[6] == "accepted"]  # a registered result has its certificate
+    _bulk("outputs", ["task", "kind", "title", "year"], [
+        [r[0], "plant_variety", f"Giống {VARIETIES[n % len(VARIETIES)]} {r[0][-4:]} (mô phỏng)",
+         str(int(r[0][5:9]) + 2)] for n, r in enumerate(accepted[:want["plant_varieties"]])], by)
+    return people
+
+
+def _bulk(entity: str, header: list[str], rows: list[list], by) -> None:
+    """One bulk file of `entity`, imported as staff would, its new rows flagged synthetic."""
+    run_import(write_table(header, rows, "csv"), f"demo-{entity}.csv", entity, by=by, synthetic=True)
 
 
 def _saved(model, by, **values):

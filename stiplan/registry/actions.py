@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
 from stiplan.core.audit import Subject, record, snapshot
-from stiplan.core.bulk import update_rows
+from stiplan.core.bulk import insert_rows, update_rows
 from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
@@ -725,11 +725,12 @@ class ImportSummary:
 
 @transaction.atomic
 def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool = False,
-                    progress=None) -> ImportSummary:
-    """Write a checked bulk file (`transfer.Prepared`): new rows by bulk_create and changed ones
-    by bulk_update, in batches, in this one transaction, with one audit entry for the whole
-    import (counts and the file's sha256). A file with any problem writes nothing; a dry run
-    reports the same counts and writes nothing."""
+                    progress=None, synthetic: bool = False) -> ImportSummary:
+    """Write a checked bulk file (`transfer.Prepared`): new rows by one prepared INSERT and
+    changed ones by one prepared UPDATE, in batches, in this one transaction, with one audit entry
+    for the whole import (counts and the file's sha256). A file with any problem writes nothing;
+    a dry run reports the same counts and writes nothing. `synthetic` flags the new rows as made
+    up (the demo's files)."""
     require(by, "registry.manage_resources")
     entity = prepared.entity.name
     summary = ImportSummary(entity, prepared.rows, len(prepared.new), len(prepared.changed),
@@ -743,9 +744,9 @@ def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool =
     total, done = len(prepared.new) + len(prepared.changed), 0
     for start in range(0, len(prepared.new), BATCH):
         items = prepared.new[start:start + BATCH]
-        made = model.objects.bulk_create([_new_row(model, item.attrs) for item in items])
+        insert_rows(model, [_new_row(model, item.attrs, synthetic) for item in items])
         if entity == "tasks":
-            _task_extras_created(items, made)
+            _task_extras_created(items)
         done += len(items)
         if progress:
             progress("write", done, total)
@@ -767,27 +768,32 @@ def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool =
     return summary
 
 
-def _new_row(model, attrs: dict):
-    row = model(**attrs)
-    if model is Task:
-        row.public = row.state in PUBLIC_STATES
-        row.search_text = search_text(row.code, row.title)
-    return row
+def _new_row(model, attrs: dict, synthetic: bool) -> dict:
+    if synthetic and model is not Output:  # an output is as synthetic as its task
+        attrs = {**attrs, "synthetic": True}
+    if model is not Task:
+        return attrs
+    return {**attrs, "public": attrs["state"] in PUBLIC_STATES,
+            "search_text": search_text(attrs["code"], attrs["title"])}
 
 
-def _task_extras_created(items, tasks: list[Task]) -> None:
-    """The budget line (provincial, the start year) and principal investigator of new tasks."""
+def _task_extras_created(items) -> None:
+    """The budget line (provincial, the start year) and principal investigator of new tasks,
+    whose ids are read back by their codes."""
+    ids = dict(Task.objects.filter(code__in=[item.attrs["code"] for item in items])
+               .values_list("code", "pk"))
     lines, members = [], []
-    for item, task in zip(items, tasks, strict=True):
+    for item in items:
+        task_id = ids[item.attrs["code"]]
         total = item.extras.get("budget_total")
         if total is not None:
-            lines.append(BudgetLine(task_id=task.pk, source=FundingSource.PROVINCIAL,
-                                    year=task.start_date.year, amount=total))
+            lines.append({"task_id": task_id, "source": FundingSource.PROVINCIAL,
+                          "year": item.attrs["start_date"].year, "amount": total})
         if item.extras.get("principal_investigator"):
-            members.append(TaskMember(task_id=task.pk, person_id=item.extras["principal_investigator"],
-                                      role=MemberRole.PRINCIPAL))
-    BudgetLine.objects.bulk_create(lines)
-    TaskMember.objects.bulk_create(members)
+            members.append({"task_id": task_id, "person_id": item.extras["principal_investigator"],
+                            "role": MemberRole.PRINCIPAL})
+    insert_rows(BudgetLine, lines)
+    insert_rows(TaskMember, members)
 
 
 def _update_rows(model, items) -> None:

@@ -27,11 +27,14 @@ from stiplan.registry.models import (
     OutputKind,
     Person,
     Programme,
+    Regime,
     ScienceField,
     Selection,
     Task,
     TaskKind,
+    regime_for,
 )
+from stiplan.registry.national import ACCEPTED_FORMATS, attachment_format
 
 
 class ProposeForm(forms.Form):
@@ -55,6 +58,13 @@ class ProposeForm(forms.Form):
                           help_text=_("Chế độ pháp lý theo ngày này: trước 01/10/2025 là các thông "
                                       "tư 2014–2017, từ ngày đó là Luật 93/2025/QH15."))
     end_date = DayField(label=_("Ngày kết thúc"), required=False)
+    regime = forms.ChoiceField(
+        label=_("Chế độ pháp lý"), required=False,
+        choices=[("", _("— Theo ngày bắt đầu —")), *Regime.choices],
+        help_text=_("Chỉ chọn khi nhiệm vụ theo chế độ khác chế độ suy ra từ ngày bắt đầu; khi "
+                    "đó phải ghi lý do."))
+    regime_reason = forms.CharField(label=_("Lý do chọn chế độ khác"), required=False,
+                                    max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     actions = forms.ModelMultipleChoiceField(
         label=_("Nhiệm vụ của kế hoạch (chọn một hoặc nhiều)"), queryset=Action.objects.none(),
         required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
@@ -79,6 +89,15 @@ class ProposeForm(forms.Form):
         for name in ("field", "host", "programme", "actions", "kind"):
             self.fields[name].widget.attrs["data-content"] = ""
 
+    def clean(self):
+        data = super().clean()
+        start, regime = data.get("start_date"), data.get("regime")
+        if start and regime and regime != regime_for(start) and not data.get("regime_reason", "").strip():
+            self.add_error("regime_reason", _(
+                "Chế độ «%(regime)s» khác chế độ theo ngày bắt đầu (%(default)s): cần ghi lý do.")
+                % {"regime": Regime(regime).label, "default": Regime(regime_for(start)).label})
+        return data
+
 
 class StepForm(forms.Form):
     """One lifecycle step of a task. The step is any step of the task's regime (the action judges
@@ -90,6 +109,10 @@ class StepForm(forms.Form):
                   help_text=_("Để trống: hôm nay."))
     decision_number = forms.CharField(label=_("Số văn bản"), max_length=60, required=False)
     decision_date = DayField(label=_("Ngày văn bản"), required=False)
+    document = forms.FileField(
+        label=_("Tệp văn bản"), required=False,
+        help_text=_("Định dạng theo Thông tư 05/2021/TT-BKHCN: txt, rtf, doc, docx, pdf (từ phiên "
+                    "bản 1.4), odt, xls, xlsx, csv, ods."))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -116,6 +139,20 @@ class StepForm(forms.Form):
         for output in self.outputs:
             self.fields[f"certificate_{output.pk}"] = forms.CharField(
                 label=output.title, max_length=60, required=False, initial=output.certificate_number)
+
+    def clean_document(self):
+        """A step's document only in a format the national S&T database accepts (the same check
+        as its export, stiplan.registry.national)."""
+        document = self.cleaned_data.get("document")
+        if document:
+            head = document.read(16)
+            document.seek(0)
+            extension, why = attachment_format(document.name, head)
+            if extension is None:
+                raise forms.ValidationError(
+                    _("Tệp «%(name)s» không được nhận: %(why)s. Định dạng được nhận: %(formats)s.")
+                    % {"name": document.name, "why": why, "formats": ", ".join(sorted(ACCEPTED_FORMATS))})
+        return document
 
     def main_fields(self):
         return [f for f in self if not f.name.startswith("certificate_")]

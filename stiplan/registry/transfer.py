@@ -354,9 +354,11 @@ CHECKS = {"tasks": _check_task, "organisations": _check_plain, "people": _check_
 # --- Running an import, writing an export ---------------------------------------------------------
 
 def run_import(raw: bytes, name: str, entity: str, *, by, dry_run: bool = False, where: str = "cli",
-               progress: Callable[[str, int, int], None] | None = None) -> ImportSummary:
+               progress: Callable[[str, int, int], None] | None = None,
+               synthetic: bool = False) -> ImportSummary:
     """Read, check and (unless `dry_run`) write one bulk file; InputError naming every problem
-    (row and column, Vietnamese and English) when anything is wrong, and then nothing is written."""
+    (row and column, Vietnamese and English) when anything is wrong, and then nothing is written.
+    `synthetic` flags the new rows as made up (the demo's files)."""
     require(by, "registry.manage_resources")
     spec = cols.ENTITIES[entity]
     if progress:
@@ -366,7 +368,7 @@ def run_import(raw: bytes, name: str, entity: str, *, by, dry_run: bool = False,
     if prepared.problems:
         raise InputError(prepared.problems)
     return import_registry(prepared, by=by, sha256=hashlib.sha256(raw).hexdigest(), filename=name,
-                           dry_run=dry_run, progress=progress)
+                           dry_run=dry_run, progress=progress, synthetic=synthetic)
 
 
 def export_rows(entity: str, *, by, public: bool = False) -> tuple[list[str], list[list]]:

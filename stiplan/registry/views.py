@@ -14,12 +14,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from stiplan.core.permissions import access_of, can
+from stiplan.core.uploads import accepts_upload
 from stiplan.core.views import RestrictedQuerysetMixin, int_or_none
 from stiplan.registry import actions as act
 from stiplan.registry.councils import TIE_RULE, council_record, items_of
@@ -122,6 +124,15 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
         return ctx
 
 
+def may_step(user, pk) -> bool:
+    """Whether `user` may take a step of task `pk` (and so send its document)."""
+    task = Task.objects.restrict(user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return can(user, "registry.move_task", task)
+
+
+@accepts_upload(may_step)
 class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
     """One task: what the public may know of it (level, kind, mechanism, field, host, principal
     investigator, budget, timeline, state, outputs with their certificate numbers); its steps for
@@ -141,9 +152,9 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
         self.task = self.visible_object(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def step_form(self, data=None) -> StepForm:
+    def step_form(self, data=None, files=None) -> StepForm:
         lifecycle = lifecycle_of(self.task.regime)
-        return StepForm(data, lifecycle=lifecycle, allowed=lifecycle.allowed(self.task.state),
+        return StepForm(data, files, lifecycle=lifecycle, allowed=lifecycle.allowed(self.task.state),
                         outputs=self.task.outputs.all())
 
     def output_form(self, data=None) -> OutputForm:
@@ -194,13 +205,14 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
         return getattr(self, f"post_{posted}")(request)
 
     def post_step(self, request):
-        form = self.step_form(request.POST)
+        form = self.step_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         try:
             act.move_task(self.task, data["step"], by=request.user, on=data["on"],
-                          decision=act.Decision(data["decision_number"], data["decision_date"]),
+                          decision=act.Decision(data["decision_number"], data["decision_date"],
+                                                data["document"]),
                           note=data["note"], finding=data.get("finding") or "",
                           end_date=data.get("end_date"), certificates=form.certificates())
         except ValidationError as exc:
@@ -284,7 +296,9 @@ class ProposeTaskView(LoginRequiredMixin, FormView):
                 innovation_subkind=data["innovation_subkind"], mechanism=data["mechanism"],
                 selection=data["selection"], start_date=data["start_date"],
                 end_date=data["end_date"], field=data["field"], host=data["host"],
-                programme=data["programme"], actions=data["actions"], by=self.request.user)
+                programme=data["programme"], actions=data["actions"],
+                regime=data["regime"] or None, regime_reason=data["regime_reason"],
+                by=self.request.user)
         except ValidationError as exc:
             errors_at_fields(form, exc)
             return self.form_invalid(form)

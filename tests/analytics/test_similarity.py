@@ -170,6 +170,11 @@ def test_folding_is_idempotent(text):
     assert fold_word(fold_word(text)) == fold_word(text)
 
 
+@given(st.one_of(vi_text, st.text()))
+def test_normalising_gives_the_analysed_tokens(text):
+    assert normalise(text) == " ".join(analyse(text).tokens)
+
+
 @given(vi_text)
 def test_normalising_is_idempotent(text):
     assert normalise(normalise(text)) == normalise(text)

@@ -1,9 +1,10 @@
-"""The demo registry: built through the audited actions, it holds every level, kind, regime and
+"""The demo registry: built through the audited actions and, for `stiplan demo`, topped up to the
+province's 2021–2025 magnitudes through the bulk import; it holds every level, kind, regime and
 state (risk acceptance only under Law 93/2025), flags what is synthetic and keeps the real
 institutions, programmes and IP assets unflagged."""
 
 from stiplan.core.models import AuditEntry
-from stiplan.demo.registry import create_demo_registry
+from stiplan.demo.registry import PROVINCE_2021_2025, create_demo_registry
 from stiplan.registry.models import IPAsset, Organisation, Output, Person, Programme, Task
 
 STATES_2014 = {"proposed", "rejected", "listed", "approved", "contracted", "suspended", "terminated",
@@ -11,11 +12,22 @@ STATES_2014 = {"proposed", "rejected", "listed", "approved", "contracted", "susp
 
 
 def test_the_demo_registry(db):
-    """One build (it is slow), three statements."""
-    create_demo_registry(tasks=40)
+    """One build (it is slow), four statements."""
+    create_demo_registry(tasks=40, province=True)
+    the_magnitudes_are_the_provinces()
     every_level_kind_regime_and_state_is_represented()
     the_demo_is_audited_and_registered_results_carry_certificates()
     real_and_synthetic_rows_are_told_apart()
+
+
+def the_magnitudes_are_the_provinces():
+    window = Task.objects.filter(start_date__year__range=(2021, 2025))
+    assert window.count() == PROVINCE_2021_2025["tasks"] == 373
+    assert window.filter(level="national").count() == 17
+    assert window.filter(level="grassroots").count() == 86
+    assert Output.objects.filter(kind="plant_variety").count() == 15
+    assert Organisation.objects.filter(kind="st_enterprise").count() == 14
+    assert AuditEntry.objects.filter(action="registry.import_tasks").count() == 1
 
 
 def every_level_kind_regime_and_state_is_represented():

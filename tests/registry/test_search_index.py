@@ -4,11 +4,14 @@ in any order; and the list says "more than 1,000" rather than counting every mat
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stiplan.analytics.search.normalise import normalise
+from stiplan.registry import search
 from stiplan.registry.models import Task
 from stiplan.registry.search import COUNT_CAP, CappedPaginator, matching, matching_plain
 
@@ -55,3 +58,18 @@ def test_the_count_stops_at_the_cap_and_says_there_are_more():
     assert (many.count, many.capped, many.num_pages) == (COUNT_CAP, True, COUNT_CAP // 25)
     few = CappedPaginator(list(range(30)), 25)
     assert (few.count, few.capped) == (30, False)
+
+
+def test_a_page_of_common_words_walks_the_list_order_and_finds_the_same(propose, monkeypatch):
+    """More matches than the cap: SQLite reads the page in the list's order instead of starting at
+    its word table; the page and the count are those of the plain rule."""
+    for n in range(5):
+        propose(code=f"HS-{n}", title=f"Nghiên cứu lúa {n}", start_date=dt.date(2020 + n, 1, 1))
+    propose(code="HS-9", title="Nghiên cứu tôm")
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    rows = Task.objects.filter(code__startswith="HS-")
+    page = list(rows.filter(matching("lua nghien cuu"))[:3])
+    assert page == list(rows.filter(matching_plain("lua nghien cuu"))[:3])
+    assert [t.code for t in page] == ["HS-4", "HS-3", "HS-2"]
+    counted = search.CappedPaginator(rows.filter(matching("lua")), 25)
+    assert (counted.count, counted.capped) == (2, True)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         rounds = create_demo_rounds()
         create_demo_series()
         create_demo_index()
-        create_demo_registry()
+        create_demo_registry(province=True)
         self.stdout.write(f"Kỳ báo cáo minh họa / demo rounds: {', '.join(r.title for r in rounds)}")
         self.stdout.write("\nTài khoản minh họa / demo accounts "
                           f"(mật khẩu / password: {DEMO_PASSWORD}):")
