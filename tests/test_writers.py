@@ -12,9 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "stiplan"
 
-#: The ORM's writing methods (Model, QuerySet and managers, related managers included).
+#: The ORM's writing methods (Model, QuerySet and managers, related managers included; `_insert`
+#: is the raw INSERT a restore writes archived rows with).
 WRITE_METHODS = {"save", "create", "update", "delete", "bulk_create", "bulk_update",
-                 "get_or_create", "update_or_create"}
+                 "get_or_create", "update_or_create", "_insert"}
 #: Writers that are plain functions: stiplan.core.bulk.update_rows (one prepared UPDATE).
 WRITE_FUNCTIONS = {"update_rows", "insert_rows"}
 #: `save`, `create`, `update` and `delete` of the ORM take keyword arguments only (Django 5.1
@@ -117,6 +118,7 @@ def close(round_):
     IndicatorItem.objects.bulk_update(items, ["value"])
     update_rows(items, ["value"])
     attachment.file.save("name", content)
+    Round._base_manager._insert(rows, fields=fields, raw=True)
 """
 
 
@@ -131,6 +133,7 @@ def test_writes_outside_an_actions_module_are_named_with_their_line():
         "stiplan/reporting/views.py:9 IndicatorItem.objects.bulk_update(…)",
         "stiplan/reporting/views.py:10 update_rows(…)",
         "stiplan/reporting/views.py:11 attachment.file.save(…)",
+        "stiplan/reporting/views.py:12 Round._base_manager._insert(…)",
     ]
 
 
