@@ -32,10 +32,11 @@ def document(stack, pk: int) -> dict:
 
 
 def rendering(stack, pk: int) -> bool:
-    """The job is past assembling and making its files (the longest step)."""
+    """The job is assembling the content or making its files: well inside its work, with seconds
+    of it left (from the files' step alone, a fast machine may finish before the signal lands)."""
     doc = document(stack, pk)
     assert doc["state"] in ("queued", "running"), doc
-    return doc["state"] == "running" and doc["progress"] >= 30
+    return doc["state"] == "running" and doc["progress"] >= 10
 
 
 def files_on_disk(stack, pk: int) -> list[str]:

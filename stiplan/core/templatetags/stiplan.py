@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.http import HttpRequest
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -123,7 +124,10 @@ def quoted_as_data(text) -> str:
 
 @register.simple_tag
 def canonical(request) -> str:
-    """The page's own absolute address without its query (what a link shared should point to)."""
+    """The page's own absolute address without its query (what a link shared should point to);
+    empty where the page has no request (the server-error page renders without one)."""
+    if not isinstance(request, HttpRequest):
+        return ""
     return request.build_absolute_uri(request.path)
 
 
