@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File

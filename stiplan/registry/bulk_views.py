@@ -1,8 +1,9 @@
 """The registry's bulk files on the web: one page where anyone exports what they may see (a
 visitor: public rows, no personal data) and the Department's staff import a CSV or XLSX file —
 checked whole, with a dry run, and the counts or every problem by row and column shown after; a
-large file is imported by a background job whose progress its own page shows. The upload is judged before its body is read (stiplan.core.uploads), then by the file's size and
-the workbook budget (stiplan.registry.tables)."""
+large file is imported by a background job whose progress its own page shows. The upload is
+judged before its body is read (stiplan.core.uploads), then by the file's size and the workbook
+budget (stiplan.registry.tables)."""
 
 from __future__ import annotations
 

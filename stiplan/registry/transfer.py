@@ -35,6 +35,8 @@ from stiplan.registry.actions import (
 from stiplan.registry.lifecycle import INITIAL_STATE, lifecycle_of
 from stiplan.registry.models import (
     BudgetLine,
+    ImportJob,
+    ImportState,
     IPAsset,
     MemberRole,
     Organisation,
@@ -46,8 +48,6 @@ from stiplan.registry.models import (
     Task,
     TaskKind,
     TaskMember,
-    ImportJob,
-    ImportState,
     regime_for,
 )
 from stiplan.registry.tables import Table, letter, read_table, write_table
