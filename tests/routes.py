@@ -107,6 +107,7 @@ RULES: dict[str, dict[str, dict]] = {
     # bulk files: anyone exports what they may see; the Department imports
     "registry-transfer": {"GET": same(EVERYONE), "POST": same(DEPARTMENT)},
     "registry-export": {"GET": same(EVERYONE)},
+    "registry-import-job": {"GET": same(INTERNAL)},
     # councils: their members, conflicts and scores are the Department's only (never public)
     "council-list": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},
     "council-detail": {"GET": same(INTERNAL), "POST": same(DEPARTMENT)},

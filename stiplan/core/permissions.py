@@ -344,6 +344,8 @@ POLICIES.update({
     **{f"registry.{m}": _internal_only for m in (
         "taskstep", "council", "councilmember", "conflictdeclaration", "score", "consensus",
         "servicerevenue")},
+    # a bulk file's import job: its uploader (always the Department's staff) and the Department
+    "registry.importjob": _internal_only,
     # a call (cuộc thi, giải thưởng, đợt công nhận sáng kiến) is announced in public; its entries
     # are the Department's until the results are published, and then only the winners
     "registry.call": _reference,

@@ -8,20 +8,24 @@ they count (`refeed_on_commit`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
-from stiplan.core.audit import Subject, record, snapshot
+from stiplan.core.audit import Subject, acting_user, record, snapshot
 from stiplan.core.bulk import insert_rows, update_rows
 from stiplan.core.constants import DEFAULT_PLAN
+from stiplan.core.jobs import run_later
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
 from stiplan.metrics.actions import ComputedValue, set_computed_values
@@ -50,6 +54,8 @@ from stiplan.registry.models import (
     FieldLevel,
     FundingSource,
     Grade,
+    ImportJob,
+    ImportState,
     IPAsset,
     LegacyFieldCode,
     MemberRole,
@@ -766,6 +772,65 @@ def import_registry(prepared, *, by, sha256: str, filename: str, dry_run: bool =
                  for i in prepared.new + prepared.changed}
         refeed_on_commit(years, by=by)
     return summary
+
+
+# --- Large bulk files: imported by a background job, its progress on the page -----------------
+# The write of a file is one transaction (all or nothing), so it cannot show progress to another
+# connection. The job therefore works in two phases: it reads and checks every row outside any
+# transaction, committing the count of rows checked as it goes (what the page's bar shows), then
+# writes every row and marks itself done in one transaction (the page says "writing" meanwhile).
+
+@transaction.atomic
+def request_import(entity: str, name: str, raw: bytes, *, by, dry_run: bool = False) -> ImportJob:
+    """Keep an uploaded bulk file in private storage and import (or, for a dry run, only check)
+    it in the background (`stiplan.registry.transfer.import_job`)."""
+    require(by, "registry.manage_resources")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    job = ImportJob(entity=entity, dry_run=dry_run, filename=Path(name).name[:200], sha256=sha256,
+                    created_by=acting_user(by))
+    job.file.save(f"{sha256[:16]}{Path(name).suffix.lower()[:6]}", ContentFile(raw), save=False)
+    job.save()
+    record("registry.request_import", job, by=by, after=snapshot(job), repr_=str(job))
+    transaction.on_commit(lambda: run_later("stiplan.registry.transfer.import_job", job.pk,
+                                            name=f"registry-import-{job.pk}"))
+    return job
+
+
+def note_import_progress(job: ImportJob, step: str, done: int, total: int) -> None:
+    """The job's step (read, check, write) and rows checked, committed at once for the page."""
+    job.state, job.step = ImportState.RUNNING, step
+    if step == "check":
+        job.rows_done, job.rows_total = done, total
+    ImportJob.objects.filter(pk=job.pk).update(state=job.state, step=step, rows_done=job.rows_done,
+                                               rows_total=job.rows_total)
+
+
+@transaction.atomic
+def finish_import_job(job: ImportJob, prepared) -> ImportJob:
+    """Write a checked file (`import_registry`) and mark its job done, in one transaction."""
+    summary = import_registry(prepared, by=job.created_by, sha256=job.sha256, filename=job.filename,
+                              dry_run=job.dry_run)
+    job.state, job.step, job.finished_at = ImportState.DONE, "", timezone.now()
+    job.rows_total = job.rows_done = summary.rows
+    job.created, job.updated, job.unchanged = summary.created, summary.updated, summary.unchanged
+    job.save(update_fields=["state", "step", "finished_at", "rows_total", "rows_done", "created",
+                            "updated", "unchanged"])
+    record("registry.finish_import", job, by=job.created_by, repr_=str(job), after={
+        "dry_run": job.dry_run, "rows": summary.rows, "created": summary.created,
+        "updated": summary.updated, "unchanged": summary.unchanged})
+    return job
+
+
+@transaction.atomic
+def fail_import_job(job: ImportJob, problems=(), error: str = "") -> ImportJob:
+    """End the job refused: every problem by row and column (or the reason), nothing written."""
+    job.state, job.step, job.finished_at, job.error = ImportState.FAILED, "", timezone.now(), error
+    job.problems = [{"sheet": p.sheet, "row": p.row, "column": p.column, "vi": p.vi, "en": p.en}
+                    for p in problems]
+    job.save(update_fields=["state", "step", "finished_at", "error", "problems"])
+    record("registry.fail_import", job, by=job.created_by, repr_=str(job),
+           after={"problems": len(job.problems), "error": error})
+    return job
 
 
 def _new_row(model, attrs: dict, synthetic: bool) -> dict:

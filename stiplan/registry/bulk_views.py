@@ -1,8 +1,9 @@
 """The registry's bulk files on the web: one page where anyone exports what they may see (a
 visitor: public rows, no personal data) and the Department's staff import a CSV or XLSX file —
-checked whole, with a dry run, and the counts or every problem by row and column shown after.
-The upload is judged before its body is read (stiplan.core.uploads), then by the file's size and
-the workbook budget (stiplan.registry.tables)."""
+checked whole, with a dry run, and the counts or every problem by row and column shown after; a
+large file is imported by a background job whose progress its own page shows. The upload is
+judged before its body is read (stiplan.core.uploads), then by the file's size and the workbook
+budget (stiplan.registry.tables)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,29 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import DetailView, FormView
 
 from stiplan.core.permissions import can
 from stiplan.core.tables import download
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
 from stiplan.core.yamlio import InputError
+from stiplan.registry.actions import request_import
 from stiplan.registry.columns import ENTITIES
-from stiplan.registry.tables import MAX_BYTES
+from stiplan.registry.models import ImportJob
+from stiplan.registry.tables import MAX_BYTES, read_table
 from stiplan.registry.transfer import export_file, run_import
+from stiplan.reporting.excel import CellProblem
 
 #: Problems listed on the page (the command line lists them all with --format json).
 SHOWN = 100
+#: Files with more rows than this are imported by a background job: a few thousand rows are
+#: checked and written within a second or two, so the answer comes at once on the same page; more
+#: would hold the request (and the worker serving it) for long, with no progress to show.
+BACKGROUND_ROWS = 2000
 ENTITY_LABELS = {"tasks": gettext_lazy("Nhiệm vụ KH&CN"), "organisations": gettext_lazy("Tổ chức"),
                  "people": gettext_lazy("Nhà khoa học, chuyên gia"),
                  "ip-assets": gettext_lazy("Tài sản trí tuệ"), "outputs": gettext_lazy("Kết quả")}
@@ -66,9 +75,13 @@ class TransferView(FormView):
         if upload.size > MAX_BYTES["web"]:
             form.add_error("file", _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_BYTES["web"] // 2**20})
             return self.form_invalid(form)
+        raw, entity, dry_run = upload.read(), form.cleaned_data["entity"], form.cleaned_data["dry_run"]
         try:
-            summary = run_import(upload.read(), upload.name, form.cleaned_data["entity"],
-                                 by=self.request.user, dry_run=form.cleaned_data["dry_run"], where="web")
+            if len(read_table(raw, upload.name, where="web").rows) > BACKGROUND_ROWS:
+                job = request_import(entity, upload.name, raw, by=self.request.user, dry_run=dry_run)
+                return redirect("registry-import-job", job.pk)
+            summary = run_import(raw, upload.name, entity, by=self.request.user, dry_run=dry_run,
+                                 where="web")
         except InputError as exc:
             return self.render_to_response(self.get_context_data(
                 form=form, problems=[p.localized() for p in exc.problems[:SHOWN]],
@@ -76,6 +89,25 @@ class TransferView(FormView):
         if not summary.dry_run:
             messages.success(self.request, _("Đã nhập tệp %(name)s.") % {"name": upload.name})
         return self.render_to_response(self.get_context_data(form=self.form_class(), summary=summary))
+
+
+class ImportJobView(DetailView):
+    """A large file's import: its progress while the job runs (the partial, polled by htmx), then
+    the counts or the problems by row and column."""
+
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return ImportJob.objects.restrict(self.request.user).select_related("created_by")
+
+    def get_template_names(self):
+        return ["registry/_import_progress.html" if self.request.htmx else "registry/import_job.html"]
+
+    def get_context_data(self, **kwargs):
+        problems = self.object.problems
+        return {**super().get_context_data(**kwargs), "entity_label": ENTITY_LABELS.get(self.object.entity),
+                "problems": [CellProblem(**p).localized() for p in problems[:SHOWN]],
+                "more": max(len(problems) - SHOWN, 0)}
 
 
 class ExportView(View):

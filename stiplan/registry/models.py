@@ -981,3 +981,55 @@ class ListingMessage(models.Model):
     @property
     def listing(self) -> TechnologyOffer | TechnologyDemand:
         return self.offer or self.demand
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang nhập")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Bị từ chối")
+
+
+class ImportJob(models.Model):
+    """A large bulk file imported by a background job (the page polls its progress): the file kept
+    in private storage, who sent it, the rows checked then written, and the outcome — the counts,
+    or every problem by row and column (and then nothing was written)."""
+
+    entity = models.CharField(_("loại dữ liệu"), max_length=20)
+    dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
+    state = models.CharField(_("trạng thái"), max_length=10, choices=ImportState.choices,
+                             default=ImportState.QUEUED)
+    step = models.CharField(_("bước"), max_length=10, blank=True)  # read | check | write
+    file = models.FileField(_("tệp"), storage=PrivateStorage, upload_to="registry/imports/")
+    filename = models.CharField(_("tên tệp"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_done = models.PositiveIntegerField(_("số dòng đã kiểm tra"), default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(_("lỗi"), default=list, blank=True)
+    error = models.TextField(_("lỗi khác"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lượt nhập tệp")
+        verbose_name_plural = _("lượt nhập tệp")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)
+
+    @property
+    def progress(self) -> int:
+        """Per cent of the rows checked (the write that follows is one transaction: it has none)."""
+        return min(100, 100 * self.rows_done // self.rows_total) if self.rows_total else 0

@@ -9,22 +9,34 @@ layout, so a file exported, edited and imported again updates what it names."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.utils import translation
 
+from stiplan.core.jobs import JobStopped
 from stiplan.core.permissions import can, require
 from stiplan.core.yamlio import InputError
 from stiplan.registry import columns as cols
-from stiplan.registry.actions import ImportSummary, _output_problems, import_registry
+from stiplan.registry.actions import (
+    ImportSummary,
+    _output_problems,
+    fail_import_job,
+    finish_import_job,
+    import_registry,
+    note_import_progress,
+)
 from stiplan.registry.lifecycle import INITIAL_STATE, lifecycle_of
 from stiplan.registry.models import (
     BudgetLine,
+    ImportJob,
+    ImportState,
     IPAsset,
     MemberRole,
     Organisation,
@@ -47,6 +59,9 @@ MODELS = {"tasks": Task, "organisations": Organisation, "people": Person, "ip-as
 REF_ATTRS = {"field": "field_id", "host": "host_id", "programme": "programme_id", "owner": "owner_id",
              "task": "task_id", "ip_asset": "ip_asset_id", "person": "person_id"}
 EXTRAS = ("budget_total", "principal_investigator")
+#: Rows checked between two progress reports (the bar of the command and of the page).
+PROGRESS_EVERY = 500
+log = logging.getLogger(__name__)
 _PERSON = re.compile(r"^(?:(?P<name>.*?)\s*\[)?#?(?P<id>\d{1,10})\]?$")
 
 
@@ -159,7 +174,7 @@ def prepare(entity: cols.Entity, table: Table, *, by,
     existing = _existing(entity, table, positions)
     seen: dict = {}
     for n, (number, cells) in enumerate(table.rows, 1):
-        if progress and n % 5000 == 0:
+        if progress and n % PROGRESS_EVERY == 0:
             progress("check", n, len(table.rows))
         values, problems = cols.parse_row(entity, positions, number, cells)
         if values is None:
@@ -369,6 +384,39 @@ def run_import(raw: bytes, name: str, entity: str, *, by, dry_run: bool = False,
         raise InputError(prepared.problems)
     return import_registry(prepared, by=by, sha256=hashlib.sha256(raw).hexdigest(), filename=name,
                            dry_run=dry_run, progress=progress, synthetic=synthetic)
+
+
+def import_job(job_id: int) -> ImportJob:
+    """The job of a large upload (`request_import`): read and check the kept file, committing the
+    rows checked for the page, then write it all (or, for a dry run, nothing) in one transaction;
+    refused with every problem by row and column, or the reason, and then nothing is written."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.state != ImportState.QUEUED:
+        return job
+    if job.created_by is None:
+        return fail_import_job(job, error="người gửi tệp không còn tài khoản / the sender's account is gone")
+
+    def progress(step: str, done: int, total: int) -> None:
+        note_import_progress(job, step, done, total)
+
+    try:
+        progress("read", 0, 1)
+        with job.file.open("rb") as fh:
+            raw = fh.read()
+        table = read_table(raw, job.filename, where="web")
+        prepared = prepare(cols.ENTITIES[job.entity], table, by=job.created_by, progress=progress)
+        if prepared.problems:
+            return fail_import_job(job, prepared.problems)
+        progress("write", prepared.rows, prepared.rows)
+        return finish_import_job(job, prepared)
+    except InputError as exc:
+        return fail_import_job(job, exc.problems)
+    except (PermissionDenied, JobStopped) as exc:
+        return fail_import_job(job, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
+        log.exception("registry import %s failed", job.pk)
+        return fail_import_job(job, error=f"lỗi khi nhập tệp / the file could not be imported: "
+                                          f"{exc.__class__.__name__}")
 
 
 def export_rows(entity: str, *, by, public: bool = False) -> tuple[list[str], list[list]]:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("messages/", exchange.MessageListView.as_view(), name="listing-messages"),
     path("files/", bulk_views.TransferView.as_view(), name="registry-transfer"),
     path("files/export/", bulk_views.ExportView.as_view(), name="registry-export"),
+    path("files/imports/<int:pk>/", bulk_views.ImportJobView.as_view(), name="registry-import-job"),
     path("councils/", views.CouncilListView.as_view(), name="council-list"),
     path("councils/<int:pk>/", views.CouncilDetailView.as_view(), name="council-detail"),
     path("competitions/", recognition.CompetitionListView.as_view(), name="competition-list"),

@@ -23,6 +23,7 @@ from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
 from stiplan.plans.models import Action, Indicator
+from stiplan.registry.actions import request_import
 from stiplan.registry.models import (
     Call,
     Council,
@@ -107,6 +108,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
     amend_plan(plan, Decision("99/QĐ-UBND", date(2026, 3, 1), file_name="qd.pdf", raw=PDF),
                [{**export_plan(plan)["targets"][0], "wording": "trên 55%", "value": 55}], by=None)
     create_demo_registry(tasks=14)
+    import_job = request_import("tasks", "nv.csv", b"code\nNV-X\n", by=None).pk
     task = Task.objects.filter(public=True).order_by("pk").first()
     principal = task.members.get(role="principal").person_id
     council = Council.objects.order_by("pk").first().pk  # the demo's councils (selection, acceptance)
@@ -126,6 +128,7 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "task_code": task.code, "organisation_code": task.host.code,
             "ip_asset": IPAsset.objects.order_by("pk").first().pk,
             "output": Output.objects.filter(task__public=True).order_by("pk").first().pk,
+            "import_job": import_job,
         }
     return values
 
@@ -138,6 +141,7 @@ def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:
              ("^registry/ip-assets/", "ip_asset"), ("^registry/outputs/", "output"),
              ("registry/tasks/", "task"), ("registry/organisations/", "organisation"),
              ("registry/people/", "person"), ("registry/councils/", "council"), ("drafts/", "draft"),
+             ("registry/files/imports/", "import_job"),
              ("registry/competitions/", "competition"),
              ("registry/labs/", "lab"), ("registry/offers/", "offer"), ("registry/demands/", "demand"),
              ("evidence/", "evidence"),

@@ -16,6 +16,7 @@ from stiplan.registry.actions import (
     enter_scores,
     move_task,
     rank_council,
+    request_import,
 )
 from stiplan.registry.exchange.actions import (
     add_demand,
@@ -35,6 +36,7 @@ from stiplan.registry.models import (
     CouncilMember,
     Entry,
     Equipment,
+    ImportJob,
     IPAsset,
     Lab,
     ListingMessage,
@@ -109,6 +111,7 @@ def world(propose, people, users, fields):
         if status == "published":  # a visitor writes to its owner
             send_message(offer, name="Khách", email="khach@example.test", body="Xin báo giá.",
                          by=users["public"])
+    request_import("tasks", "nv.csv", b"code\nNV-X\n", by=officer)  # a queued import job
     return {"public_task": public_task, "proposal": proposal, "people": people}
 
 
@@ -127,7 +130,7 @@ READS = {
     IPAsset: (1, EVERYONE), Call: (2, EVERYONE), Entry: (1, INTERNAL), ServiceRevenue: (0, INTERNAL),
     Lab: (1, EVERYONE), Equipment: (1, EVERYONE),
     TechnologyOffer: (1, INTERNAL), TechnologyDemand: (1, INTERNAL),
-    ListingMessage: (0, INTERNAL),
+    ListingMessage: (0, INTERNAL), ImportJob: (0, INTERNAL),
 }
 
 
