@@ -26,6 +26,7 @@ from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
 from stiplan.plans.models import DraftStatus, PlanDraft
+from stiplan.registry.actions import request_import
 from stiplan.registry.models import (
     Call,
     Council,
@@ -146,10 +147,12 @@ def demo(site, private_media, demo_snapshot) -> tuple[str, dict[str, list[str]]]
     reading = PlanDraft.objects.create(  # a scan being read: the job's progress on the page
         status=DraftStatus.READING, source_name="quet.pdf", source_kind="pdf", sha256="0" * 64,
         progress=40, step="ocr 2/5", created_by=officer)
-    return site.url, {role: pages_of(role, document.pk, draft.pk, reading.pk) for role in ROLES}
+    job = request_import("tasks", "nhiem-vu.csv", b"code\nNV-X\n", by=None)  # refused: its problems
+    return site.url, {role: pages_of(role, document.pk, draft.pk, reading.pk, job.pk)
+                      for role in ROLES}
 
 
-def pages_of(role: str, document: int, draft: int, reading: int) -> list[str]:
+def pages_of(role: str, document: int, draft: int, reading: int, import_job: int) -> list[str]:
     """The addresses of every page `role` may GET, filled from the demo data."""
     yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
     ad_hoc = Round.objects.get(kind=RoundKind.AD_HOC)
@@ -177,6 +180,7 @@ def pages_of(role: str, document: int, draft: int, reading: int) -> list[str]:
         "index-entry": [{"year": 2025}],
         "task-list": [{}], "task-detail": [{"pk": pk} for pk in tasks], "task-propose": [{}],
         "organisation-list": [{}], "ip-list": [{}], "registry-transfer": [{}],
+        "registry-import-job": [{"pk": import_job}],
         "organisation-detail": [{"pk": Task.objects.get(pk=pk).host_id} for pk in tasks],
         "person-detail": [{"pk": TaskMember.objects.get(task=pk, role="principal").person_id}
                           for pk in tasks],
