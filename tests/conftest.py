@@ -84,18 +84,19 @@ def _api_rates_out_of_the_way():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the reference data (units, plan, demo accounts) once into the test database."""
+def django_db_setup(django_db_setup, django_db_blocker) -> Snapshot:
+    """Load the reference data (units, plan, demo accounts) once into the test database; its
+    snapshot, taken at once (a transactional test may empty the database later)."""
     with django_db_blocker.unblock():
         load_reference_data()
         create_accounts()
+        return whole()
 
 
 @pytest.fixture(scope="session")
-def reference_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+def reference_snapshot(django_db_setup) -> Snapshot:
     """The reference database as `django_db_setup` left it, every table whole."""
-    with django_db_blocker.unblock():
-        return whole()
+    return django_db_setup
 
 
 @pytest.fixture
@@ -112,11 +113,13 @@ def reference_data_put_back(reference_snapshot, django_db_blocker):
 
 def snapshot_of(*builders, run_on_commit: bool = False):
     """A session fixture: the snapshot of what `builders` add to the reference database, taken
-    the first time a test of this worker asks for it."""
+    the first time a test of this worker asks for it (over the reference data put back first)."""
 
     @pytest.fixture(scope="session")
-    def snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    def snapshot(reference_snapshot, django_db_blocker) -> Snapshot:
         with django_db_blocker.unblock():
+            # an earlier transactional test of the worker may have emptied the database
+            reference_snapshot.restore()
             return take(lambda: [build() for build in builders], run_on_commit=run_on_commit)
 
     return snapshot
