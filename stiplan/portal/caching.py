@@ -50,8 +50,9 @@ def _keyable(request) -> bool:
 
 
 def _key(request) -> str:
-    """The address and the media type asked for (the API answers JSON or its browsable page)."""
-    asked = f"{request.get_full_path()} {request.headers.get('Accept', '')}"
+    """The whole address (scheme and host too: the page names them in its canonical and Open
+    Graph links) and the media type asked for (the API answers JSON or its browsable page)."""
+    asked = f"{request.build_absolute_uri()} {request.headers.get('Accept', '')}"
     address = sha256(asked.encode("utf-8")).hexdigest()
     return f"stiplan-page-{translation.get_language()}-{address}-{data_version()}"
 

@@ -379,3 +379,15 @@ def test_a_token_clients_answer_is_never_cached_nor_served_from_the_cache(client
     assert "X-Stiplan-Cache" not in staff and hidden.code in staff.content.decode()
     again = client.get(url, HTTP_ACCEPT="application/json")
     assert again["X-Stiplan-Cache"] == "hit" and hidden.code not in again.content.decode()
+
+
+def test_a_page_kept_for_one_address_of_the_site_is_not_served_to_another(client, offer, settings):
+    """The canonical and Open Graph addresses name the host and scheme asked for: a page kept
+    for one allowed host is not served under another (no cache poisoning through Host)."""
+    settings.ALLOWED_HOSTS = ["stiplan.skhcn.example.vn", "khcn.example.vn"]
+    url = reverse("offer-detail", args=[offer.pk])
+    client.get(url, HTTP_HOST="khcn.example.vn")
+    page = client.get(url, HTTP_HOST="stiplan.skhcn.example.vn")
+    assert page["X-Stiplan-Cache"] == "miss"
+    assert "http://stiplan.skhcn.example.vn/" in page.content.decode()
+    assert "khcn.example.vn/" not in page.content.decode().replace("stiplan.skhcn.example.vn/", "")
