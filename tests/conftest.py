@@ -6,6 +6,8 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import (
@@ -39,11 +41,20 @@ RUN_DATABASE = frozenset({"db", "transactional_db", "django_db_setup", "live_ser
 
 def pytest_collection_modifyitems(config, items):
     """Mark `same_on_every_database` the tests that never reach the run's database: CI runs them
-    in its SQLite pass only, since its PostgreSQL pass would repeat them exactly."""
+    in its SQLite pass only, since its PostgreSQL pass would repeat them exactly. Then put the
+    long tests first, so that the two workers end together rather than one waiting on the other."""
     for item in items:
         if not (item.get_closest_marker("django_db")
                 or RUN_DATABASE & set(getattr(item, "fixturenames", ()))):
             item.add_marker("same_on_every_database")
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item) -> int:
+    """The layout sweep's roles (a minute each), the other browser tests, the slow ones, the rest."""
+    if "test_layout_sweep.py::test_every_page" in item.nodeid:
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2 if item.get_closest_marker("slow") else 3
 
 
 @pytest.fixture(autouse=True)
@@ -83,14 +94,19 @@ def _api_rates_out_of_the_way():
     settings.STIPLAN_API_RATES = dict.fromkeys(settings.STIPLAN_API_RATES, "1000000/min")
 
 
+#: The reference database, every table whole (`django_db_setup`), for the teardown hook below.
+REFERENCE = pytest.StashKey[Snapshot]()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> Snapshot:
+def django_db_setup(django_db_setup, django_db_blocker, request) -> Snapshot:
     """Load the reference data (units, plan, demo accounts) once into the test database; its
     snapshot, taken at once (a transactional test may empty the database later)."""
     with django_db_blocker.unblock():
         load_reference_data()
         create_accounts()
-        return whole()
+        request.config.stash[REFERENCE] = whole()
+    return request.config.stash[REFERENCE]
 
 
 @pytest.fixture(scope="session")
@@ -99,27 +115,35 @@ def reference_snapshot(django_db_setup) -> Snapshot:
     return django_db_setup
 
 
-@pytest.fixture
-def reference_data_put_back(reference_snapshot, django_db_blocker):
-    """For a transactional test (request it before `transactional_db`, so that it is torn down
-    after the flush): the reference data is there when the test starts, and is put back into the
-    emptied database for the worker's later tests when it ends."""
-    with django_db_blocker.unblock():
-        reference_snapshot.restore()
-    yield
-    with django_db_blocker.unblock():
-        reference_snapshot.restore()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (a live server's included) ends by emptying the database, after every
+    fixture's own teardown: the reference data is put back then, so that the worker's next test,
+    of any kind, finds it."""
+    result = yield
+    if REFERENCE in item.config.stash and _empties_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            item.config.stash[REFERENCE].restore()
+    return result
+
+
+def _empties_the_database(item) -> bool:
+    """pytest-django's rule for a test run outside a transaction (then flushed)."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
 def snapshot_of(*builders, run_on_commit: bool = False):
     """A session fixture: the snapshot of what `builders` add to the reference database, taken
-    the first time a test of this worker asks for it (over the reference data put back first)."""
+    the first time a test of this worker asks for it."""
 
     @pytest.fixture(scope="session")
     def snapshot(reference_snapshot, django_db_blocker) -> Snapshot:
         with django_db_blocker.unblock():
-            # an earlier transactional test of the worker may have emptied the database
-            reference_snapshot.restore()
             return take(lambda: [build() for build in builders], run_on_commit=run_on_commit)
 
     return snapshot

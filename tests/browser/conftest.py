@@ -13,9 +13,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(reference_data_put_back, live_server, transactional_db):
+def site(live_server, transactional_db):
     """A live server whose database holds the reference data (flushed after each test, then put
-    back: tests/conftest.py)."""
+    back: `pytest_runtest_teardown` in tests/conftest.py)."""
     return live_server
 
 # Every Content-Security-Policy violation a page meets is written to its console.

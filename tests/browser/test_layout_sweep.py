@@ -128,6 +128,8 @@ AXE_RUN = """async () => {
   const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return r.violations.map((v) => `${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`);
 }"""
+# Both in one call; the sweep's contexts load axe-core into every page (`signed_in_context`).
+MEASURE_AND_AXE = f"""async (args) => ({{...({MEASURE})(args), axe: await ({AXE_RUN})()}})"""
 
 
 #: The demo rounds and series, the index and a small registry, made once per test worker.
@@ -225,14 +227,13 @@ def check(page, sweep: Sweep, url: str, width: int, lang: str) -> None:
     response = page.goto(url)
     assert response.ok, f"{url}: {response.status}"
     page.wait_for_load_state("load")
-    found = page.evaluate(MEASURE, [ONE_ROW if width == DESK[0] else None, lang])
+    found = page.evaluate(MEASURE_AND_AXE, [ONE_ROW if width == DESK[0] else None, lang])
     sweep.add(url, width, "scrolls sideways", found["width"] > width and found["width"])
     sweep.add(url, width, f"header {found['header']} px high", found["twoRows"])
     sweep.add(url, width, "text overflows its box", found["overflowing"][:5])
     sweep.add(url, width, "Vietnamese in the English page", found["foreign"][:5])
     sweep.add(url, width, "an English twin after Vietnamese", found["twins"][:5])
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    sweep.add(url, width, "axe-core", page.evaluate(AXE_RUN))
+    sweep.add(url, width, "axe-core", found["axe"])
     sweep.pages += 1
 
 
@@ -243,6 +244,7 @@ def size(viewport: tuple[int, int]) -> dict[str, int]:
 def signed_in_context(browser, base: str, role: str, viewport: tuple[int, int]):
     context = browser.new_context(base_url=base, viewport=size(viewport),
                                   locale="en-US")
+    context.add_init_script(path=AXE)
     page = context.new_page()
     if role != VISITOR:
         page.goto("/accounts/login/")

@@ -14,15 +14,13 @@ from stiplan.plans.models import Plan
 from stiplan.reporting import actions as act
 from stiplan.reporting.models import ReportState, UnitReport
 
-# Skipped by a mark, before any fixture runs: a transactional test flushes the database when it
-# ends, and a skip from inside a fixture would flush the reference data the other tests need.
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
     reason="SQLite serialises writers; the race is tested on PostgreSQL in CI")
 
 
 @pytest.fixture
-def submitted(reference_data_put_back, transactional_db):
+def submitted(transactional_db):
     plan = Plan.objects.get(code="vinh-long-1925-2023")
     round_ = act.open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
                             opened_on=date(2025, 11, 1), by=None)
