@@ -9,11 +9,15 @@ import datetime as dt
 import logging
 import os
 import signal
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from stiplan.core.permissions import require
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,7 @@ STALE_MESSAGE = ("Không có tiến trình chạy nền làm xong việc này tr
                  "within 20 minutes (none was running, or it was stopped midway); nothing was "
                  "saved, please ask again")
 
+
 class JobExpired(Exception):
     """Raised inside a job whose row was failed as stale meanwhile: the job stops, and what it
     was writing rolls back (the row keeps its stale state)."""
@@ -68,10 +73,9 @@ _EXPIRERS: dict[str, str] = {}
 
 def register_expirer(label: str, func: str) -> None:
     """Register an app's expirer of stale jobs (call it from the app's AppConfig.ready; core
-    imports no app, so the function is named by its dotted path). `func(before, *, by)` fails,
-    with an audit entry each, the app's rows still queued or running that started before
-    `before`, locking them with select_for_update(skip_locked=True) so a job finishing now is
-    left to finish, and answers their ids."""
+    imports no app, so the function is named by its dotted path). `func(before=None, *, by=None)`
+    ends the app's rows still queued or running since before `before` (`stale_cutoff`), through
+    `end_stale`, and answers their ids."""
     _EXPIRERS[label] = func
 
 
@@ -80,9 +84,25 @@ def expirers() -> dict[str, str]:
     return dict(sorted(_EXPIRERS.items()))
 
 
-def stale_cutoff() -> dt.datetime:
-    """A job queued or started before this moment will not end by itself."""
-    return timezone.now() - STALE_AFTER
+def stale_cutoff(before: dt.datetime | None = None) -> dt.datetime:
+    """`before`, or by default the moment before which a job queued or started will not end by
+    itself."""
+    return before or timezone.now() - STALE_AFTER
+
+
+def end_stale(stale, end: Callable[[object, object], None], *, by=None, perm: str) -> list[int]:
+    """The frame every expirer shares: `by` (None: the system) needs `perm`; then, in one durable
+    transaction, each row of the query set `stale` is locked, skipping a row a job holds (it is
+    writing its result), and ended by `end(row, by)`, the app's action that writes the row and
+    its audit entry. Answers the ids ended."""
+    if by is not None:
+        require(by, perm)
+    ended = []
+    with transaction.atomic(durable=True):
+        for row in stale.select_for_update(skip_locked=True).order_by("pk"):
+            end(row, by)
+            ended.append(row.pk)
+    return ended
 
 
 def expire_stale_jobs(*, by=None) -> dict[str, list[int]]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from stiplan.core import faults
 from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.errors import Conflict
-from stiplan.core.jobs import STALE_MESSAGE, JobStopped, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_later, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.documents import content as assembly
 from stiplan.documents.charts import charts_of
@@ -237,21 +237,16 @@ def expire_stale_jobs(before: datetime | None = None, *, by=None) -> list[int]:
     the time a job may take: no worker, a killed worker), so no page waits for ever. Run with the
     other apps' expirers by the schedule and `stiplan jobs expire-stale` (core/jobs.py); reading a
     document's page never changes it."""
-    if by is not None:
-        require(by, "documents.generate_document")
-    cutoff = before or stale_cutoff()
-    expired = []
-    with transaction.atomic(durable=True):
-        stale = (Document.objects.select_for_update(skip_locked=True)
-                 .filter(state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=cutoff)
-                 .order_by("pk"))
-        for document in stale:
-            was = {"state": document.state, "progress": document.progress, "step": document.step}
-            _failed(document, STALE_MESSAGE, Failure.STALE)
-            record("documents.expire_stale_job", document, by=by, before=was,
-                   after={"state": document.state, "error": document.error})
-            expired.append(document.pk)
-    return expired
+    stale = Document.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING),
+                                    created_at__lt=stale_cutoff(before))
+    return end_stale(stale, _expire, by=by, perm="documents.generate_document")
+
+
+def _expire(document: Document, by) -> None:
+    was = {"state": document.state, "progress": document.progress, "step": document.step}
+    _failed(document, STALE_MESSAGE, Failure.STALE)
+    record("documents.expire_stale_job", document, by=by, before=was,
+           after={"state": document.state, "error": document.error})
 
 
 def _failed(document: Document, message: str, failure: str) -> Document:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from stiplan.analytics.index import parse_document
 from stiplan.core.audit import entry, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, JobStopped, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_later, stale_cutoff
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.index import checks, compute
@@ -256,20 +256,14 @@ def expire_stale_computations(before: dt.datetime | None = None, *, by=None) -> 
     past the time a job may take: no worker, or a killed one), each with an audit entry; the
     profile keeps showing the newest done one. Registered with the stale-job expirers
     (core/jobs.py) by IndexConfig.ready."""
-    if by is not None:
-        require(by, "index.compute")
-    cutoff = before or stale_cutoff()
-    expired = []
-    with transaction.atomic(durable=True):
-        stale = (Computation.objects.select_for_update(skip_locked=True)
-                 .alias(since=Coalesce("started_at", "requested_at"))
-                 .filter(state__in=(JobState.QUEUED, JobState.RUNNING), since__lt=cutoff)
-                 .order_by("pk"))
-        for job in stale:
-            was = {"state": job.state}
-            job.state, job.error, job.finished_at = JobState.FAILED, STALE_MESSAGE, timezone.now()
-            job.save(update_fields=["state", "error", "finished_at"])
-            record("index.expire_stale_computation", job, by=by, before=was,
-                   after={"state": job.state, "error": job.error})
-            expired.append(job.pk)
-    return expired
+    stale = (Computation.objects.alias(since=Coalesce("started_at", "requested_at"))
+             .filter(state__in=(JobState.QUEUED, JobState.RUNNING), since__lt=stale_cutoff(before)))
+    return end_stale(stale, _expire, by=by, perm="index.compute")
+
+
+def _expire(job: Computation, by) -> None:
+    was = {"state": job.state}
+    job.state, job.error, job.finished_at = JobState.FAILED, STALE_MESSAGE, timezone.now()
+    job.save(update_fields=["state", "error", "finished_at"])
+    record("index.expire_stale_computation", job, by=by, before=was,
+           after={"state": job.state, "error": job.error})

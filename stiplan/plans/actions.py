@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stiplan.core.audit import acting_user, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, end_stale, run_later, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
@@ -228,21 +228,16 @@ def expire_stale_drafts(before: dt.datetime | None = None, *, by=None) -> list[i
     the time a job may take: no worker, or a killed one; the reader's own time limit is 10
     minutes), each with an audit entry, so no page waits for it for ever. Registered with the
     stale-job expirers (core/jobs.py) by PlansConfig.ready."""
-    if by is not None:
-        require(by, "plans.load_plan")
-    cutoff = before or stale_cutoff()
-    expired = []
-    with transaction.atomic(durable=True):
-        stale = (PlanDraft.objects.select_for_update(skip_locked=True)
-                 .filter(status=DraftStatus.READING, created_at__lt=cutoff).order_by("pk"))
-        for draft in stale:
-            was = {"status": draft.status, "step": draft.step}
-            draft.status, draft.error, draft.step = DraftStatus.FAILED, STALE_MESSAGE, ""
-            draft.save(update_fields=["status", "error", "step"])
-            record("plans.expire_stale_draft", draft, by=by, before=was,
-                   after={"status": draft.status, "error": draft.error}, repr_=str(draft))
-            expired.append(draft.pk)
-    return expired
+    stale = PlanDraft.objects.filter(status=DraftStatus.READING, created_at__lt=stale_cutoff(before))
+    return end_stale(stale, _expire_draft, by=by, perm="plans.load_plan")
+
+
+def _expire_draft(draft: PlanDraft, by) -> None:
+    was = {"status": draft.status, "step": draft.step}
+    draft.status, draft.error, draft.step = DraftStatus.FAILED, STALE_MESSAGE, ""
+    draft.save(update_fields=["status", "error", "step"])
+    record("plans.expire_stale_draft", draft, by=by, before=was,
+           after={"status": draft.status, "error": draft.error}, repr_=str(draft))
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from stiplan.analytics import periods
 from stiplan.core.audit import Subject, acting_user, record, snapshot
 from stiplan.core.bulk import insert_rows, update_rows
 from stiplan.core.constants import DEFAULT_PLAN
-from stiplan.core.jobs import STALE_MESSAGE, JobExpired, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, JobExpired, end_stale, run_later, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
 from stiplan.metrics.actions import ComputedValue, set_computed_values
@@ -856,28 +856,23 @@ def fail_import_job(job: ImportJob, problems=(), error: str = "") -> ImportJob:
 
 
 def expire_stale_imports(before: dt.datetime | None = None, *, by=None) -> list[int]:
-    """Fail, as stale, every import job queued since before `before` or running since then (by
+    """End, as stale, every import job queued since before `before` or running since then (by
     default, past the time a job may take: no worker, or a killed one), each with an audit entry,
     so its page stops waiting and says to send the file again. A job writing now holds its row's
     lock and is skipped. Registered with the stale-job expirers (core/jobs.py) by
     RegistryConfig.ready."""
-    if by is not None:
-        require(by, "registry.manage_resources")
-    cutoff = before or stale_cutoff()
-    expired = []
-    with transaction.atomic(durable=True):
-        stale = (ImportJob.objects.select_for_update(skip_locked=True)
-                 .alias(since=Coalesce("started_at", "created_at"))
-                 .filter(state__in=ACTIVE_IMPORT_STATES, since__lt=cutoff).order_by("pk"))
-        for job in stale:
-            was = {"state": job.state, "step": job.step, "rows_done": job.rows_done}
-            job.state, job.step, job.error = ImportState.STALE, "", STALE_MESSAGE
-            job.finished_at = timezone.now()
-            job.save(update_fields=["state", "step", "error", "finished_at"])
-            record("registry.expire_stale_import", job, by=by, before=was, repr_=str(job),
-                   after={"state": job.state, "error": job.error})
-            expired.append(job.pk)
-    return expired
+    stale = (ImportJob.objects.alias(since=Coalesce("started_at", "created_at"))
+             .filter(state__in=ACTIVE_IMPORT_STATES, since__lt=stale_cutoff(before)))
+    return end_stale(stale, _expire_import, by=by, perm="registry.manage_resources")
+
+
+def _expire_import(job: ImportJob, by) -> None:
+    was = {"state": job.state, "step": job.step, "rows_done": job.rows_done}
+    job.state, job.step, job.error = ImportState.STALE, "", STALE_MESSAGE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "step", "error", "finished_at"])
+    record("registry.expire_stale_import", job, by=by, before=was, repr_=str(job),
+           after={"state": job.state, "error": job.error})
 
 
 def _new_row(model, attrs: dict, synthetic: bool) -> dict:

@@ -9,14 +9,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django.utils.module_loading import import_string
-from django_q.models import Schedule
 
-from stiplan.core.jobs import STALE_MESSAGE, STALE_SCHEDULE
+from stiplan.core.jobs import STALE_MESSAGE
 from stiplan.core.models import AuditEntry
 from stiplan.index import actions as act
 from stiplan.index import compute, profile
 from stiplan.index.models import Computation, JobState
+from tests.stalejobs import audited, run_schedule, states
 
 
 def computation(edition, state: str, asked: int, started: int | None = None) -> Computation:
@@ -36,18 +35,15 @@ def test_a_killed_computation_is_failed_by_the_schedule_and_audited(edition, use
     waited_then_started = computation(edition, JobState.RUNNING, asked=30, started=2)
     fresh = computation(edition, JobState.QUEUED, asked=1)
 
-    expired = import_string(Schedule.objects.get(name=STALE_SCHEDULE).func)()["index"]
+    expired = run_schedule("index")
 
     assert sorted(expired) == sorted([killed.pk, never_taken.pk])
-    states = {j.pk: Computation.objects.get(pk=j.pk).state
-              for j in (killed, never_taken, waited_then_started, fresh, shown)}
-    assert states == {killed.pk: JobState.FAILED, never_taken.pk: JobState.FAILED,
-                      waited_then_started.pk: JobState.RUNNING, fresh.pk: JobState.QUEUED,
-                      shown.pk: JobState.DONE}
+    assert states(killed, never_taken, waited_then_started, fresh, shown) == {
+        killed.pk: JobState.FAILED, never_taken.pk: JobState.FAILED,
+        waited_then_started.pk: JobState.RUNNING, fresh.pk: JobState.QUEUED, shown.pk: JobState.DONE}
     killed.refresh_from_db()
     assert killed.error == STALE_MESSAGE and killed.finished_at is not None
-    entries = AuditEntry.objects.filter(action="index.expire_stale_computation").order_by("object_id")
-    assert [(e.object_id, e.before["state"], e.after["state"], e.actor_label) for e in entries] == [
+    assert audited("index.expire_stale_computation") == [
         (str(killed.pk), "running", "failed", "system"), (str(never_taken.pk), "queued", "failed", "system")]
     assert profile.latest_computation(edition, users["plan_officer"]) == shown
     assert act.expire_stale_computations() == []

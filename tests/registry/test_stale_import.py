@@ -13,14 +13,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
-from django.utils.module_loading import import_string
-from django_q.models import Schedule
 
-from stiplan.core.jobs import STALE_SCHEDULE, JobExpired
+from stiplan.core.jobs import JobExpired
 from stiplan.core.models import AuditEntry
 from stiplan.registry import actions, transfer
 from stiplan.registry.models import ImportJob, ImportState, Task
 from stiplan.registry.tables import write_table
+from tests.stalejobs import audited, run_schedule, states
 
 HEADER = ["code", "title", "level", "kind", "mechanism", "selection", "start_date", "host"]
 ROW = ["Nghiên cứu tôm càng xanh", "provincial", "de_tai", "funding", "open", "2024-03-01",
@@ -57,22 +56,19 @@ def test_a_killed_job_is_ended_by_the_schedule_and_its_page_stops_polling(staff,
     old_done = job(ImportState.DONE, sent=600, started=599)
     assert 'hx-get' in partial(staff, killed.pk) and 'data-state="running"' in partial(staff, killed.pk)
 
-    schedule = Schedule.objects.get(name=STALE_SCHEDULE)
-    expired = import_string(schedule.func)()["registry"]  # what the cluster runs every 5 minutes
+    expired = run_schedule("registry")
 
     assert sorted(expired) == sorted([killed.pk, never_taken.pk])
-    states = {j.pk: ImportJob.objects.get(pk=j.pk).state
-              for j in (killed, never_taken, waited_then_started, fresh, old_done)}
-    assert states == {killed.pk: ImportState.STALE, never_taken.pk: ImportState.STALE,
-                      waited_then_started.pk: ImportState.RUNNING, fresh.pk: ImportState.QUEUED,
-                      old_done.pk: ImportState.DONE}
+    assert states(killed, never_taken, waited_then_started, fresh, old_done) == {
+        killed.pk: ImportState.STALE, never_taken.pk: ImportState.STALE,
+        waited_then_started.pk: ImportState.RUNNING, fresh.pk: ImportState.QUEUED,
+        old_done.pk: ImportState.DONE}
     killed.refresh_from_db()
     assert killed.error.startswith("Không có tiến trình chạy nền") and "timed out" in killed.error
     assert killed.finished_at is not None and killed.step == ""
-    entries = AuditEntry.objects.filter(action="registry.expire_stale_import").order_by("object_id")
-    assert [(e.object_id, e.before["state"], e.after["state"], e.actor_label) for e in entries] == [
+    assert audited("registry.expire_stale_import") == [
         (str(killed.pk), "running", "stale", "system"), (str(never_taken.pk), "queued", "stale", "system")]
-    assert import_string(schedule.func)()["registry"] == []  # a second run finds nothing more
+    assert run_schedule("registry") == []  # a second run finds nothing more
 
     shown = partial(staff, killed.pk)
     assert 'data-state="stale"' in shown and "hx-get" not in shown and "hx-trigger" not in shown
