@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import date, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from stiplan.core import faults
 from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.errors import Conflict
-from stiplan.core.jobs import JobStopped, run_later
+from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_later, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.documents import content as assembly
 from stiplan.documents.charts import charts_of
@@ -36,7 +36,6 @@ from stiplan.documents.models import (
     JobState,
 )
 from stiplan.documents.problems import DocumentProblem, FontProblem
-from stiplan.plans.actions import expire_stale_drafts
 from stiplan.reporting.models import Round, RoundKind
 
 log = logging.getLogger(__name__)
@@ -233,34 +232,21 @@ def _template_of(document: Document) -> bytes:
     return shipped_template(document.kind, document.layout)
 
 
-STALE_AFTER = timedelta(minutes=20)
-#: The django-q2 schedule (made by migration documents 0002) that runs `expire_stale_jobs`.
-STALE_SCHEDULE = "stiplan-expire-stale-documents"
-STALE_MESSAGE = ("Quá thời gian: không có tiến trình chạy nền (stiplan qcluster) hoặc tiến trình bị "
-                 "dừng / timed out: no job worker running, or the worker was stopped")
-
-
-def expire_stale_jobs(*, by=None) -> list[int]:
-    """Mark failed every document job queued or running for longer than a job may take (no worker,
-    a killed worker), and every plan draft still being read as long, so no page waits for ever.
-    Run every few minutes by the schedule, or by `stiplan report expire-stale`; reading a
+def expire_stale_jobs(before: datetime | None = None, *, by=None) -> list[int]:
+    """Mark failed every document job queued or running since before `before` (by default, past
+    the time a job may take: no worker, a killed worker), so no page waits for ever. Run with the
+    other apps' expirers by the schedule and `stiplan jobs expire-stale` (core/jobs.py); reading a
     document's page never changes it."""
-    if by is not None:
-        require(by, "documents.generate_document")
-    cutoff = timezone.now() - STALE_AFTER
-    expired = []
-    with transaction.atomic(durable=True):
-        stale = (Document.objects.select_for_update(skip_locked=True)
-                 .filter(state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=cutoff)
-                 .order_by("pk"))
-        for document in stale:
-            before = {"state": document.state, "progress": document.progress, "step": document.step}
-            _failed(document, STALE_MESSAGE, Failure.STALE)
-            record("documents.expire_stale_job", document, by=by, before=before,
-                   after={"state": document.state, "error": document.error})
-            expired.append(document.pk)
-    expire_stale_drafts(cutoff, STALE_MESSAGE)  # plan documents read by the same cluster
-    return expired
+    stale = Document.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING),
+                                    created_at__lt=stale_cutoff(before))
+    return end_stale(stale, _expire, by=by, perm="documents.generate_document")
+
+
+def _expire(document: Document, by) -> None:
+    was = {"state": document.state, "progress": document.progress, "step": document.step}
+    _failed(document, STALE_MESSAGE, Failure.STALE)
+    record("documents.expire_stale_job", document, by=by, before=was,
+           after={"state": document.state, "error": document.error})
 
 
 def _failed(document: Document, message: str, failure: str) -> Document:

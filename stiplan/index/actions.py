@@ -3,18 +3,21 @@ and reviewing raw values with evidence, and the computation job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stiplan.analytics.index import parse_document
 from stiplan.core.audit import entry, record, snapshot
-from stiplan.core.jobs import run_later
+from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_later, stale_cutoff
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.index import checks, compute
@@ -28,6 +31,8 @@ from stiplan.index.models import (
     ValueState,
 )
 from stiplan.reporting.evidence import sniff
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -199,24 +204,66 @@ def request_computation(edition: IndexEdition, *, by) -> Computation:
 
 
 def run_computation(job_id: int) -> None:
-    """The job: results and rank intervals of every province, stored in one step."""
-    job = Computation.objects.select_related("edition__framework").get(pk=job_id)
+    """The job: results and rank intervals of every province, stored in one step. A job runs
+    once (a queue's second delivery, or a job failed as stale, is left as it is) and always
+    ends done or failed, with the reason."""
+    job = _start(job_id)
+    if job is None:
+        return
     edition = job.edition
-    fw = edition.framework.tree()
-    units = [u["code"] for u in edition.units]
-    rows = IndexValue.objects.filter(edition=edition).values_list("unit", "code", "value")
     try:
+        fw = edition.framework.tree()
+        units = [u["code"] for u in edition.units]
+        rows = IndexValue.objects.filter(edition=edition).values_list("unit", "code", "value")
         data = compute.unit_data(fw, units, rows)
         results = compute.results(fw, data)
         results["interval"] = compute.rank_interval(fw, data)
-    except (ValueError, ArithmeticError) as exc:
+    except (ValueError, ArithmeticError, JobStopped) as exc:
         _finish(job, JobState.FAILED, {}, str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
+        log.exception("index computation %s failed", job.pk)
+        _finish(job, JobState.FAILED, {}, f"lỗi khi tính chỉ số / the index could not be "
+                                          f"computed: {exc.__class__.__name__}")
         return
     _finish(job, JobState.DONE, results, "")
 
 
 @transaction.atomic
+def _start(job_id: int) -> Computation | None:
+    """Mark a queued job running (committed: the stale-job expirer counts from now); None when
+    it is not queued."""
+    job = (Computation.objects.select_for_update(of=("self",)).select_related("edition__framework")
+           .filter(pk=job_id, state=JobState.QUEUED).first())
+    if job is None:
+        return None
+    job.state, job.started_at = JobState.RUNNING, timezone.now()
+    job.save(update_fields=["state", "started_at"])
+    return job
+
+
+@transaction.atomic
 def _finish(job: Computation, state: str, results: dict, error: str) -> None:
+    if not Computation.objects.select_for_update().filter(pk=job.pk, state=JobState.RUNNING).exists():
+        return  # failed as stale meanwhile: it stays so
     job.state, job.results, job.error, job.finished_at = state, results, error, timezone.now()
     job.save(update_fields=["state", "results", "error", "finished_at"])
     record("index.finish_computation", job, by=None, after={"state": state, "error": error})
+
+
+def expire_stale_computations(before: dt.datetime | None = None, *, by=None) -> list[int]:
+    """Fail every computation queued since before `before` or running since then (by default,
+    past the time a job may take: no worker, or a killed one), each with an audit entry; the
+    profile keeps showing the newest done one. Registered with the stale-job expirers
+    (core/jobs.py) by IndexConfig.ready."""
+    stale = (Computation.objects.alias(since=Coalesce("started_at", "requested_at"))
+             .filter(state__in=(JobState.QUEUED, JobState.RUNNING), since__lt=stale_cutoff(before)))
+    return end_stale(stale, _expire, by=by, perm="index.compute")
+
+
+def _expire(job: Computation, by) -> None:
+    was = {"state": job.state}
+    job.state, job.error, job.finished_at = JobState.FAILED, STALE_MESSAGE, timezone.now()
+    job.save(update_fields=["state", "error", "finished_at"])
+    record("index.expire_stale_computation", job, by=by, before=was,
+           after={"state": job.state, "error": job.error})

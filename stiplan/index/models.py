@@ -125,6 +125,7 @@ class IndexValue(models.Model):
 
 class JobState(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tính")
     DONE = "done", _("Xong")
     FAILED = "failed", _("Lỗi")
 
@@ -141,6 +142,7 @@ class Computation(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stiplan.core.audit import acting_user, record, snapshot
-from stiplan.core.jobs import run_later
+from stiplan.core.jobs import STALE_MESSAGE, end_stale, run_later, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
@@ -218,18 +218,26 @@ def read_draft(draft_id: int, limits: Limits | None = None) -> PlanDraft:
         raise
     with transaction.atomic():
         draft = PlanDraft.objects.select_for_update().get(pk=draft_id)
-        _fill_draft(draft, source, result, draft.created_by)
+        if draft.status == DraftStatus.READING:  # not failed as stale meanwhile
+            _fill_draft(draft, source, result, draft.created_by)
     return draft
 
 
-def expire_stale_drafts(before: dt.datetime, message: str) -> list[int]:
-    """Fail every draft still being read that was asked for before `before` (no worker, or a
-    killed one: the reader's own time limit is 10 minutes), so no page waits for it for ever."""
-    expired = []
-    for draft in PlanDraft.objects.filter(status=DraftStatus.READING, created_at__lt=before):
-        _fail_draft(draft, message)
-        expired.append(draft.pk)
-    return expired
+def expire_stale_drafts(before: dt.datetime | None = None, *, by=None) -> list[int]:
+    """Fail every draft still being read that was asked for before `before` (by default, past
+    the time a job may take: no worker, or a killed one; the reader's own time limit is 10
+    minutes), each with an audit entry, so no page waits for it for ever. Registered with the
+    stale-job expirers (core/jobs.py) by PlansConfig.ready."""
+    stale = PlanDraft.objects.filter(status=DraftStatus.READING, created_at__lt=stale_cutoff(before))
+    return end_stale(stale, _expire_draft, by=by, perm="plans.load_plan")
+
+
+def _expire_draft(draft: PlanDraft, by) -> None:
+    was = {"status": draft.status, "step": draft.step}
+    draft.status, draft.error, draft.step = DraftStatus.FAILED, STALE_MESSAGE, ""
+    draft.save(update_fields=["status", "error", "step"])
+    record("plans.expire_stale_draft", draft, by=by, before=was,
+           after={"status": draft.status, "error": draft.error}, repr_=str(draft))
 
 
 @transaction.atomic

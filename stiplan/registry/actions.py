@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from stiplan.analytics import periods
 from stiplan.core.audit import Subject, acting_user, record, snapshot
 from stiplan.core.bulk import insert_rows, update_rows
 from stiplan.core.constants import DEFAULT_PLAN
-from stiplan.core.jobs import run_later
+from stiplan.core.jobs import STALE_MESSAGE, JobExpired, end_stale, run_later, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
 from stiplan.metrics.actions import ComputedValue, set_computed_values
@@ -44,6 +45,7 @@ from stiplan.registry.lifecycle import (
     lifecycle_of,
 )
 from stiplan.registry.models import (
+    ACTIVE_IMPORT_STATES,
     BudgetLine,
     ConflictDeclaration,
     Consensus,
@@ -797,17 +799,33 @@ def request_import(entity: str, name: str, raw: bytes, *, by, dry_run: bool = Fa
 
 
 def note_import_progress(job: ImportJob, step: str, done: int, total: int) -> None:
-    """The job's step (read, check, write) and rows checked, committed at once for the page."""
+    """The job's step (read, check, write) and rows checked, committed at once for the page (the
+    first note is when the job started). JobExpired when the job was failed as stale meanwhile:
+    the job stops there."""
     job.state, job.step = ImportState.RUNNING, step
     if step == "check":
         job.rows_done, job.rows_total = done, total
-    ImportJob.objects.filter(pk=job.pk).update(state=job.state, step=step, rows_done=job.rows_done,
-                                               rows_total=job.rows_total)
+    job.started_at = job.started_at or timezone.now()
+    noted = ImportJob.objects.filter(pk=job.pk, state__in=ACTIVE_IMPORT_STATES).update(
+        state=job.state, step=step, rows_done=job.rows_done, rows_total=job.rows_total,
+        started_at=job.started_at)
+    if not noted:
+        raise JobExpired()
+
+
+def _still_active(job: ImportJob) -> bool:
+    """Lock the job's row for the transaction (the stale-job expirer skips a locked row) and say
+    whether it may still end: False once it was failed as stale."""
+    state = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("state", flat=True)
+    return state.first() in ACTIVE_IMPORT_STATES
 
 
 @transaction.atomic
 def finish_import_job(job: ImportJob, prepared) -> ImportJob:
-    """Write a checked file (`import_registry`) and mark its job done, in one transaction."""
+    """Write a checked file (`import_registry`) and mark its job done, in one transaction, the
+    job's row locked throughout; JobExpired (nothing written) if it was failed as stale."""
+    if not _still_active(job):
+        raise JobExpired()
     summary = import_registry(prepared, by=job.created_by, sha256=job.sha256, filename=job.filename,
                               dry_run=job.dry_run)
     job.state, job.step, job.finished_at = ImportState.DONE, "", timezone.now()
@@ -823,7 +841,11 @@ def finish_import_job(job: ImportJob, prepared) -> ImportJob:
 
 @transaction.atomic
 def fail_import_job(job: ImportJob, problems=(), error: str = "") -> ImportJob:
-    """End the job refused: every problem by row and column (or the reason), nothing written."""
+    """End the job refused: every problem by row and column (or the reason), nothing written;
+    a job failed as stale meanwhile keeps that state."""
+    if not _still_active(job):
+        job.refresh_from_db()
+        return job
     job.state, job.step, job.finished_at, job.error = ImportState.FAILED, "", timezone.now(), error
     job.problems = [{"sheet": p.sheet, "row": p.row, "column": p.column, "vi": p.vi, "en": p.en}
                     for p in problems]
@@ -831,6 +853,26 @@ def fail_import_job(job: ImportJob, problems=(), error: str = "") -> ImportJob:
     record("registry.fail_import", job, by=job.created_by, repr_=str(job),
            after={"problems": len(job.problems), "error": error})
     return job
+
+
+def expire_stale_imports(before: dt.datetime | None = None, *, by=None) -> list[int]:
+    """End, as stale, every import job queued since before `before` or running since then (by
+    default, past the time a job may take: no worker, or a killed one), each with an audit entry,
+    so its page stops waiting and says to send the file again. A job writing now holds its row's
+    lock and is skipped. Registered with the stale-job expirers (core/jobs.py) by
+    RegistryConfig.ready."""
+    stale = (ImportJob.objects.alias(since=Coalesce("started_at", "created_at"))
+             .filter(state__in=ACTIVE_IMPORT_STATES, since__lt=stale_cutoff(before)))
+    return end_stale(stale, _expire_import, by=by, perm="registry.manage_resources")
+
+
+def _expire_import(job: ImportJob, by) -> None:
+    was = {"state": job.state, "step": job.step, "rows_done": job.rows_done}
+    job.state, job.step, job.error = ImportState.STALE, "", STALE_MESSAGE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "step", "error", "finished_at"])
+    record("registry.expire_stale_import", job, by=by, before=was, repr_=str(job),
+           after={"state": job.state, "error": job.error})
 
 
 def _new_row(model, attrs: dict, synthetic: bool) -> dict:

@@ -1,8 +1,10 @@
 """The registry in the admin: the Department's plan officers maintain resources (organisations,
 people, programmes, IP assets) through audited saves; tasks and councils are shown read-only,
-since they change only through the lifecycle actions."""
+since they change only through the lifecycle actions, and so are bulk import jobs (their job and
+the stale-job expirer write them)."""
 
 from django.contrib import admin
+from django.urls import reverse
 
 from stiplan.core.admin import AuditedAdmin, ReadOnly
 from stiplan.registry.models import (
@@ -10,6 +12,7 @@ from stiplan.registry.models import (
     BudgetLine,
     Council,
     CouncilMember,
+    ImportJob,
     IPAsset,
     Organisation,
     OrganisationRelation,
@@ -105,3 +108,22 @@ class CouncilAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "decision_number", "meets_on"]
     list_filter = ["kind"]
     inlines = [SeatInline]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Large bulk files imported in the background: state, counts, problems, times. The kept file
+    is in private storage and not linked here; "view on site" opens the job's page."""
+
+    list_display = ["pk", "filename", "entity", "dry_run", "state", "rows_done", "rows_total",
+                    "created_by", "created_at", "started_at", "finished_at"]
+    list_filter = ["state", "entity", "dry_run"]
+    search_fields = ["filename", "sha256"]
+    date_hierarchy = "created_at"
+    list_select_related = ["created_by"]
+    fields = ["entity", "dry_run", "state", "step", "filename", "sha256", "rows_total", "rows_done",
+              "created", "updated", "unchanged", "problems", "error", "created_by", "created_at",
+              "started_at", "finished_at"]
+
+    def view_on_site(self, obj):
+        return reverse("registry-import-job", args=[obj.pk])

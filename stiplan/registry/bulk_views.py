@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView
 
+from stiplan.core.jobs import STALE_AFTER
 from stiplan.core.permissions import can
 from stiplan.core.tables import download
 from stiplan.core.uploads import MULTIPART_SLACK, accepts_upload
@@ -107,7 +108,8 @@ class ImportJobView(DetailView):
         problems = self.object.problems
         return {**super().get_context_data(**kwargs), "entity_label": ENTITY_LABELS.get(self.object.entity),
                 "problems": [CellProblem(**p).localized() for p in problems[:SHOWN]],
-                "more": max(len(problems) - SHOWN, 0)}
+                "more": max(len(problems) - SHOWN, 0),
+                "stale_minutes": int(STALE_AFTER.total_seconds() // 60)}
 
 
 class ExportView(View):

@@ -988,6 +988,11 @@ class ImportState(models.TextChoices):
     RUNNING = "running", _("Đang nhập")
     DONE = "done", _("Hoàn thành")
     FAILED = "failed", _("Bị từ chối")
+    STALE = "stale", _("Dừng giữa chừng")
+
+
+#: The states of a job still to end by itself (the stale-job expirer fails those left too long).
+ACTIVE_IMPORT_STATES = (ImportState.QUEUED, ImportState.RUNNING)
 
 
 class ImportJob(models.Model):
@@ -1012,8 +1017,9 @@ class ImportJob(models.Model):
     error = models.TextField(_("lỗi khác"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("lúc gửi"), auto_now_add=True)
+    started_at = models.DateTimeField(_("lúc bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("lúc kết thúc"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -1027,7 +1033,7 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in (ImportState.DONE, ImportState.FAILED)
+        return self.state not in ACTIVE_IMPORT_STATES
 
     @property
     def progress(self) -> int:

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.utils import translation
 
-from stiplan.core.jobs import JobStopped
+from stiplan.core.jobs import JobExpired, JobStopped
 from stiplan.core.permissions import can, require
 from stiplan.core.yamlio import InputError
 from stiplan.registry import columns as cols
@@ -409,6 +409,9 @@ def import_job(job_id: int) -> ImportJob:
             return fail_import_job(job, prepared.problems)
         progress("write", prepared.rows, prepared.rows)
         return finish_import_job(job, prepared)
+    except JobExpired:  # failed as stale meanwhile: it stays so, nothing was written
+        job.refresh_from_db()
+        return job
     except InputError as exc:
         return fail_import_job(job, exc.problems)
     except (PermissionDenied, JobStopped) as exc:

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
+from stiplan.core.jobs import STALE_AFTER
 from stiplan.demo.index import create_demo_index
 from stiplan.demo.reference import DEMO_PASSWORD
 from stiplan.demo.registry import create_demo_registry
@@ -26,10 +28,12 @@ from stiplan.demo.series import create_demo_series
 from stiplan.documents.actions import request_document
 from stiplan.plans.actions import create_draft
 from stiplan.plans.models import DraftStatus, PlanDraft
-from stiplan.registry.actions import request_import
+from stiplan.registry.actions import expire_stale_imports, request_import
 from stiplan.registry.models import (
     Call,
     Council,
+    ImportJob,
+    ImportState,
     Lab,
     Task,
     TaskMember,
@@ -150,11 +154,16 @@ def demo(site, private_media, demo_snapshot) -> tuple[str, dict[str, list[str]]]
         status=DraftStatus.READING, source_name="quet.pdf", source_kind="pdf", sha256="0" * 64,
         progress=40, step="ocr 2/5", created_by=officer)
     job = request_import("tasks", "nhiem-vu.csv", b"code\nNV-X\n", by=None)  # refused: its problems
-    return site.url, {role: pages_of(role, document.pk, draft.pk, reading.pk, job.pk)
+    killed = request_import("tasks", "nhiem-vu-lon.csv", b"code\nNV-X\n", by=None)
+    ImportJob.objects.filter(pk=killed.pk).update(  # its worker killed, then the stale-job schedule
+        state=ImportState.RUNNING, started_at=timezone.now() - 2 * STALE_AFTER)
+    expire_stale_imports()
+    return site.url, {role: pages_of(role, document.pk, draft.pk, reading.pk, (job.pk, killed.pk))
                       for role in ROLES}
 
 
-def pages_of(role: str, document: int, draft: int, reading: int, import_job: int) -> list[str]:
+def pages_of(role: str, document: int, draft: int, reading: int,
+             import_jobs: tuple[int, ...]) -> list[str]:
     """The addresses of every page `role` may GET, filled from the demo data."""
     yearly = Round.objects.get(kind=RoundKind.ANNUAL, year=2025)
     ad_hoc = Round.objects.get(kind=RoundKind.AD_HOC)
@@ -182,7 +191,7 @@ def pages_of(role: str, document: int, draft: int, reading: int, import_job: int
         "index-entry": [{"year": 2025}],
         "task-list": [{}], "task-detail": [{"pk": pk} for pk in tasks], "task-propose": [{}],
         "organisation-list": [{}], "ip-list": [{}], "registry-transfer": [{}],
-        "registry-import-job": [{"pk": import_job}],
+        "registry-import-job": [{"pk": pk} for pk in import_jobs],
         "organisation-detail": [{"pk": Task.objects.get(pk=pk).host_id} for pk in tasks],
         "person-detail": [{"pk": TaskMember.objects.get(task=pk, role="principal").person_id}
                           for pk in tasks],

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from stiplan.core.jobs import STALE_AFTER
 from stiplan.core.models import AuditEntry
 from stiplan.documents import actions as act
 from stiplan.documents.models import Document, DocumentTemplate, Failure, JobState
@@ -65,7 +66,7 @@ def test_reverting_needs_a_plan_officer_and_an_uploaded_template(users, broken):
 def test_a_job_nobody_ran_offers_to_ask_again(client, users, demo):
     document = act.request_document(demo, by=users["plan_officer"], formats=["xlsx"])
     Document.objects.filter(pk=document.pk).update(
-        created_at=timezone.now() - act.STALE_AFTER - timedelta(minutes=1))
+        created_at=timezone.now() - STALE_AFTER - timedelta(minutes=1))
     act.expire_stale_jobs()
     document.refresh_from_db()
     assert document.failure == Failure.STALE

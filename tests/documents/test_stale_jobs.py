@@ -1,6 +1,6 @@
 """No GET changes state: a document page shows a stuck job as it is. Jobs stuck past 20 minutes
-are failed by the django-q2 schedule the migration made (and by `stiplan report expire-stale`),
-each with an audit entry."""
+are failed by the one stale-job schedule (core/jobs.py; and by `stiplan jobs expire-stale` or
+`stiplan report expire-stale`), each with an audit entry."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
+from stiplan.core import jobs as core_jobs
 from stiplan.core.models import AuditEntry
 from stiplan.documents import actions as act
 from stiplan.documents.models import Document, DocumentKind, JobState
@@ -58,16 +59,16 @@ def test_reading_a_stuck_job_changes_nothing(jobs, users):
     assert Document.objects.get(pk=jobs["stale queued"].pk).state == JobState.QUEUED
 
 
-def test_the_migration_made_the_schedule_once():
-    [schedule] = Schedule.objects.filter(name=act.STALE_SCHEDULE)
-    assert schedule.func == "stiplan.documents.actions.expire_stale_jobs"
-    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
-    assert import_string(schedule.func) is act.expire_stale_jobs
+def test_the_one_schedule_runs_the_documents_expirer():
+    [schedule] = Schedule.objects.filter(name=core_jobs.STALE_SCHEDULE)
+    assert import_string(schedule.func) is core_jobs.expire_stale_jobs
+    assert import_string(core_jobs.expirers()["documents"]) is act.expire_stale_jobs
+    assert not Schedule.objects.filter(name="stiplan-expire-stale-documents").exists()
 
 
 def test_the_scheduled_action_fails_only_stale_jobs_and_audits_each(jobs):
-    schedule = Schedule.objects.get(name=act.STALE_SCHEDULE)
-    expired = import_string(schedule.func)()  # what the cluster runs, with the schedule's arguments
+    schedule = Schedule.objects.get(name=core_jobs.STALE_SCHEDULE)
+    expired = import_string(schedule.func)()["documents"]  # what the cluster runs
     assert sorted(expired) == sorted([jobs["stale queued"].pk, jobs["stale running"].pk])
     states = {name: Document.objects.get(pk=d.pk).state for name, d in jobs.items()}
     assert states == {"stale queued": JobState.FAILED, "stale running": JobState.FAILED,
@@ -81,10 +82,12 @@ def test_the_scheduled_action_fails_only_stale_jobs_and_audits_each(jobs):
     assert act.expire_stale_jobs() == []  # a second run finds nothing more
 
 
-def test_the_command_fails_stale_jobs(jobs):
+@pytest.mark.parametrize("command", ["jobs", "report"])
+def test_the_command_fails_stale_jobs(jobs, command):
     out = io.StringIO()
-    call_command("report", "expire-stale", stdout=out)
-    assert f"#{jobs['stale queued'].pk}" in out.getvalue() and "2 " in out.getvalue()
+    call_command(command, "expire-stale", stdout=out)
+    assert (f"documents: 2 (#{jobs['stale queued'].pk}, #{jobs['stale running'].pk})"
+            in out.getvalue().splitlines())
     assert Document.objects.get(pk=jobs["stale queued"].pk).state == JobState.FAILED
 
 

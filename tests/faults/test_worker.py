@@ -109,7 +109,7 @@ def test_kill_9_mid_document_leaves_nothing_half_made_and_the_job_runs_again(sta
                   "UPDATE documents_document SET created_at = datetime(created_at, '-21 minutes') "
                   "WHERE id = %s", (pk,))
     expired = json.loads(stack.python(
-        "from stiplan.documents.actions import expire_stale_jobs\n"
+        "from stiplan.core.jobs import expire_stale_jobs\n"
         "from stiplan.documents.models import Document\n"
         "expire_stale_jobs()\n"
         f"d = Document.objects.get(pk={pk})\n"

@@ -134,7 +134,7 @@ def test_a_draft_left_reading_by_a_stopped_worker_is_failed_by_the_stale_job_sch
 
     from django.utils import timezone
 
-    from stiplan.documents.actions import STALE_AFTER, expire_stale_jobs
+    from stiplan.core.jobs import STALE_AFTER, expire_stale_jobs
 
     def reading(age: timedelta) -> PlanDraft:
         draft = PlanDraft.objects.create(status=DraftStatus.READING, source_name="quet.pdf",
@@ -143,9 +143,11 @@ def test_a_draft_left_reading_by_a_stopped_worker_is_failed_by_the_stale_job_sch
         return draft
 
     stale, fresh = reading(STALE_AFTER + timedelta(minutes=1)), reading(timedelta(minutes=2))
-    expire_stale_jobs()
+    assert expire_stale_jobs()["plans"] == [stale.pk]
     stale.refresh_from_db()
     fresh.refresh_from_db()
     assert stale.status == DraftStatus.FAILED and "qcluster" in stale.error
     assert fresh.status == DraftStatus.READING
-    assert AuditEntry.objects.filter(action="plans.fail_draft", object_id=str(stale.pk)).exists()
+    [entry] = AuditEntry.objects.filter(action="plans.expire_stale_draft", object_id=str(stale.pk))
+    assert (entry.before["status"], entry.after["status"], entry.actor_label) == (
+        "reading", "failed", "system")

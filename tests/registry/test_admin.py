@@ -38,3 +38,31 @@ def test_a_task_cannot_be_edited_in_the_admin(login, propose):
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     client.post(f"/admin/registry/task/{task.pk}/change/", {"state": "applied", "_save": "Save"})
     assert Task.objects.get(pk=task.pk).state == "proposed"
+
+
+def test_import_jobs_are_listed_read_only_in_the_admin(login, host, settings):
+    from django.contrib.auth import get_user_model
+
+    from stiplan.registry.actions import expire_stale_imports, request_import
+    from stiplan.registry.models import ImportJob
+
+    settings.STIPLAN_JOBS_SYNC = False
+    job = request_import("tasks", "nhiem-vu-lon.csv", b"code\nNV-X\n", by=None)
+    ImportJob.objects.filter(pk=job.pk).update(state="running", started_at="2026-01-01T00:00:00Z")
+    assert expire_stale_imports() == [job.pk]
+    admin = login("quantri")
+    assert get_user_model().objects.get(username="quantri").is_superuser
+    listing = admin.get("/admin/registry/importjob/")
+    shown = listing.content.decode()
+    assert listing.status_code == 200 and "nhiem-vu-lon.csv" in shown and "Dừng giữa chừng" in shown
+    assert "/admin/registry/importjob/add/" not in shown
+    assert admin.get("/admin/registry/importjob/?state__exact=stale").status_code == 200
+    page = admin.get(f"/admin/registry/importjob/{job.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert "qcluster" in page.content.decode()  # the stale reason, read-only
+    assert f"/registry/files/imports/{job.pk}/" in page.content.decode()  # view on site
+    assert admin.get("/admin/registry/importjob/add/").status_code == 403
+    assert admin.post(f"/admin/registry/importjob/{job.pk}/delete/", {"post": "yes"}).status_code == 403
+    admin.post(f"/admin/registry/importjob/{job.pk}/change/", {"state": "done", "_save": "Save"})
+    assert ImportJob.objects.get(pk=job.pk).state == "stale"
+    assert login("kehoach").get("/admin/registry/importjob/").status_code == 200

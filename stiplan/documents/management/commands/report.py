@@ -6,12 +6,13 @@ command line.
     stiplan report regenerate 12 --format pdf --out ban-luu.pdf
     stiplan report list --format json
     stiplan report templates [--out FOLDER]
-    stiplan report expire-stale      (what the django-q2 schedule runs every 5 minutes)
+    stiplan report expire-stale      (kept: the same as `stiplan jobs expire-stale`, every app's jobs)
 """
 
 import shutil
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.core.cli import add_format, clean_errors, print_json, verbs
@@ -47,8 +48,10 @@ class Command(BaseCommand):
         add_format(listing, dest="fmt")
         templates = sub.add_parser("templates", help="tạo lại các mẫu Word / rebuild the Word templates")
         templates.add_argument("--out", type=Path, default=SHIPPED)
-        sub.add_parser("expire-stale", help="đánh dấu lỗi các việc tạo văn bản quá 20 phút / "
-                                            "fail document jobs stuck past 20 minutes")
+        sub.add_parser("expire-stale", help="như «stiplan jobs expire-stale»: đánh dấu lỗi các việc "
+                                            "chạy nền quá 20 phút / as `stiplan jobs "
+                                            "expire-stale`: fail background jobs stuck past 20 "
+                                            "minutes")
 
     @clean_errors
     def handle(self, *args, verb, **opts):
@@ -59,9 +62,7 @@ class Command(BaseCommand):
         if verb == "list":
             return self._list(opts["fmt"])
         if verb == "expire-stale":
-            expired = act.expire_stale_jobs(by=None)
-            self.stdout.write(f"{len(expired)} việc quá hạn đã đánh dấu lỗi / stale jobs failed: "
-                              f"{', '.join(f'#{pk}' for pk in expired) or '-'}")
+            call_command("jobs", "expire-stale", stdout=self.stdout)
             return
         if verb == "regenerate":
             source = Document.objects.filter(pk=opts["document"]).first()
