@@ -14,14 +14,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from stiplan.core.permissions import access_of, can
-from stiplan.core.uploads import accepts_upload
+from stiplan.core.uploads import accepts_upload, may_change_row
 from stiplan.core.views import RestrictedQuerysetMixin, int_or_none
 from stiplan.registry import actions as act
 from stiplan.registry.councils import TIE_RULE, council_record, items_of
@@ -124,15 +123,7 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
         return ctx
 
 
-def may_step(user, pk) -> bool:
-    """Whether `user` may take a step of task `pk` (and so send its document)."""
-    task = Task.objects.restrict(user).filter(pk=pk).first()
-    if task is None:
-        raise Http404
-    return can(user, "registry.move_task", task)
-
-
-@accepts_upload(may_step)
+@accepts_upload(may_change_row(Task, "registry.move_task"))  # a step sends its document
 class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
     """One task: what the public may know of it (level, kind, mechanism, field, host, principal
     investigator, budget, timeline, state, outputs with their certificate numbers); its steps for
