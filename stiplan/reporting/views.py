@@ -308,7 +308,7 @@ class ReportFileView(LoginRequiredMixin, RefusalMessagesMixin, View):
 @accepts_upload(may_upload)
 class ReportUploadView(ReportFileView):
     """A file sent into an editable report through `form_class`: without one, `missing` is said;
-    else `save(report, data)` stores it and returns what to say."""
+    else `receive(report, data)` stores it and returns what to say."""
 
     form_class: type | None = None
     missing = ""
@@ -320,17 +320,17 @@ class ReportUploadView(ReportFileView):
         if not form.is_valid():
             messages.error(request, self.missing)
         else:
-            messages.success(request, self.save(report, form.cleaned_data))
+            messages.success(request, self.receive(report, form.cleaned_data))
         return redirect("report-detail", pk=pk)
 
-    def save(self, report, data: dict) -> str:
+    def receive(self, report, data: dict) -> str:
         raise NotImplementedError
 
 
 class UploadView(ReportUploadView):
     form_class, missing = UploadForm, _lazy("Chưa chọn tệp để tải lên.")
 
-    def save(self, report, data):
+    def receive(self, report, data):
         changed = apply_upload(report, data["file"].read(), by=self.request.user)
         return _("Đã nhận tệp: %(n)s mục được cập nhật.") % {"n": changed}
 
@@ -338,7 +338,7 @@ class UploadView(ReportUploadView):
 class EvidenceUploadView(ReportUploadView):
     form_class, missing = EvidenceForm, _lazy("Chưa chọn tệp minh chứng.")
 
-    def save(self, report, data):
+    def receive(self, report, data):
         item = report.action_items.filter(action__code=data["action"]).first()
         add_evidence(report, data["file"].name, data["file"].read(), by=self.request.user,
                      action_item=item)
