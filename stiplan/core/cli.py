@@ -1,4 +1,4 @@
-"""Shared pieces of the `stiplan` management commands: their verbs and `--format`, JSON output,
+"""Shared pieces of the `stiplan` management commands: their verbs, `--format` and `--plan`, JSON output,
 clean error exits and a progress bar on stderr."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.core.management.base import CommandError, OutputWrapper
 from django.db import DatabaseError
 
 from stiplan.core.backup import ArchiveError
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.errors import Conflict, NotReady
 from stiplan.core.yamlio import InputError
 
@@ -29,6 +30,12 @@ def verbs(parser):
 def add_format(parser, choices=TEXT_OR_JSON, default: str = "text", dest: str = "format") -> None:
     """`--format`: how the command prints its result (one of `choices`)."""
     parser.add_argument("--format", choices=list(choices), default=default, dest=dest)
+
+
+def add_plan(parser, default: str | None = DEFAULT_PLAN) -> None:
+    """`--plan CODE`: the plan the command works on (by default the Vĩnh Long plan)."""
+    parser.add_argument("--plan", default=default,
+                        help="mã kế hoạch / plan code (mặc định / default: the Vĩnh Long plan)")
 
 
 def print_json(data, out=None) -> None:

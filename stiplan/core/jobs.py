@@ -190,3 +190,9 @@ def _job_starting(task: dict, **_kwargs) -> None:
 
 def _job_ended(**_kwargs) -> None:
     _worker["ack_id"] = None
+
+
+def run_after_commit(func: str, *args, name: str = "") -> None:
+    """`run_later(func, *args)` once the current transaction commits (at once outside one): the job
+    reads what the transaction wrote, and a transaction rolled back queues nothing."""
+    transaction.on_commit(lambda: run_later(func, *args, name=name))

@@ -19,6 +19,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from stiplan.core.permissions import can
+
 # A multipart body carries its file plus boundaries, part headers and the other form fields.
 MULTIPART_SLACK = 64 * 1024
 
@@ -40,6 +42,17 @@ def accepts_upload(allowed: Callable[..., bool], limit: int | None = None):
                                         allowed)
         return view
     return mark
+
+
+def may_change_row(model, permission: str, key: str = "pk") -> Callable[..., bool]:
+    """An upload route's `allowed` for a route about one row of `model`, named in the URL by
+    `key`: 404 if the user may not see that row, else whether they have `permission` on it."""
+    def allowed(user, **url_kwargs) -> bool:
+        row = model.objects.restrict(user).filter(**{key: url_kwargs[key]}).first()
+        if row is None:
+            raise Http404
+        return can(user, permission, row)
+    return allowed
 
 
 def upload_route(view_func, method: str) -> UploadRoute | None:

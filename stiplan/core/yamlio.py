@@ -196,14 +196,18 @@ def _number(v):
     return d
 
 
-def _opt_number(v):
-    return None if v is None else _number(v)
+def _optional(check: Callable) -> Callable:
+    """`check`, with None let through (a field that may be empty)."""
+    return lambda v: None if v is None else check(v)
 
 
-def _bool(v):
-    if isinstance(v, bool):
-        return v
-    raise ValueError("cần true hoặc false", "true or false is required")
+def _instance_of(kind: type, vi: str, en: str) -> Callable:
+    """A check that the value is a `kind` (taken as it is), refused with `vi` / `en`."""
+    def check(v):
+        if isinstance(v, kind):
+            return v
+        raise ValueError(vi, en)
+    return check
 
 
 def _date(v):
@@ -217,22 +221,6 @@ def _date(v):
     raise ValueError("cần một ngày dạng YYYY-MM-DD", "a date as YYYY-MM-DD is required")
 
 
-def _opt_date(v):
-    return None if v is None else _date(v)
-
-
-def _list(v):
-    if isinstance(v, list):
-        return v
-    raise ValueError("cần một danh sách", "a list is required")
-
-
-def _map(v):
-    if isinstance(v, dict):
-        return v
-    raise ValueError("cần một bảng khóa–giá trị", "a mapping is required")
-
-
 def one_of(*choices: str) -> Callable:
     def check(v):
         if v in choices:
@@ -244,8 +232,10 @@ def one_of(*choices: str) -> Callable:
 
 
 TEXT, OPT_TEXT, INT, YEAR, CODE = _text, _opt_text, _int, _year, _code
-NUMBER, OPT_NUMBER = _number, _opt_number
-BOOL, DATE, OPT_DATE, LIST, MAP = _bool, _date, _opt_date, _list, _map
+NUMBER, OPT_NUMBER, DATE, OPT_DATE = _number, _optional(_number), _date, _optional(_date)
+BOOL = _instance_of(bool, "cần true hoặc false", "true or false is required")
+LIST = _instance_of(list, "cần một danh sách", "a list is required")
+MAP = _instance_of(dict, "cần một bảng khóa–giá trị", "a mapping is required")
 REQUIRED = object()
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from stiplan.analytics.index import parse_document
 from stiplan.core.audit import entry, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_after_commit, stale_cutoff
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.index import checks, compute
@@ -198,8 +198,7 @@ def request_computation(edition: IndexEdition, *, by) -> Computation:
     require(by, "index.compute", edition)
     job = Computation.objects.create(edition=edition, requested_by=by if by else None)
     record("index.request_computation", job, by=by, after=snapshot(job))
-    transaction.on_commit(lambda: run_later("stiplan.index.actions.run_computation", job.pk,
-                                            name=f"index-{edition.year}"))
+    run_after_commit("stiplan.index.actions.run_computation", job.pk, name=f"index-{edition.year}")
     return job
 
 

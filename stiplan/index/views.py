@@ -188,24 +188,43 @@ class ValueView(LoginRequiredMixin, RefusalMessagesMixin, RestrictedQuerysetMixi
     queryset = IndexValue.objects.select_related("edition")
 
     def refused(self, exc):
-        return redirect(f"{_entry_url(self.item)}#v-{self.item.code}")
+        return redirect(self.at_value())
+
+    def at_value(self) -> str:
+        """The entry page at the value's row."""
+        return f"{_entry_url(self.item)}#v-{self.item.code}"
 
 
-class CheckView(ValueView):
+class ValueStepView(ValueView):
+    """A step for those who hold `permission`: `step(item)` acts on the value and says so; the
+    entry page is shown again at the value."""
+
+    permission = ""
+
     def post(self, request, value_id: int):
-        if not can(request.user, "index.enter_value"):
+        if not can(request.user, self.permission):
             raise PermissionDenied
-        self.item = item = self.visible_object(pk=value_id)
-        act.mark_checked(item, by=request.user)
-        messages.success(request, _("%(code)s: đã gửi thẩm định.") % {"code": item.code})
-        return redirect(f"{_entry_url(item)}#v-{item.code}")
+        self.item = self.visible_object(pk=value_id)
+        self.step(self.item)
+        return redirect(self.at_value())
+
+    def step(self, item: IndexValue) -> None:
+        raise NotImplementedError
 
 
-class ReviewView(ValueView):
-    def post(self, request, value_id: int):
-        if not can(request.user, "index.review_value"):
-            raise PermissionDenied
-        self.item = item = self.visible_object(pk=value_id)
+class CheckView(ValueStepView):
+    permission = "index.enter_value"
+
+    def step(self, item):
+        act.mark_checked(item, by=self.request.user)
+        messages.success(self.request, _("%(code)s: đã gửi thẩm định.") % {"code": item.code})
+
+
+class ReviewView(ValueStepView):
+    permission = "index.review_value"
+
+    def step(self, item):
+        request = self.request
         try:
             act.review_value(item, approve=request.POST.get("decision") == "accept",
                                 reason=request.POST.get("reason", ""), by=request.user)
@@ -213,7 +232,6 @@ class ReviewView(ValueView):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("%(code)s: đã ghi kết quả thẩm định.") % {"code": item.code})
-        return redirect(f"{_entry_url(item)}#v-{item.code}")
 
 
 def _entry_url(item: IndexValue) -> str:

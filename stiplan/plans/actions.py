@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stiplan.core.audit import acting_user, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, end_stale, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, end_stale, run_after_commit, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
@@ -184,8 +184,7 @@ def request_draft(name: str, raw: bytes, *, by) -> PlanDraft:
     draft.source.save(f"{draft.sha256[:16]}{_suffix(name)}", ContentFile(raw), save=False)
     draft.save()
     record("plans.request_draft", draft, by=by, after=snapshot(draft), repr_=str(draft))
-    transaction.on_commit(lambda: run_later("stiplan.plans.actions.read_draft", draft.pk,
-                                            name=f"plan-draft-{draft.pk}"))
+    run_after_commit("stiplan.plans.actions.read_draft", draft.pk, name=f"plan-draft-{draft.pk}")
     return draft
 
 

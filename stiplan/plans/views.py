@@ -21,7 +21,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from stiplan.core.dates import parse_day
 from stiplan.core.permissions import access_of, can
 from stiplan.core.tables import download
-from stiplan.core.uploads import accepts_upload
+from stiplan.core.uploads import accepts_upload, may_change_row
 from stiplan.core.views import RestrictedQuerysetMixin
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
@@ -340,14 +340,7 @@ class AmendmentFileView(PlanOfficerOnly, View):
         return _stored_file(amendment.file, amendment.file_name)
 
 
-def may_amend(user, code: str) -> bool:
-    plan = Plan.objects.restrict(user).filter(code=code).first()
-    if plan is None:
-        raise Http404
-    return can(user, "plans.change_plan", plan)
-
-
-@accepts_upload(may_amend)
+@accepts_upload(may_change_row(Plan, "plans.change_plan", key="code"))
 class PlanAmendView(PlanOfficerOnly, TemplateView):
     """Record a later decision: the targets and actions it changes, adds or removes (from its
     date), or the supersession."""

@@ -26,7 +26,7 @@ from stiplan.analytics import periods
 from stiplan.core.audit import Subject, acting_user, record, snapshot
 from stiplan.core.bulk import insert_rows, update_rows
 from stiplan.core.constants import DEFAULT_PLAN
-from stiplan.core.jobs import STALE_MESSAGE, JobExpired, end_stale, run_later, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, JobExpired, end_stale, run_after_commit, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError
 from stiplan.metrics.actions import ComputedValue, set_computed_values
@@ -793,8 +793,7 @@ def request_import(entity: str, name: str, raw: bytes, *, by, dry_run: bool = Fa
     job.file.save(f"{sha256[:16]}{Path(name).suffix.lower()[:6]}", ContentFile(raw), save=False)
     job.save()
     record("registry.request_import", job, by=by, after=snapshot(job), repr_=str(job))
-    transaction.on_commit(lambda: run_later("stiplan.registry.transfer.import_job", job.pk,
-                                            name=f"registry-import-{job.pk}"))
+    run_after_commit("stiplan.registry.transfer.import_job", job.pk, name=f"registry-import-{job.pk}")
     return job
 
 

@@ -6,6 +6,7 @@ council or its scores; writes go through the registry's actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,14 +15,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
 from stiplan.core.permissions import access_of, can
-from stiplan.core.uploads import accepts_upload
+from stiplan.core.uploads import accepts_upload, may_change_row
 from stiplan.core.views import RestrictedQuerysetMixin, int_or_none
 from stiplan.registry import actions as act
 from stiplan.registry.councils import TIE_RULE, council_record, items_of
@@ -76,6 +76,67 @@ def errors_at_fields(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def submit(view, form, act: Callable[[dict], tuple[str, str]], /, *, refused=errors_at_fields,
+           **shown):
+    """The POST of one form of a registry page: a valid `form`'s data goes to `act`, which returns
+    where to go and what to say; a refusal of the action (ValidationError) is shown at the fields
+    it names (`refused(form, exc)`) and, like an invalid form, the page again with `shown` in its
+    context."""
+    if form.is_valid():
+        try:
+            url, message = act(form.cleaned_data)
+        except ValidationError as exc:
+            refused(form, exc)
+        else:
+            messages.success(view.request, message)
+            return redirect(url)
+    return view.render_to_response(view.get_context_data(**shown))
+
+
+class FormsPageMixin:
+    """A page of several forms for those who hold `manage` on its `subject()`, each form posting
+    its name in the `form` field (`default_form` when none): a visitor is sent to sign in, anyone
+    else gets 403, an unknown name a message and the page again; `post_form(name)` answers the
+    rest. By default that is `forms(name)` (the page's forms, the named one bound to the request)
+    and `act(name, data, form)`, which returns the message to say, back at the form's anchor."""
+
+    FORMS: tuple[str, ...] = ()
+    default_form = ""
+    manage = ""
+    detail_route = ""
+
+    def subject(self):
+        raise NotImplementedError
+
+    def page_url(self) -> str:
+        return reverse(self.detail_route, kwargs={"pk": self.subject().pk})
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can(request.user, self.manage, self.subject()):
+            raise PermissionDenied
+        posted = request.POST.get("form", self.default_form)
+        if posted not in self.FORMS:
+            messages.error(request, _("Không rõ biểu mẫu nào được gửi."))
+            return redirect(self.page_url())
+        return self.post_form(posted)
+
+    def bound(self, made: dict, posted: str) -> dict:
+        """The page's forms from their makers, the posted one bound to the request's data."""
+        return {name: make(self.request.POST if name == posted else None) for name, make in made.items()}
+
+    def post_form(self, posted: str):
+        forms = self.forms(posted)
+        form = forms[posted]
+        return submit(self, form, lambda data: (f"{self.page_url()}#{posted}-form",
+                                                self.act(posted, data, form)),
+                      refused=lambda f, exc: self.show_refusal(posted, f, exc), forms=forms)
+
+    def show_refusal(self, posted: str, form, exc: ValidationError) -> None:
+        errors_at_fields(form, exc)
+
+
 class TaskListView(RestrictedQuerysetMixin, ListView):
     """The tasks the reader may see, filtered by level, kind, state, field and year, and searched
     by words of the code and title whatever the accents (stiplan.registry.search)."""
@@ -124,16 +185,8 @@ class TaskListView(RestrictedQuerysetMixin, ListView):
         return ctx
 
 
-def may_step(user, pk) -> bool:
-    """Whether `user` may take a step of task `pk` (and so send its document)."""
-    task = Task.objects.restrict(user).filter(pk=pk).first()
-    if task is None:
-        raise Http404
-    return can(user, "registry.move_task", task)
-
-
-@accepts_upload(may_step)
-class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
+@accepts_upload(may_change_row(Task, "registry.move_task"))  # a step sends its document
+class TaskDetailView(FormsPageMixin, RestrictedQuerysetMixin, TemplateView):
     """One task: what the public may know of it (level, kind, mechanism, field, host, principal
     investigator, budget, timeline, state, outputs with their certificate numbers); its steps for
     those the permission table lets read them; for those who may change it, the step form, the
@@ -147,10 +200,14 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
                Prefetch("outputs", Output.objects.select_related("ip_asset", "person")),
                "steps", "actions")
     FORMS = ("step", "output", "remove_output")
+    default_form, manage, detail_route = "step", "registry.move_task", "task-detail"
 
     def dispatch(self, request, *args, **kwargs):
         self.task = self.visible_object(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def subject(self):
+        return self.task
 
     def step_form(self, data=None, files=None) -> StepForm:
         lifecycle = lifecycle_of(self.task.regime)
@@ -193,62 +250,40 @@ class TaskDetailView(RestrictedQuerysetMixin, TemplateView):
             output_form=kwargs.get("output_form") or (self.output_form() if may_move else None))
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can(request.user, "registry.move_task", self.task):
-            raise PermissionDenied
-        posted = request.POST.get("form", "step")
-        if posted not in self.FORMS:
-            messages.error(request, _("Không rõ biểu mẫu nào được gửi."))
-            return redirect("task-detail", pk=self.task.pk)
-        return getattr(self, f"post_{posted}")(request)
+    def post_form(self, posted: str):
+        return getattr(self, f"post_{posted}")(self.request)
 
     def post_step(self, request):
         form = self.step_form(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        data = form.cleaned_data
-        try:
+
+        def step(data):
             act.move_task(self.task, data["step"], by=request.user, on=data["on"],
                           decision=act.Decision(data["decision_number"], data["decision_date"],
                                                 data["document"]),
                           note=data["note"], finding=data.get("finding") or "",
                           end_date=data.get("end_date"), certificates=form.certificates())
-        except ValidationError as exc:
-            errors_at_fields(form, exc)
-            return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, _("Đã ghi bước «%(step)s».")
-                         % {"step": lifecycle_of(self.task.regime).steps[data["step"]].label})
-        return redirect("task-detail", pk=self.task.pk)
+            return self.page_url(), _("Đã ghi bước «%(step)s».") % {
+                "step": lifecycle_of(self.task.regime).steps[data["step"]].label}
+        return submit(self, form, step, form=form)
 
     def post_output(self, request):
         form = self.output_form(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                output = act.add_output(self.task, kind=data["kind"], title=data["title"],
-                                        year=data["year"], person=data["person"],
-                                        ip_asset=data["ip_asset"], by=request.user)
-            except ValidationError as exc:
-                errors_at_fields(form, exc)
-            else:
-                messages.success(request, _("Đã thêm kết quả «%(title)s».") % {"title": output.title})
-                return redirect(reverse("task-detail", kwargs={"pk": self.task.pk}) + "#outputs")
-        return self.render_to_response(self.get_context_data(output_form=form))
+
+        def add(data):
+            output = act.add_output(self.task, kind=data["kind"], title=data["title"],
+                                    year=data["year"], person=data["person"],
+                                    ip_asset=data["ip_asset"], by=request.user)
+            return f"{self.page_url()}#outputs", _("Đã thêm kết quả «%(title)s».") % {"title": output.title}
+        return submit(self, form, add, output_form=form)
 
     def post_remove_output(self, request):
         form = self.remove_form(request.POST)
-        if form.is_valid():
-            output = form.cleaned_data["output"]
-            try:
-                act.remove_output(output, reason=form.cleaned_data["reason"], by=request.user)
-            except ValidationError as exc:
-                errors_at_fields(form, exc)
-            else:
-                messages.success(request, _("Đã xóa kết quả «%(title)s».") % {"title": output.title})
-                return redirect(reverse("task-detail", kwargs={"pk": self.task.pk}) + "#outputs")
-        return self.render_to_response(self.get_context_data(remove_form=form))
+
+        def remove(data):
+            act.remove_output(data["output"], reason=data["reason"], by=request.user)
+            return f"{self.page_url()}#outputs", _("Đã xóa kết quả «%(title)s».") % {
+                "title": data["output"].title}
+        return submit(self, form, remove, remove_form=form)
 
 
 class ProposeTaskView(LoginRequiredMixin, FormView):
@@ -446,22 +481,18 @@ class CouncilListView(LoginRequiredMixin, RestrictedQuerysetMixin, ListView):
         if form is None:
             raise PermissionDenied
         self.object_list = self.get_queryset()
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        data = form.cleaned_data
-        try:
+
+        def create(data):
             council = act.create_council(
                 data["kind"], data["name"], tasks=data["tasks"], criteria=data["criteria"],
                 decision_number=data["decision_number"], decision_date=data["decision_date"],
                 meets_on=data["meets_on"], by=request.user)
-        except ValidationError as exc:
-            errors_at_fields(form, exc)
-            return self.render_to_response(self.get_context_data(form=form))
-        messages.success(request, _("Đã lập %(council)s.") % {"council": council.name})
-        return redirect("council-detail", pk=council.pk)
+            return (reverse("council-detail", kwargs={"pk": council.pk}),
+                    _("Đã lập %(council)s.") % {"council": council.name})
+        return submit(self, form, create, form=form)
 
 
-class CouncilDetailView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateView):
+class CouncilDetailView(LoginRequiredMixin, FormsPageMixin, RestrictedQuerysetMixin, TemplateView):
     """One council: tasks, criteria, members and roles, conflicts (who is excluded from scoring
     which task), each member's sheet per task, the ranking by the tie rule, the conclusions; and
     for those who may manage councils, a form for each action. A form is told by the `form` field
@@ -471,14 +502,18 @@ class CouncilDetailView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateVie
     queryset = Council.objects.all()
     refuse_when_none = True
     FORMS = ("member", "conflict", "scores", "rank", "conclusion")
+    manage, detail_route = "registry.manage_council", "council-detail"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.council = self.visible_object(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def forms(self, posted: str = "", data=None) -> dict:
-        """Each form of the page, the posted one bound to `data`."""
+    def subject(self):
+        return self.council
+
+    def forms(self, posted: str = "") -> dict:
+        """Each form of the page, the posted one bound to the request's data."""
         user, council = self.request.user, self.council
         members = CouncilMember.objects.restrict(user).filter(council=council).select_related("person")
         tasks = items_of(council, user)
@@ -490,7 +525,7 @@ class CouncilDetailView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateVie
             "rank": lambda d: RankForm(d, prefix="rank"),
             "conclusion": lambda d: ConclusionForm(d, prefix="conclusion", **around),
         }
-        return {name: make(data if name == posted else None) for name, make in made.items()}
+        return self.bound(made, posted)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -502,30 +537,11 @@ class CouncilDetailView(LoginRequiredMixin, RestrictedQuerysetMixin, TemplateVie
                                  for c in self.council.criteria] if forms else [])
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        if not can(request.user, "registry.manage_council", self.council):
-            raise PermissionDenied
-        posted = request.POST.get("form", "")
-        if posted not in self.FORMS:
-            messages.error(request, _("Không rõ biểu mẫu nào được gửi."))
-            return redirect("council-detail", pk=self.council.pk)
-        forms = self.forms(posted, request.POST)
-        form = forms[posted]
-        if form.is_valid():
-            try:
-                done = self.act(posted, form.cleaned_data, form)
-            except ValidationError as exc:
-                if posted in ("scores", "conflict") and getattr(exc, "code", None) == "conflict":
-                    form.add_error("member", exc)
-                else:
-                    errors_at_fields(form, exc)
-            else:
-                messages.success(request, done)
-                return redirect(f"{self.council_url()}#{posted}-form")
-        return self.render_to_response(self.get_context_data(forms=forms), status=200)
-
-    def council_url(self) -> str:
-        return reverse("council-detail", kwargs={"pk": self.council.pk})
+    def show_refusal(self, posted: str, form, exc: ValidationError) -> None:
+        if posted in ("scores", "conflict") and getattr(exc, "code", None) == "conflict":
+            form.add_error("member", exc)
+        else:
+            errors_at_fields(form, exc)
 
     def act(self, posted: str, data: dict, form) -> str:
         """Call the action of the posted form; the message said once it is done."""

@@ -3,9 +3,7 @@ the reports they may see, and whether they may upload into a report."""
 
 from __future__ import annotations
 
-from django.http import Http404
-
-from stiplan.core.permissions import can
+from stiplan.core.uploads import may_change_row
 from stiplan.reporting.board import round_board
 from stiplan.reporting.models import Round, UnitReport
 
@@ -16,9 +14,5 @@ def visible_board(round_: Round, user):
                                                                            "inherited_from"))
 
 
-def may_upload(user, pk: int) -> bool:
-    """Whether `user` may send a file into report `pk`; judged before the body is read."""
-    report = UnitReport.objects.restrict(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404
-    return can(user, "reporting.edit_report", report)
+#: Whether a user may send a file into the report the URL names; judged before the body is read.
+may_upload = may_change_row(UnitReport, "reporting.edit_report")

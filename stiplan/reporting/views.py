@@ -306,33 +306,43 @@ class ReportFileView(LoginRequiredMixin, RefusalMessagesMixin, View):
 
 
 @accepts_upload(may_upload)
-class UploadView(ReportFileView):
+class ReportUploadView(ReportFileView):
+    """A file sent into an editable report through `form_class`: without one, `missing` is said;
+    else `receive(report, data)` stores it and returns what to say."""
+
+    form_class: type | None = None
+    missing = ""
+
     def post(self, request, pk: int):
         self.report_id = pk
         report = editable_report(request, pk)
-        form = UploadForm(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Chưa chọn tệp để tải lên."))
-            return redirect("report-detail", pk=pk)
-        changed = apply_upload(report, form.cleaned_data["file"].read(), by=request.user)
-        messages.success(request, _("Đã nhận tệp: %(n)s mục được cập nhật.") % {"n": changed})
+            messages.error(request, self.missing)
+        else:
+            messages.success(request, self.receive(report, form.cleaned_data))
         return redirect("report-detail", pk=pk)
 
+    def receive(self, report, data: dict) -> str:
+        raise NotImplementedError
 
-@accepts_upload(may_upload)
-class EvidenceUploadView(ReportFileView):
-    def post(self, request, pk: int):
-        self.report_id = pk
-        report = editable_report(request, pk)
-        form = EvidenceForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, _("Chưa chọn tệp minh chứng."))
-            return redirect("report-detail", pk=pk)
-        upload = form.cleaned_data["file"]
-        item = report.action_items.filter(action__code=form.cleaned_data["action"]).first()
-        add_evidence(report, upload.name, upload.read(), by=request.user, action_item=item)
-        messages.success(request, _("Đã lưu tệp minh chứng."))
-        return redirect("report-detail", pk=pk)
+
+class UploadView(ReportUploadView):
+    form_class, missing = UploadForm, _lazy("Chưa chọn tệp để tải lên.")
+
+    def receive(self, report, data):
+        changed = apply_upload(report, data["file"].read(), by=self.request.user)
+        return _("Đã nhận tệp: %(n)s mục được cập nhật.") % {"n": changed}
+
+
+class EvidenceUploadView(ReportUploadView):
+    form_class, missing = EvidenceForm, _lazy("Chưa chọn tệp minh chứng.")
+
+    def receive(self, report, data):
+        item = report.action_items.filter(action__code=data["action"]).first()
+        add_evidence(report, data["file"].name, data["file"].read(), by=self.request.user,
+                     action_item=item)
+        return _("Đã lưu tệp minh chứng.")
 
 
 class EvidenceRemoveView(RestrictedQuerysetMixin, ReportFileView):

@@ -12,16 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from stiplan.registry.models import (
-    Consensus,
-    Council,
-    CouncilMember,
-    Person,
-    Score,
-    Task,
-    TaskStep,
-    TechnologyOffer,
-)
+from stiplan.registry.models import Task
+from tests.registry.private import plant_marker_everywhere
 
 pytestmark = pytest.mark.django_db
 MARKER = "QXPRIVQX"
@@ -34,27 +26,9 @@ LISTS = {"/api/v1/registry/tasks/": "code", "/api/v1/registry/organisations/": "
 
 @pytest.fixture
 def planted(demo_registry):
-    """The demo registry with the marker in every private field, and a reviewer and a council
-    member who sit on councils only (their names are never public)."""
-    for person in Person.objects.all():
-        Person.objects.filter(pk=person.pk).update(
-            email=f"{MARKER.lower()}{person.pk}@example.invalid", phone=f"{MARKER}{person.pk}",
-            id_number=f"{MARKER}{person.pk}", address=f"{MARKER} address")
-    council = Council.objects.order_by("pk").first()
-    task = council.tasks.first()
-    for role in ("reviewer", "member"):
-        person = Person.objects.create(full_name=f"{MARKER} {role}", email=f"{role}@example.invalid")
-        seat = CouncilMember.objects.create(council=council, person=person, role=role)
-        Score.objects.create(member=seat, task=task, criterion="C1", value=Decimal(SCORE))
-    Council.objects.update(name=f"{MARKER} council")
-    Consensus.objects.update(mean_score=Decimal(MEAN), conclusion=f"{MARKER} conclusion")
-    TaskStep.objects.update(decision_number=f"{MARKER}/QĐ", note=f"{MARKER} note",
-                            finding=f"{MARKER} finding")
-    TechnologyOffer.objects.update(contact_name=f"{MARKER} contact", contact_phone=MARKER,
-                                   contact_email=f"{MARKER.lower()}@example.invalid")
-    for draft in Task.objects.filter(public=False):
-        Task.objects.filter(pk=draft.pk).update(title=f"{MARKER} {draft.title}")
-    assert Task.objects.filter(public=False).exists() and task is not None
+    """The demo registry with the marker in every private field, a reviewer and a council member
+    who sit on councils only among them (their names are never public)."""
+    plant_marker_everywhere(MARKER, score=Decimal(SCORE), mean=Decimal(MEAN))
 
 
 def walk(client) -> dict[str, str]:

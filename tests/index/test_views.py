@@ -75,10 +75,12 @@ def test_entry_saves_a_value_with_evidence_and_review_needs_another_officer(edit
     assert response.status_code == 302
     item = IndexValue.objects.get(edition=edition, unit="VLG", code="1.1.1")
     assert (item.value, item.state, item.entered_by.username) == (7.5, ValueState.DRAFT, "kehoach")
-    officer.post(f"/index/values/{item.pk}/check/")
-    officer.post(f"/index/values/{item.pk}/review/", {"decision": "accept"})  # not a reviewer: 403
+    checked = officer.post(f"/index/values/{item.pk}/check/")
+    assert (checked.status_code, checked["Location"]) == (302, "/index/2025/entry/#v-1.1.1")
+    assert officer.post(f"/index/values/{item.pk}/review/", {"decision": "accept"}).status_code == 403
     assert IndexValue.objects.get(pk=item.pk).state == ValueState.CHECKED
-    login("thamdinh").post(f"/index/values/{item.pk}/review/", {"decision": "accept"})
+    reviewed = login("thamdinh").post(f"/index/values/{item.pk}/review/", {"decision": "accept"})
+    assert reviewed["Location"] == "/index/2025/entry/#v-1.1.1"
     assert IndexValue.objects.get(pk=item.pk).state == ValueState.REVIEWED
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from stiplan.core import jobs as core_jobs
 from stiplan.core.models import AuditEntry
 from stiplan.plans import actions as plan_actions
 from stiplan.plans.actions import read_draft
@@ -68,7 +69,7 @@ def queued(settings, monkeypatch) -> list:
     """Jobs handed to the background cluster, kept here instead (the test runs them)."""
     settings.STIPLAN_JOBS_SYNC = False
     jobs: list = []
-    monkeypatch.setattr(plan_actions, "run_later", lambda func, *args, name="": jobs.append(
+    monkeypatch.setattr(core_jobs, "run_later", lambda func, *args, name="": jobs.append(
         (func, args)))
     return jobs
 

@@ -305,3 +305,13 @@ def test_the_check_shows_a_reporter_no_proposal_they_may_not_read(login, propose
     assert "NV-AN" not in page and "ven biển</span>" not in page
     response = login("baocao.stc").post(PROPOSE, {**typed, "code": "NV-BC-1"})
     assert response.status_code == 302  # nothing similar it may read, so no question either
+
+
+def test_a_form_the_page_does_not_have_is_refused_with_a_message_and_writes_nothing(login, propose):
+    task = make_public(propose())
+    client = login("kehoach")
+    before = (TaskStep.objects.count(), AuditEntry.objects.count())
+    response = client.post(detail(task), {"form": "nope"}, follow=True)
+    assert response.redirect_chain == [(detail(task), 302)]
+    assert "Không rõ biểu mẫu nào được gửi." in response.content.decode()
+    assert (TaskStep.objects.count(), AuditEntry.objects.count()) == before

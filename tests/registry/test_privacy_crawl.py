@@ -21,16 +21,12 @@ from stiplan.demo.registry import create_demo_registry
 from stiplan.registry.exchange.actions import send_message
 from stiplan.registry.models import (
     ConflictDeclaration,
-    Consensus,
-    Council,
-    CouncilMember,
     Person,
-    Score,
     Task,
-    TaskStep,
     TechnologyDemand,
     TechnologyOffer,
 )
+from tests.registry.private import plant_marker_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +35,6 @@ MARK_QUERY = MARK.lower()
 #: Distinctive numbers planted as a score and a council mean, in both decimal spellings.
 SCORE, MEAN = Decimal("37.77"), Decimal("88.13")
 NUMBERS = ("37.77", "37,77", "88.13", "88,13")
-BIRTH = dt.date(1911, 11, 11)
 #: Where the registry's rows are shown: its pages, the indicators it feeds, the API.
 START = ["/", "/registry/tasks/", "/registry/organisations/", "/registry/ip/", "/indicators/",
          "/registry/offers/", "/registry/demands/", "/sitemap.xml", "/robots.txt",
@@ -55,27 +50,12 @@ SEEN = "QZPUBLIC"
 def planted(db, users):
     """A small demo registry with a marker in every private field."""
     create_demo_registry(tasks=12)
-    for person in Person.objects.all():
-        Person.objects.filter(pk=person.pk).update(
-            email=f"{MARK.lower()}{person.pk}@example.invalid", phone=f"0{person.pk:03d}{MARK}",
-            id_number=f"{MARK}{person.pk:06d}", birth_date=BIRTH, address=f"{MARK} đường số {person.pk}")
-    reviewer = Person.objects.create(full_name=f"{MARK} Giám Khảo", synthetic=True)
-    council = Council.objects.filter(kind="selection").first()
-    seat = CouncilMember.objects.create(council=council, person=reviewer, role="reviewer")
-    task = council.tasks.first()
-    ConflictDeclaration.objects.create(member=seat, task=task, reason=f"{MARK} xung đột",
-                                       declared_on=dt.date(2024, 1, 1))
-    Council.objects.filter(pk=council.pk).update(name=f"{MARK} hội đồng")
-    Score.objects.filter(pk=Score.objects.first().pk).update(value=SCORE)
-    Consensus.objects.filter(pk=Consensus.objects.first().pk).update(mean_score=MEAN)
-    TaskStep.objects.filter(pk=TaskStep.objects.first().pk).update(note=f"{MARK} ghi chú nội bộ")
-    proposal = Task.objects.filter(state="proposed").first()
-    Task.objects.filter(pk=proposal.pk).update(title=f"{MARK} đề xuất chưa công khai")
+    seat = plant_marker_everywhere(MARK, score=SCORE, mean=MEAN)
+    ConflictDeclaration.objects.create(member=seat, task=seat.council.tasks.order_by("pk").first(),
+                                       reason=f"{MARK} xung đột", declared_on=dt.date(2024, 1, 1))
     public = Task.objects.filter(public=True).first()
     Task.objects.filter(pk=public.pk).update(title=f"{SEEN} nhiệm vụ công khai")
     for model in (TechnologyOffer, TechnologyDemand):
-        model.objects.update(contact_name=f"{MARK} liên hệ", contact_email=f"{MARK.lower()}@example.invalid",
-                             contact_phone=f"09{MARK}")
         listing = model.objects.filter(status="published").first()
         send_message(listing, name=f"{MARK} khách", organisation=f"{MARK} công ty",
                      email=f"{MARK.lower()}.khach@example.invalid", body=f"{MARK} lời nhắn riêng",

@@ -71,3 +71,15 @@ def test_too_large_and_foreign_uploads_are_refused(report, users, django_user_mo
     with pytest.raises(PermissionDenied):
         add_evidence(report, "x.pdf", PDF,
                      by=django_user_model.objects.get(username="baocao.sgddt"))
+
+
+@pytest.mark.parametrize(("path", "says"), [("upload/", "Chưa chọn tệp để tải lên."),
+                                            ("evidence/", "Chưa chọn tệp minh chứng.")])
+def test_a_post_without_a_file_says_so_on_the_report_and_changes_nothing(report, users, client, path, says):
+    client.force_login(users["reporter"])
+    version = report.version
+    response = client.post(f"/reporting/reports/{report.pk}/{path}", {}, follow=True)
+    assert response.redirect_chain == [(f"/reporting/reports/{report.pk}/", 302)]
+    assert says in response.content.decode()
+    report.refresh_from_db()
+    assert (report.version, report.attachments.count()) == (version, 0)

@@ -7,11 +7,9 @@ demand. Writes go through stiplan.registry.exchange.actions; a refusal is said a
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -47,7 +45,7 @@ from stiplan.registry.models import (
     TechnologyOffer,
 )
 from stiplan.registry.search import matching, matching_rows
-from stiplan.registry.views import errors_at_fields
+from stiplan.registry.views import errors_at_fields, submit
 
 
 class StaffFormMixin:
@@ -77,17 +75,9 @@ class StaffFormMixin:
         form = self.staff_form(request.POST)
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                url, message = self.act(form.cleaned_data)
-            except ValidationError as exc:
-                errors_at_fields(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(url)
         if isinstance(self, ListView):
             self.object_list = self.get_queryset()
-        return self.render_to_response(self.get_context_data(form=form))
+        return submit(self, form, self.act, form=form)
 
     def act(self, data: dict) -> tuple[str, str]:
         raise NotImplementedError

@@ -7,13 +7,11 @@ Department's, with its XLSX export."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -36,12 +34,7 @@ from stiplan.registry.recognition.forms import (
     RevenueForm,
 )
 from stiplan.registry.recognition.scorecard import COLUMNS, SCORECARD_KINDS, scorecard, workbook
-from stiplan.registry.views import errors_at_fields
-
-
-def _posted_or_none(request, forms: dict, posted: str) -> dict:
-    """The page's forms, the posted one bound to the request's data."""
-    return {name: make(request.POST if name == posted else None) for name, make in forms.items()}
+from stiplan.registry.views import FormsPageMixin, submit
 
 
 class CompetitionListView(RestrictedQuerysetMixin, ListView):
@@ -65,18 +58,15 @@ class CompetitionListView(RestrictedQuerysetMixin, ListView):
             raise PermissionDenied
         form = CallForm(request.POST)
         self.object_list = self.get_queryset()
-        if form.is_valid():
-            try:
-                call = act.open_call(**form.cleaned_data, by=request.user)
-            except ValidationError as exc:
-                errors_at_fields(form, exc)
-            else:
-                messages.success(request, _("Đã mở «%(call)s».") % {"call": call.title})
-                return redirect("competition-detail", pk=call.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+
+        def open_call(data):
+            call = act.open_call(**data, by=request.user)
+            return (reverse("competition-detail", kwargs={"pk": call.pk}),
+                    _("Đã mở «%(call)s».") % {"call": call.title})
+        return submit(self, form, open_call, form=form)
 
 
-class CompetitionDetailView(RestrictedQuerysetMixin, TemplateView):
+class CompetitionDetailView(FormsPageMixin, RestrictedQuerysetMixin, TemplateView):
     """One call: its kind, dates, criteria and weights; the published results. For the
     Department: every entry with its rank from the council, and the forms (entry, judging
     council, prize or recognition, publication)."""
@@ -84,10 +74,14 @@ class CompetitionDetailView(RestrictedQuerysetMixin, TemplateView):
     template_name = "registry/competition_detail.html"
     model = Call
     FORMS = ("entry", "judging", "award", "publish")
+    manage, detail_route = "registry.manage_call", "competition-detail"
 
     def dispatch(self, request, *args, **kwargs):
         self.call = self.visible_object(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def subject(self):
+        return self.call
 
     def forms(self, posted: str = "") -> dict:
         user = self.request.user
@@ -96,7 +90,7 @@ class CompetitionDetailView(RestrictedQuerysetMixin, TemplateView):
                 "judging": lambda d: JudgingForm(d, prefix="judging"),
                 "award": lambda d: AwardForm(d, entries=entries, prefix="award"),
                 "publish": lambda d: PublishForm(d, prefix="publish")}
-        return _posted_or_none(self.request, made, posted)
+        return self.bound(made, posted)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -114,29 +108,7 @@ class CompetitionDetailView(RestrictedQuerysetMixin, TemplateView):
                    forms=kwargs.get("forms") or (self.forms() if may_manage else {}))
         return ctx
 
-    def post(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can(request.user, "registry.manage_call", self.call):
-            raise PermissionDenied
-        posted = request.POST.get("form", "")
-        if posted not in self.FORMS:
-            messages.error(request, _("Không rõ biểu mẫu nào được gửi."))
-            return redirect("competition-detail", pk=self.call.pk)
-        forms = self.forms(posted)
-        form = forms[posted]
-        if form.is_valid():
-            try:
-                done = self.act(posted, form.cleaned_data)
-            except ValidationError as exc:
-                errors_at_fields(form, exc)
-            else:
-                messages.success(request, done)
-                here = reverse("competition-detail", kwargs={"pk": self.call.pk})
-                return redirect(f"{here}#{posted}-form")
-        return self.render_to_response(self.get_context_data(forms=forms))
-
-    def act(self, posted: str, data: dict) -> str:
+    def act(self, posted: str, data: dict, form) -> str:
         """Call the action of the posted form; the message said once it is done."""
         call, by = self.call, self.request.user
         if posted == "entry":
@@ -193,19 +165,14 @@ class ScorecardView(LoginRequiredMixin, TemplateView):
         if form is None:
             raise PermissionDenied
         year = _year(kwargs)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                act.enter_service_revenue(data["organisation"], year, data["amount"],
-                                          source=data["source"], by=request.user)
-            except ValidationError as exc:
-                errors_at_fields(form, exc)
-            else:
-                messages.success(request, _("Đã ghi doanh thu dịch vụ KH&CN năm %(year)s của "
-                                            "%(organisation)s.") % {
-                    "year": year, "organisation": data["organisation"].name})
-                return redirect("scorecard", year=year)
-        return self.render_to_response(self.get_context_data(form=form, **kwargs))
+
+        def enter(data):
+            act.enter_service_revenue(data["organisation"], year, data["amount"],
+                                      source=data["source"], by=request.user)
+            return reverse("scorecard", kwargs={"year": year}), _(
+                "Đã ghi doanh thu dịch vụ KH&CN năm %(year)s của %(organisation)s.") % {
+                "year": year, "organisation": data["organisation"].name}
+        return submit(self, form, enter, form=form, **kwargs)
 
 
 class ScorecardExportView(LoginRequiredMixin, View):

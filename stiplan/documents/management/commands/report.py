@@ -15,11 +15,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from stiplan.core.cli import add_format, clean_errors, print_json, verbs
-from stiplan.core.constants import DEFAULT_PLAN
+from stiplan.core.cli import add_format, add_plan, clean_errors, print_json, verbs
 from stiplan.documents import actions as act
 from stiplan.documents.docx_build import SHIPPED, build_all
 from stiplan.documents.models import Document, Format, JobState
+from stiplan.reporting.cli import round_of
 from stiplan.reporting.models import Round, RoundKind
 
 OPTIONS = ("number", "date", "signer_authority", "signer_title", "signer_name", "directions")
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         sub = verbs(parser)
         annual = sub.add_parser("annual", help="báo cáo năm / the yearly report")
         annual.add_argument("--year", type=int, required=True)
-        annual.add_argument("--plan", default=DEFAULT_PLAN)
+        add_plan(annual)
         ad_hoc = sub.add_parser("ad-hoc", help="báo cáo đột xuất / an ad hoc report")
         ad_hoc.add_argument("--round", type=int, required=True, dest="round_id")
         for p in (annual, ad_hoc):
@@ -82,16 +82,11 @@ class Command(BaseCommand):
 
     def _round(self, verb: str, opts: dict) -> Round:
         if verb == "annual":
-            round_ = Round.objects.filter(plan__code=opts["plan"], year=opts["year"],
-                                          kind=RoundKind.ANNUAL).first()
-            missing = (f"Không có kỳ báo cáo năm {opts['year']} của kế hoạch «{opts['plan']}» / "
-                       f"no {opts['year']} round of plan '{opts['plan']}'")
-        else:
-            round_ = Round.objects.filter(pk=opts["round_id"], kind=RoundKind.AD_HOC).first()
-            missing = (f"Không có kỳ báo cáo đột xuất #{opts['round_id']} / "
-                       f"no ad hoc round #{opts['round_id']}")
+            return round_of(opts["plan"], opts["year"])
+        round_ = Round.objects.filter(pk=opts["round_id"], kind=RoundKind.AD_HOC).first()
         if round_ is None:
-            raise CommandError(missing)
+            raise CommandError(f"Không có kỳ báo cáo đột xuất #{opts['round_id']} / "
+                               f"no ad hoc round #{opts['round_id']}")
         return round_
 
     def _list(self, fmt: str) -> None:

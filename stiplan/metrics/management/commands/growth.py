@@ -11,10 +11,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from stiplan.analytics.growth import DEFAULT_ALPHA, DEFAULT_DEPRECIATION, account
-from stiplan.core.cli import add_format, clean_errors, print_json, verbs
-from stiplan.core.constants import DEFAULT_PLAN
+from stiplan.core.cli import add_format, add_plan, clean_errors, print_json, verbs
 from stiplan.metrics.engine import TFP_INPUTS, Engine
-from stiplan.plans.models import Plan
+from stiplan.plans.cli import plan_named
 
 
 def _row(c) -> dict:
@@ -31,7 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = verbs(parser)
         tfp = sub.add_parser("tfp")
-        tfp.add_argument("--plan", default=DEFAULT_PLAN)
+        add_plan(tfp)
         tfp.add_argument("--unit", default="")
         tfp.add_argument("--csv", default="")
         tfp.add_argument("--alpha", type=float, default=DEFAULT_ALPHA)
@@ -47,10 +46,7 @@ class Command(BaseCommand):
             output, labour, capital, investment = _read_csv(Path(o["csv"]))
             source = o["csv"]
         else:
-            plan = Plan.objects.filter(code=o["plan"]).first()
-            if plan is None:
-                raise CommandError(f"Không có kế hoạch «{o['plan']}» / no plan '{o['plan']}'")
-            engine = Engine(plan, codes=set(TFP_INPUTS))
+            engine = Engine(plan_named(o["plan"]), codes=set(TFP_INPUTS))
             unit = o["unit"] or engine.province().code
             years = range(o["start"] or 2015, (o["end"] or 2025) + 1)
             pick = {c: {y: p.value for y, p in engine.series(c, unit, years).items()

@@ -1,12 +1,11 @@
 """`stiplan indicators status --plan CODE --format json`: every target with its status."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from stiplan.core.cli import add_format, clean_errors, print_json, verbs
-from stiplan.core.constants import DEFAULT_PLAN
+from stiplan.core.cli import add_format, add_plan, clean_errors, print_json, verbs
 from stiplan.core.dates import parse_day
 from stiplan.metrics.status import plan_status
-from stiplan.plans.models import Plan
+from stiplan.plans.cli import plan_named
 
 
 class Command(BaseCommand):
@@ -15,16 +14,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = verbs(parser)
         status = sub.add_parser("status")
-        status.add_argument("--plan", default=DEFAULT_PLAN)
+        add_plan(status)
         status.add_argument("--date", default="")
         add_format(status)
 
     @clean_errors
     def handle(self, *args, verb, plan, date, format, **opts):
-        found = Plan.objects.filter(code=plan).first()
-        if found is None:
-            raise CommandError(f"Không có kế hoạch «{plan}» / no plan '{plan}'")
-        statuses = plan_status(found, today=parse_day(date) if date else None)
+        statuses = plan_status(plan_named(plan), today=parse_day(date) if date else None)
         if format == "json":
             print_json({"plan": plan, "targets": [s.as_json() for s in statuses]}, self.stdout)
             return

@@ -4,12 +4,12 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from stiplan.core.cli import add_format, clean_errors, print_json, verbs
 from stiplan.plans.actions import load_plan
+from stiplan.plans.cli import plan_named
 from stiplan.plans.io import export_plan, parse_plan, to_json_ready, to_yaml
-from stiplan.plans.models import Plan
 
 
 class Command(BaseCommand):
@@ -45,10 +45,7 @@ class Command(BaseCommand):
             plan = load_plan(data, replace=opts["replace"])
             self.stdout.write(f"Đã nạp kế hoạch / loaded plan {plan.code}")
             return
-        plan = Plan.objects.filter(code=opts["code"]).first()
-        if plan is None:
-            raise CommandError(f"Không có kế hoạch «{opts['code']}» / no plan '{opts['code']}'")
-        data = export_plan(plan)
+        data = export_plan(plan_named(opts["code"]))
         if opts["format"] == "json":
             print_json(to_json_ready(data), self.stdout)
         else:

@@ -19,9 +19,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max, Q
 
 from stiplan.analytics.search import TitleIndex
-from stiplan.core.cli import ProgressBar, add_format, clean_errors, print_json, verbs
+from stiplan.core.cli import ProgressBar, add_format, add_plan, clean_errors, print_json, verbs
 from stiplan.core.yamlio import InputError
-from stiplan.plans.models import Plan
+from stiplan.plans.cli import plan_named
 from stiplan.registry.actions import feed_indicators, load_fields
 from stiplan.registry.columns import ENTITIES
 from stiplan.registry.deadlines import TaskDates, due_items
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         feed = sub.add_parser("feed-indicators",
                               help="write the plan's indicators computed from the registry")
         feed.add_argument("--year", type=int, required=True, help="YYYY")
-        feed.add_argument("--plan", default=None, help="plan code (the Vĩnh Long plan)")
+        add_plan(feed, default=None)
         add_format(feed)
         nat = sub.add_parser("national", help="a task's forms for the national STI information system")
         nat.add_argument("code", help="task code")
@@ -118,19 +118,14 @@ class Command(BaseCommand):
         exp.add_argument("--public", action="store_true",
                          help="only what a visitor sees, without personal data")
 
+    #: Each verb and the method that answers it.
+    VERBS = {"dedupe": "dedupe", "fields": "load_fields", "due": "due", "feed-indicators": "feed",
+             "national": "national", "import": "bulk_import", "export": "bulk_export"}
+
     def handle(self, *args, verb, **o):
-        if verb == "fields":
-            return self.load_fields(o)
-        if verb == "due":
-            return self.due(o)
-        if verb == "feed-indicators":
-            return self.feed(o)
-        if verb == "national":
-            return self.national(o)
-        if verb == "import":
-            return self.bulk_import(o)
-        if verb == "export":
-            return self.bulk_export(o)
+        return getattr(self, self.VERBS[verb])(o)
+
+    def dedupe(self, o):
         if not o["title"].strip():
             raise CommandError("Tên nhiệm vụ trống / the title is empty")
         if o["corpus"] is None:
@@ -167,11 +162,7 @@ class Command(BaseCommand):
 
     @clean_errors
     def feed(self, o):
-        plan = None
-        if o["plan"]:
-            plan = Plan.objects.filter(code=o["plan"]).first()
-            if plan is None:
-                raise CommandError(f"Không có kế hoạch «{o['plan']}» / no plan '{o['plan']}'")
+        plan = plan_named(o["plan"]) if o["plan"] else None
         result = feed_indicators(o["year"], by=None, plan=plan)
         rows = [{"indicator": v.fed.code, "status": v.status,
                  "value": None if v.fed.value is None else float(v.fed.value),
