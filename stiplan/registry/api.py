@@ -16,6 +16,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import MultipleObjectsReturned, PermissionDenied
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +30,7 @@ from stiplan.core.api_schema import refusals
 from stiplan.core.api_views import RestrictedViewSet
 from stiplan.core.permissions import can, require
 from stiplan.plans.models import Action
+from stiplan.plans.versions import actions_in_force_among
 from stiplan.registry import actions as act
 from stiplan.registry.exchange import actions as exchange
 from stiplan.registry.lifecycle import NOT_A_BARE_STEP, STATE_LABELS, lifecycle_of
@@ -289,6 +291,8 @@ class CodeField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         rows = self.model.objects.restrict(self.context["request"].user)
+        if self.model is Action:  # the version in force today of an amended action
+            return rows.filter(pk__in=actions_in_force_among(rows, timezone.localdate()))
         return rows.exclude(kind="agency") if self.model is Organisation else rows
 
     def to_internal_value(self, data):

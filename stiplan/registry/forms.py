@@ -7,11 +7,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from stiplan.core.widgets import DayField, prompt_first
 from stiplan.plans.models import Action
+from stiplan.plans.versions import actions_in_force_among
 from stiplan.registry.lifecycle import NOT_A_BARE_STEP, Lifecycle, Needs, Step
 from stiplan.registry.models import (
     CouncilKind,
@@ -78,7 +80,9 @@ class ProposeForm(forms.Form):
         self.fields["field"].queryset = ScienceField.objects.restrict(user)
         self.fields["host"].queryset = Organisation.objects.restrict(user).exclude(kind="agency")
         self.fields["programme"].queryset = Programme.objects.restrict(user)
-        self.fields["actions"].queryset = (Action.objects.restrict(user).exclude(removed=True)
+        visible = Action.objects.restrict(user)
+        in_force = actions_in_force_among(visible, timezone.localdate())
+        self.fields["actions"].queryset = (visible.filter(pk__in=in_force)
                                            .select_related("group__plan")
                                            .order_by("group__plan__code", "group__order", "order"))
         self.fields["actions"].label_from_instance = (
