@@ -33,6 +33,7 @@ from plancompare import (  # noqa: E402
 
 from stiplan.analytics.plandoc import parse_plan_text  # noqa: E402
 from stiplan.plans.docimport import import_document  # noqa: E402
+from stiplan.plans.docreaders import Limits  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 OCR_ROUNDS = int(os.environ.get("BENCH_OCR_ROUNDS", "2"))
@@ -63,8 +64,8 @@ def main() -> int:
         scan = make_scan(pdf, Path(tmp))
         pages, last = {}, {}
 
-        def run(path):
-            result = import_document(path, registry=registry)
+        def run(path, limits=None):
+            result = import_document(path, registry=registry, limits=limits)
             pages[path.suffix] = result["source"]["pages"]
             last[path.name] = result
 
@@ -73,8 +74,10 @@ def main() -> int:
             ("text file (UTF-8)", timed(lambda: run(SEED_TEXT), ROUNDS)),
             ("DOCX (LibreOffice)", timed(lambda: run(docx), ROUNDS)),
             ("PDF with a text layer (pdftotext)", timed(lambda: run(pdf), ROUNDS)),
-            (f"scanned PDF, OCR at 300 dpi ({OCR_ROUNDS} runs)", timed(lambda: run(scan),
-                                                                       OCR_ROUNDS)),
+            (f"scanned PDF, OCR at 300 dpi, one page at a time ({OCR_ROUNDS} runs)",
+             timed(lambda: run(scan, Limits(ocr_processes=1)), OCR_ROUNDS)),
+            (f"scanned PDF, OCR at 300 dpi, {Limits().ocr_processes} pages at a time "
+             f"({OCR_ROUNDS} runs)", timed(lambda: run(scan), OCR_ROUNDS)),
         ]
     recovery = {name: (compare(r["plan"], r["flags"], text_ratio=0.9), len(r["flags"]))
                 for name, r in last.items()}  # outside the timings: the comparison is slow
