@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from stiplan.core.audit import Subject, record, snapshot
@@ -251,3 +253,15 @@ def return_job_to_queue(ack_id, *, by=None) -> None:
     job.save(update_fields=["lock"])
     record("core.return_job", job, by=by, after={"func": job.func(), "lock": job.lock},
            repr_=job.name() or job.func(), reason="worker stopping")
+
+
+def keep_upload(row: models.Model, upload: FieldFile, raw: bytes, suffix: str, *, audit_as: str,
+                by) -> models.Model:
+    """An uploaded file kept for the background job that will read it: the file in the row's
+    private file field (named by the row's `sha256` and `suffix`), the row saved, the request
+    audited as `audit_as`. The caller has judged the permission, built the row, and queues the
+    job (`core.jobs.run_after_commit`)."""
+    upload.save(f"{row.sha256[:16]}{suffix}", ContentFile(raw), save=False)
+    row.save()
+    record(audit_as, row, by=by, after=snapshot(row), repr_=str(row))
+    return row

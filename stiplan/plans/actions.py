@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from stiplan.core.actions import keep_upload
 from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.jobs import STALE_MESSAGE, end_stale, run_after_commit, stale_cutoff
 from stiplan.core.permissions import require
@@ -181,9 +182,7 @@ def request_draft(name: str, raw: bytes, *, by) -> PlanDraft:
     draft = PlanDraft(source_name=Path(name).name[:200], source_kind=sniff_kind(raw[:8], name),
                       sha256=hashlib.sha256(raw).hexdigest(), status=DraftStatus.READING,
                       step="queued", created_by=acting_user(by))
-    draft.source.save(f"{draft.sha256[:16]}{_suffix(name)}", ContentFile(raw), save=False)
-    draft.save()
-    record("plans.request_draft", draft, by=by, after=snapshot(draft), repr_=str(draft))
+    keep_upload(draft, draft.source, raw, _suffix(name), audit_as="plans.request_draft", by=by)
     run_after_commit("stiplan.plans.actions.read_draft", draft.pk, name=f"plan-draft-{draft.pk}")
     return draft
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stiplan.analytics import periods
+from stiplan.core.actions import keep_upload
 from stiplan.core.audit import Subject, acting_user, record, snapshot
 from stiplan.core.bulk import insert_rows, update_rows
 from stiplan.core.constants import DEFAULT_PLAN
@@ -787,12 +787,10 @@ def request_import(entity: str, name: str, raw: bytes, *, by, dry_run: bool = Fa
     """Keep an uploaded bulk file in private storage and import (or, for a dry run, only check)
     it in the background (`stiplan.registry.transfer.import_job`)."""
     require(by, "registry.manage_resources")
-    sha256 = hashlib.sha256(raw).hexdigest()
-    job = ImportJob(entity=entity, dry_run=dry_run, filename=Path(name).name[:200], sha256=sha256,
-                    created_by=acting_user(by))
-    job.file.save(f"{sha256[:16]}{Path(name).suffix.lower()[:6]}", ContentFile(raw), save=False)
-    job.save()
-    record("registry.request_import", job, by=by, after=snapshot(job), repr_=str(job))
+    job = ImportJob(entity=entity, dry_run=dry_run, filename=Path(name).name[:200],
+                    sha256=hashlib.sha256(raw).hexdigest(), created_by=acting_user(by))
+    keep_upload(job, job.file, raw, Path(name).suffix.lower()[:6],
+                audit_as="registry.request_import", by=by)
     run_after_commit("stiplan.registry.transfer.import_job", job.pk, name=f"registry-import-{job.pk}")
     return job
 
