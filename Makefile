@@ -9,9 +9,10 @@ RUNTIME_LOCK := requirements-runtime.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST := $(BIN)/python -m pytest
-# Which tests `make test` runs (a -m expression; all when empty). CI's PostgreSQL pass leaves out
-# those that never reach the run's database (tests/conftest.py marks them): its SQLite pass ran them.
-TESTS ?=
+# The tests `make test` runs besides the browser ones; CI's PostgreSQL pass leaves out those that
+# never reach the run's database (tests/conftest.py marks them): its SQLite pass ran them already.
+# The browser tests run apart: run together with the others, the whole took longer (session 8).
+UNIT_TESTS ?= not browser
 # Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
 # the tests add a real browser, gettext, LibreOffice (opens the DOCX) and poppler (reads the PDF).
 RUNTIME_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -82,7 +83,8 @@ lint: $(STAMP)
 
 test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
 	mkdir -p var
-	$(PYTEST) -n 2 $(if $(TESTS),-m "$(TESTS)") -q --durations=40
+	$(PYTEST) -n 2 -m "$(UNIT_TESTS)" -q --durations=30
+	$(PYTEST) -n 2 -m browser -q --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
