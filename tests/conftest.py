@@ -121,7 +121,8 @@ def pytest_runtest_teardown(item, nextitem):
     fixture's own teardown: the reference data is put back then, so that the worker's next test,
     of any kind, finds it."""
     result = yield
-    if REFERENCE in item.config.stash and _empties_the_database(item):
+    # without a next test the session's fixtures went too: the test database is gone
+    if nextitem is not None and REFERENCE in item.config.stash and _empties_the_database(item):
         with item.config.stash[blocking_manager_key].unblock():
             item.config.stash[REFERENCE].restore()
     return result
