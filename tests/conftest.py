@@ -109,12 +109,6 @@ def django_db_setup(django_db_setup, django_db_blocker, request) -> Snapshot:
     return request.config.stash[REFERENCE]
 
 
-@pytest.fixture(scope="session")
-def reference_snapshot(django_db_setup) -> Snapshot:
-    """The reference database as `django_db_setup` left it, every table whole."""
-    return django_db_setup
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (a live server's included) ends by emptying the database, after every
@@ -143,7 +137,7 @@ def snapshot_of(*builders, run_on_commit: bool = False):
     the first time a test of this worker asks for it."""
 
     @pytest.fixture(scope="session")
-    def snapshot(reference_snapshot, django_db_blocker) -> Snapshot:
+    def snapshot(django_db_setup, django_db_blocker) -> Snapshot:
         with django_db_blocker.unblock():
             return take(lambda: [build() for build in builders], run_on_commit=run_on_commit)
 

@@ -66,14 +66,14 @@ def actions_in_force(plan: Plan, day: dt.date, rows=None) -> list[Action]:
                   key=lambda a: (a.group.order, a.order))
 
 
-def actions_in_force_among(rows, day: dt.date) -> list[int]:
-    """The ids of the rows of an Action query set, over any plans, that are in force on `day`:
+def actions_in_force_among(rows, day: dt.date):
+    """The rows of an Action query set, over any plans, that are in force on `day` (a query set):
     one per plan and code (an amended action's earlier version, or a removed one, is left out)."""
     by_plan: dict[int, list[Action]] = {}
     for row in rows.select_related("group", "amendment"):
         by_plan.setdefault(row.group.plan_id, []).append(row)
-    return [action.pk for plan_rows in by_plan.values()
-            for action in _latest(plan_rows, day).values() if not action.removed]
+    return rows.filter(pk__in=[action.pk for plan_rows in by_plan.values()
+                               for action in _latest(plan_rows, day).values() if not action.removed])
 
 
 def actions_for_year(plan: Plan, year: int, rows=None) -> list[Action]:

@@ -292,7 +292,7 @@ class CodeField(serializers.SlugRelatedField):
     def get_queryset(self):
         rows = self.model.objects.restrict(self.context["request"].user)
         if self.model is Action:  # the version in force today of an amended action
-            return rows.filter(pk__in=actions_in_force_among(rows, timezone.localdate()))
+            return actions_in_force_among(rows, timezone.localdate())
         return rows.exclude(kind="agency") if self.model is Organisation else rows
 
     def to_internal_value(self, data):

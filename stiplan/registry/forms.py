@@ -80,9 +80,8 @@ class ProposeForm(forms.Form):
         self.fields["field"].queryset = ScienceField.objects.restrict(user)
         self.fields["host"].queryset = Organisation.objects.restrict(user).exclude(kind="agency")
         self.fields["programme"].queryset = Programme.objects.restrict(user)
-        visible = Action.objects.restrict(user)
-        in_force = actions_in_force_among(visible, timezone.localdate())
-        self.fields["actions"].queryset = (visible.filter(pk__in=in_force)
+        in_force = actions_in_force_among(Action.objects.restrict(user), timezone.localdate())
+        self.fields["actions"].queryset = (in_force
                                            .select_related("group__plan")
                                            .order_by("group__plan__code", "group__order", "order"))
         self.fields["actions"].label_from_instance = (
