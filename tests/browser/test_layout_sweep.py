@@ -7,7 +7,12 @@ The pages come from the URL map and its rules (tests/routes.py): every HTML page
 its parameters filled from the demo data. Each role's pages are seen once per width, at the desk
 in Vietnamese and on the phone in English, so both languages and both widths meet every page. One
 test per role, so that the two test workers share the sweep; the demo data are put back from the
-session's snapshots (tests/conftest.py) instead of being made again for each."""
+session's snapshots (tests/conftest.py) instead of being made again for each.
+
+What the sweep judges (width, overflow, language, axe-core, the policy) is drawn by the browser
+from the HTML and CSS the pages send. CI sweeps in its SQLite pass only (marker `layout`): that
+every page renders for every role on PostgreSQL too is the route matrix's check
+(tests/core/test_routes.py), run on both databases."""
 
 from __future__ import annotations
 
@@ -273,6 +278,7 @@ def set_language(page, lang: str) -> None:
         switch.click()
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_the_role_holds_at_both_widths_in_one_language(demo, browser, role):
     base, pages = demo
