@@ -32,7 +32,7 @@ PAGES = {
                "/search/?q=lua", ("/registry/offers/", r"/registry/offers/\d+/$"),
                ("/registry/offers/", r"/registry/offers/\d+/$", r"/registry/offers/\d+/contact/$")],
     "kehoach": ["/", "/plans/vinh-long-1925-2023/", "/reporting/", "/documents/",
-                "/registry/tasks/", "/registry/messages/"],
+                "/registry/tasks/", "/registry/messages/", "/registry/files/"],
     "thamdinh": ["/", "/reporting/", ("/reporting/", r"/reporting/rounds/\d+/$")],
     "baocao.stc": ["/", ("/", r"/reporting/reports/\d+/$")],
     "lanhdao": ["/", "/indicators/"],
