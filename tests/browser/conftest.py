@@ -7,6 +7,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 
 
 @pytest.fixture(scope="session")
+def playwright(playwright):
+    """Playwright's event loop runs in the test thread, and Django keeps the thread's database
+    connection apart while a loop runs: the connections opened meanwhile are closed before the
+    loop stops, or PostgreSQL would refuse to drop the test database under them at the end."""
+    from django.db import connections
+
+    yield playwright
+    connections.close_all()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
             "args": CHROMIUM_ARGS}
