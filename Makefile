@@ -14,8 +14,8 @@ PYTEST := $(BIN)/python -m pytest
 # it leaves out the tests that never reach the run's database (tests/conftest.py marks them) and
 # the layout sweep (tests/browser/test_layout_sweep.py says why), which its SQLite pass ran.
 # On SQLite the browser tests run apart: run together with the others, the whole took longer
-# (session 8). They wait on Chromium as much as on the processor: three workers took 215 s where
-# two took 234–240 s (session 9).
+# (session 8). They wait on Chromium as well as on the processor, so they get three workers: 204,
+# 215 and 244 s in three runs, against 234 and 240 s with two (session 9; runs here vary by 10-20 %).
 UNIT_TESTS ?= not browser
 BROWSER_TESTS ?= browser
 # Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
