@@ -14,8 +14,8 @@ PYTEST := $(BIN)/python -m pytest
 # it leaves out the tests that never reach the run's database (tests/conftest.py marks them) and
 # the layout sweep (tests/browser/test_layout_sweep.py says why), which its SQLite pass ran.
 # On SQLite the browser tests run apart: run together with the others, the whole took longer
-# (session 8). They wait on Chromium as well as on the processor, so they get three workers: 204,
-# 215 and 244 s in three runs, against 234 and 240 s with two (session 9; runs here vary by 10-20 %).
+# (session 8). Three workers instead of two gave no clear gain: 204, 215, 244 and 277 s in four
+# runs, against 234 and 240 s with two (session 9; runs here vary by 10-20 %).
 UNIT_TESTS ?= not browser
 BROWSER_TESTS ?= browser
 # Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
@@ -90,7 +90,7 @@ lint: $(STAMP)
 test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
 	mkdir -p var
 	$(PYTEST) -n 2 -m "$(UNIT_TESTS)" -q --durations=30
-	$(if $(BROWSER_TESTS),$(PYTEST) -n 3 -m "$(BROWSER_TESTS)" -q --durations=15)
+	$(if $(BROWSER_TESTS),$(PYTEST) -n 2 -m "$(BROWSER_TESTS)" -q --durations=15)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
