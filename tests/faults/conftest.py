@@ -23,10 +23,6 @@ PRELUDE = ("import os, json, django; os.environ.setdefault('DJANGO_SETTINGS_MODU
            "'stiplan.settings'); django.setup()\n")
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: starts real processes; takes tens of seconds")
-
-
 def postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None
