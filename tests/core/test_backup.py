@@ -22,11 +22,15 @@ ROOT = Path(__file__).resolve().parents[2]
 NATURAL = ("contenttypes.contenttype", "auth.permission")  # ids differ between databases
 NOT_BACKED_UP = ("sessions", "django_q.ormq", "django_q.task")  # documented in deployment.md
 
-ROWS = f"""
-import json, django
+#: Run with the dumpdata file's path as argv[1]: `dumpdata` into it, then every row printed.
+STATE = f"""
+import json, sys, django
 django.setup()
 from django.apps import apps
 from django.core import serializers
+from django.core.management import call_command
+call_command("dumpdata", "--natural-foreign", *[f"--exclude={{label}}" for label in {NOT_BACKED_UP!r}],
+             "-o", sys.argv[1])
 out = []
 for model in apps.get_models():
     label = model._meta.label_lower
@@ -93,16 +97,14 @@ def stiplan(env: dict, *args: str, ok: bool = True) -> subprocess.CompletedProce
     return done
 
 
-def python(env: dict, code: str) -> str:
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+def python(env: dict, code: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     return done.stdout
 
 
-def dumpdata(env: dict, out: Path) -> list[str]:
-    excluded = [f"--exclude={label}" for label in NOT_BACKED_UP]
-    stiplan(env, "dumpdata", "--natural-foreign", *excluded, "-o", str(out))
+def dumpdata_rows(out: Path) -> list[str]:
     rows = json.loads(out.read_text(encoding="utf-8"))
     for row in rows:
         if row["model"] in NATURAL:
@@ -117,10 +119,12 @@ def stored_files(var: Path) -> dict[str, str]:
 
 
 def state(env: dict, var: Path, scratch: Path) -> SimpleNamespace:
-    """What a restore must reproduce: dumpdata, a full-precision dump, the stored files."""
+    """What a restore must reproduce: dumpdata, a full-precision dump, the stored files (both
+    dumps from one process)."""
     scratch.mkdir(exist_ok=True)
-    return SimpleNamespace(dumpdata=dumpdata(env, scratch / f"dump-{uuid4().hex}.json"),
-                           rows=json.loads(python(env, ROWS)), files=stored_files(var))
+    out = scratch / f"dump-{uuid4().hex}.json"
+    rows = json.loads(python(env, STATE, str(out)))
+    return SimpleNamespace(dumpdata=dumpdata_rows(out), rows=rows, files=stored_files(var))
 
 
 def assert_same(restored: SimpleNamespace, source: SimpleNamespace) -> None:

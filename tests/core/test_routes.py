@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stiplan.core.constants import DEFAULT_PLAN
 from stiplan.core.models import AuditEntry
 from stiplan.demo.registry import create_demo_registry
 from stiplan.documents.actions import request_document
@@ -22,7 +24,7 @@ from stiplan.index.models import IndexValue
 from stiplan.orgs.models import Membership
 from stiplan.plans.actions import Decision, amend_plan, create_draft
 from stiplan.plans.io import export_plan
-from stiplan.plans.models import Action, Indicator
+from stiplan.plans.models import Action, Indicator, Plan
 from stiplan.registry.actions import request_import
 from stiplan.registry.models import (
     Call,
@@ -35,6 +37,7 @@ from stiplan.registry.models import (
     TechnologyOffer,
 )
 from stiplan.reporting.actions import add_evidence, open_round
+from tests.dbsnapshot import take
 from tests.routes import NOBODY, OPEN_FINDINGS, REFUSAL_ONLY, ROLES, RULES, same, unit_scoped
 
 pytestmark = pytest.mark.django_db
@@ -86,14 +89,13 @@ def test_an_unlisted_route_is_caught(monkeypatch):
     assert sorted(set(resolver_routes()) - set(trimmed)) == ["api-report-submit"]
 
 
-@pytest.fixture
-def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
+def build_world() -> dict[str, dict[str, str]]:
     """The 2025 round (every report a draft), one evidence file and one membership and one audit
     entry per unit, a queued document, the demo index (computed), the demo registry (its first
     public task, its host and its principal investigator; its first lab, published offer and
     demand): the values of each URL parameter, own and other."""
+    plan = Plan.objects.get(code=DEFAULT_PLAN)
     index_value = IndexValue.objects.get(edition__year=2025, unit="VLG", code="1.1.1").pk
-    settings.STIPLAN_JOBS_SYNC = False
     round_ = open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
                         opened_on=date(2025, 11, 1), by=None)
     reports = {side: round_.reports.get(unit__code=code) for side, code in (("own", OWN), ("other", OTHER))}
@@ -131,6 +133,29 @@ def world(plan, settings, demo_index) -> dict[str, dict[str, str]]:
             "import_job": import_job,
         }
     return values
+
+
+@pytest.fixture(scope="session")
+def world_snapshot(django_db_setup, django_db_blocker, demo_index_snapshot):
+    """The world, built once per worker on the demo index (jobs queued, not run), and its ids."""
+    ids: dict[str, dict[str, str]] = {}
+
+    def build() -> None:
+        demo_index_snapshot.restore()
+        with override_settings(STIPLAN_JOBS_SYNC=False):
+            ids.update(build_world())
+
+    with django_db_blocker.unblock():
+        return take(build), ids
+
+
+@pytest.fixture
+def world(db, private_media, settings, world_snapshot) -> dict[str, dict[str, str]]:
+    """The world in the test's database (see `build_world`); jobs stay queued."""
+    snapshot, ids = world_snapshot
+    snapshot.restore()
+    settings.STIPLAN_JOBS_SYNC = False
+    return ids
 
 
 def url_of(name: str, pattern: str, params: tuple[str, ...], ids: dict) -> str:

@@ -59,6 +59,17 @@ def _target_key(t: dict) -> tuple:
             _dec(t.get("high")), bool(t.get("at_least")))
 
 
+def _closer_than(best: float, text: str, want: str) -> float:
+    """The similarity ratio of text to want, or 0 where it cannot beat `best`: the matcher's
+    quick ratios bound the full one from above, which is then spared (a thousand pairs a plan)."""
+    if text == want:
+        return 1.0
+    matcher = SequenceMatcher(None, text, want, autojunk=False)
+    if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+        return 0.0
+    return matcher.ratio()
+
+
 def compare(plan: dict, flags: list[dict], *, text_ratio: float = 0.97) -> Score:
     """Recall of the plan file's targets, actions and named responsibilities in the draft."""
     s = Score()
@@ -87,8 +98,7 @@ def compare(plan: dict, flags: list[dict], *, text_ratio: float = 0.97) -> Score
             for d in actions:
                 if d["code"] in used:
                     continue
-                r = 1.0 if _norm(d["text"]) == want else SequenceMatcher(
-                    None, _norm(d["text"]), want, autojunk=False).ratio()
+                r = _closer_than(ratio, _norm(d["text"]), want)
                 if r > ratio:
                     best, ratio = d, r
             if best is None or ratio < text_ratio:
