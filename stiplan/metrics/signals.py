@@ -8,6 +8,8 @@ A report's values become reported data values when reporting says so (reporting.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -21,8 +23,27 @@ WATCHED = ("metrics.DataValue", "metrics.Computation", "metrics.StatusOverride",
            "orgs.ReorgLink", "reporting.IndicatorAssignment")
 
 
+class _Pending:
+    """The Revision move that the writes of one transaction share: a burst of a thousand writes
+    (a round filled, a demo built) moves it once at commit, not a thousand times."""
+
+    done = False
+
+
 def _changed(sender, **kwargs) -> None:
-    transaction.on_commit(bump_revision)
+    connection = transaction.get_connection()
+    pending = getattr(connection, "stiplan_revision_pending", None)
+    if pending is None or pending.done:
+        pending = connection.stiplan_revision_pending = _Pending()
+    transaction.on_commit(partial(_bump_once, pending))
+
+
+def _bump_once(pending: _Pending) -> None:
+    """The first of a transaction's callbacks to run moves the Revision; a rolled-back write's
+    callback never runs, so it never counts."""
+    if not pending.done:
+        pending.done = True
+        bump_revision()
 
 
 def _report_values_changed(sender, *, report, final: bool, by, **kwargs) -> None:

@@ -92,14 +92,11 @@ def test_an_evidence_upload_on_a_full_disk_is_refused_plainly_and_keeps_the_rest
 
 @pytest.mark.parametrize("small_disk", ["4m"], indirect=True)
 def test_a_document_on_a_full_disk_fails_plainly_stores_nothing_and_runs_again(
-        small_disk, users):
-    from stiplan.demo.rounds import create_demo_rounds
-    from stiplan.demo.series import create_demo_series
+        small_disk, users, demo_rounds_snapshot):
     from stiplan.documents import actions as act
     from stiplan.reporting.models import Round
 
-    create_demo_rounds()
-    create_demo_series()
+    demo_rounds_snapshot.restore()  # the demo rounds and series, their files on the small disk
     round_ = Round.objects.get(year=2025, kind="annual")
     officer = users["plan_officer"]
     first = act.request_document(round_, by=officer, formats=["docx", "pdf", "xlsx"],

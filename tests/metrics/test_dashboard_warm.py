@@ -89,3 +89,31 @@ def test_writes_the_engine_does_not_read_leave_the_revision(plan, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         TaskGroup.objects.filter(plan=plan).update(title="Nhóm nhiệm vụ")
     assert Revision.current() == before
+
+
+def test_a_burst_of_writes_in_one_transaction_moves_the_revision_once(
+        plan, django_capture_on_commit_callbacks):
+    from stiplan.plans.models import Target
+
+    targets = list(Target.objects.filter(plan=plan)[:5])
+    before = Revision.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        for target in targets:
+            target.save()  # five writes heard, each with its commit callback
+    assert len(targets) == 5 and Revision.current() == before + 1
+
+
+def test_a_rolled_back_write_does_not_hold_back_the_next_move(
+        plan, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from stiplan.plans.models import Target
+
+    target = Target.objects.filter(plan=plan).first()
+    with transaction.atomic():
+        target.save()
+        transaction.set_rollback(True)
+    before = Revision.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        target.save()
+    assert Revision.current() == before + 1
