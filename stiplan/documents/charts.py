@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 
@@ -25,7 +25,11 @@ def _family() -> str:
     return "Liberation Serif" if found else "DejaVu Sans"
 
 
-def _bars(labels: list[str], values: list[int], colours: list[str], title: str) -> bytes:
+@lru_cache(maxsize=64)
+def _bars(labels: tuple[str, ...], values: tuple[int, ...], colours: tuple[str, ...],
+          title: str) -> bytes:
+    """A horizontal bar chart as PNG bytes. The same numbers draw the same bytes, so a worker
+    keeps its last charts: a document made again, or in another format, reuses them."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -46,14 +50,14 @@ def _bars(labels: list[str], values: list[int], colours: list[str], title: str) 
 
 def targets_chart(content: dict) -> bytes:
     counts = content["status_counts"]
-    return _bars([c["label"] for c in counts], [c["count"] for c in counts],
-                 [COLOURS[c["status"]] for c in counts], "Số chỉ tiêu theo tình trạng")
+    return _bars(tuple(c["label"] for c in counts), tuple(c["count"] for c in counts),
+                 tuple(COLOURS[c["status"]] for c in counts), "Số chỉ tiêu theo tình trạng")
 
 
 def units_chart(content: dict) -> bytes:
     b = content["board"]
-    return _bars(["Gửi đúng hạn", "Gửi trễ hạn", "Chưa gửi"], [b["on_time"], b["late"], b["missing"]],
-                 ["#1a7f37", "#d29922", "#cf222e"],
+    return _bars(("Gửi đúng hạn", "Gửi trễ hạn", "Chưa gửi"), (b["on_time"], b["late"], b["missing"]),
+                 ("#1a7f37", "#d29922", "#cf222e"),
                  f"Tình hình gửi báo cáo ({b['expected']} đơn vị)")
 
 
