@@ -29,7 +29,6 @@ from schemathesis.specs.openapi.checks import (
 
 from stiplan.core.models import AuditEntry
 from stiplan.demo.registry import create_demo_registry
-from stiplan.demo.rounds import create_demo_rounds
 from stiplan.documents.actions import request_document
 from stiplan.orgs.models import Membership
 from stiplan.registry.models import IPAsset, Task, TechnologyOffer
@@ -88,15 +87,16 @@ def schema(wsgi_app):
 
 
 @pytest.fixture(scope="module")
-def real_ids(django_db_setup, django_db_blocker) -> dict[str, str]:
-    """The demo rounds and one queued document, made once for the module inside a transaction
-    that is rolled back after its last test; ids of real objects for path parameters."""
+def real_ids(django_db_setup, django_db_blocker, demo_rounds_snapshot) -> dict[str, str]:
+    """The demo rounds (from the session's snapshot) and one queued document, put in once for the
+    module inside a transaction that is rolled back after its last test; ids of real objects for
+    path parameters."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            demo_rounds_snapshot.restore()
             with override_settings(STIPLAN_JOBS_SYNC=False):
-                create_demo_rounds()
                 annual = Round.objects.get(year=2025, kind="annual")
                 document = request_document(annual, formats=["xlsx"], by=None)
             create_demo_registry(tasks=14)
