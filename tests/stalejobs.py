@@ -22,6 +22,7 @@ def states(*rows) -> dict[int, str]:
 
 
 def audited(action: str) -> list[tuple[str, str, str, str]]:
-    """The entries of `action`: object id, state before, state after, who (by object id)."""
-    entries = AuditEntry.objects.filter(action=action).order_by("object_id")
+    """The entries of `action`: object id, state before, state after, who (by object id, as a
+    number: the ids are text, and "100" must come after "99")."""
+    entries = sorted(AuditEntry.objects.filter(action=action), key=lambda e: int(e.object_id))
     return [(e.object_id, e.before["state"], e.after["state"], e.actor_label) for e in entries]
