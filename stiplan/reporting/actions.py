@@ -130,9 +130,10 @@ def _create_reports(round_: Round, scopes: list[UnitScope],
         IndicatorItem(report=report, indicator_id=ind_id, min_value=rule.min_value,
                       max_value=rule.max_value)
         for report, s in pairs for ind_id, rule in s.indicators.items())
+    questions = round_.scope.get("questions", [])
     QuestionItem.objects.bulk_create(
         QuestionItem(report=report, code=q["code"], question=q["text"])
-        for report, _s in pairs for q in round_.scope.get("questions", []))
+        for report in reports for q in questions)
     return reports
 
 

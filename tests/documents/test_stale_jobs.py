@@ -19,6 +19,7 @@ from stiplan.core import jobs as core_jobs
 from stiplan.core.models import AuditEntry
 from stiplan.documents import actions as act
 from stiplan.documents.models import Document, DocumentKind, JobState
+from tests.stalejobs import audited
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +76,7 @@ def test_the_scheduled_action_fails_only_stale_jobs_and_audits_each(jobs):
                       "fresh queued": JobState.QUEUED, "old done": JobState.DONE}
     failed = Document.objects.get(pk=jobs["stale running"].pk)
     assert "timed out" in failed.error and failed.finished_at is not None
-    # object ids are text: ordered as numbers, "100" comes after "99"
-    entries = sorted(AuditEntry.objects.filter(action="documents.expire_stale_job"),
-                     key=lambda e: int(e.object_id))
-    assert [(e.object_id, e.before["state"], e.after["state"], e.actor_label) for e in entries] == [
+    assert audited("documents.expire_stale_job") == [
         (str(jobs["stale queued"].pk), "queued", "failed", "system"),
         (str(jobs["stale running"].pk), "running", "failed", "system")]
     assert act.expire_stale_jobs() == []  # a second run finds nothing more
