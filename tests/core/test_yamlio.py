@@ -67,3 +67,36 @@ def test_an_impossible_date_is_reported_on_its_line():
     with pytest.raises(y.InputError) as err:
         y.load_yaml("a: 1\nb:\n  date: 2023-13-45\n")
     assert err.value.problems[0].line == 3
+
+
+def test_nesting_up_to_the_size_limit_is_refused_plainly():
+    """libyaml's parser stops at its nesting depth: a 5 MB tower of brackets is an InputError that
+    names the problem, not a crash of the process."""
+    depth = (y.MAX_BYTES - 10) // 2
+    with pytest.raises(y.InputError, match="nesting depth") as err:
+        y.load_yaml(("[" * depth + "]" * depth).encode())
+    assert err.value.problems[0].line == 1
+
+
+ALIAS_BOMB = "\n".join(["bomb0: &bomb0 [a, a, a, a, a, a, a, a, a, a]"] + [
+    f"bomb{i}: &bomb{i} [" + ", ".join([f"*bomb{i - 1}"] * 10) + "]" for i in range(1, 30)])
+
+
+def test_an_alias_bomb_is_read_without_expanding_it():
+    """Thirty levels of ten aliases each name 10^30 leaves; each alias is one shared object, so
+    the file reads as small as it is written."""
+    doc = y.load_yaml(ALIAS_BOMB)
+    assert doc["bomb29"][0] is doc["bomb28"] and len(doc["bomb29"]) == 10
+
+
+@pytest.mark.django_db
+def test_an_alias_bomb_in_a_plan_file_is_refused_naming_its_field():
+    from pathlib import Path
+
+    from stiplan.plans.io import parse_plan
+
+    plan = (Path(__file__).resolve().parents[2] / "plans" / "vinh-long-1925-2023.yaml").read_text()
+    hostile = ALIAS_BOMB + "\n" + plan.replace("targets:", "bombs: *bomb29\ntargets:", 1)
+    with pytest.raises(y.InputError) as err:
+        parse_plan(hostile.encode())
+    assert any("bomb" in p.path for p in err.value.problems), err.value
