@@ -32,14 +32,17 @@ AXE := node_modules/axe-core/axe.min.js
 # locked lines (hashes too), then uv installs the whole lock (pip itself included) in seconds where
 # pip took a minute; uv reads only PyPI, not this machine's local indexes. The project goes in last
 # without its dependencies and without build isolation, so its build backend (setuptools, locked too)
-# is the locked one as well. The stamp's name follows pyproject and the lock.
+# is the locked one as well. The stamp's name follows pyproject and the lock. Packages are compiled to
+# bytecode as they are installed: every process (each test worker, each `stiplan` command a test
+# starts) then loads Django and the rest from .pyc instead of compiling them again, which hosts
+# that set PYTHONDONTWRITEBYTECODE would otherwise do at every start.
 UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 install: $(STAMP)
 $(STAMP):
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	awk '/^uv==/ {on = 1} on {print} on && !/\\$$/ {exit}' $(LOCK) > $(VENV)/uv.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(VENV)/uv.txt
-	$(UV) --require-hashes -r $(LOCK)
+	$(UV) --compile-bytecode --require-hashes -r $(LOCK)
 	$(UV) --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -87,6 +90,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check stiplan tests bench tools
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports --no-cache
 
+# The tests write their bytecode caches (__pycache__, ignored by git) even where the host sets
+# PYTHONDONTWRITEBYTECODE: pytest then rewrites the test modules' asserts once, not once per
+# worker and run, and the `stiplan` processes the tests start compile the project once.
+test: export PYTHONDONTWRITEBYTECODE =
 test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
 	mkdir -p var
 	$(PYTEST) -n 2 -m "$(UNIT_TESTS)" -q --durations=30
