@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
 from django.db import transaction
@@ -111,11 +113,37 @@ def word_file(body: str = "", *, header: str = "", title: str = "") -> bytes:
 
 
 def template_with(text: str) -> bytes:
-    """The shipped yearly template with one more paragraph, as staff would type it in Word."""
+    """The shipped yearly template with one more paragraph, as staff would type it in Word. The
+    template is built once; each call writes `text` into the paragraph's place in its XML."""
+    if text != text.strip() or any(c in text for c in "\n\r\t"):
+        return _annual_default_with(text)  # python-docx turns these into Word breaks and tabs
+    return with_text(_annual_default_with(PLACEHOLDER), PLACEHOLDER, text)
+
+
+#: A word no template holds, standing for the text a test writes into a Word file.
+PLACEHOLDER = "STIPLAN-TEXT-GOES-HERE"
+
+
+@functools.cache
+def _annual_default_with(text: str) -> bytes:
     from stiplan.documents.docx_build import annual_default
 
     doc = annual_default()
     doc.add_paragraph(text, style="VB Nội dung")
     out = io.BytesIO()
     doc.save(out)
+    return out.getvalue()
+
+
+def with_text(base: bytes, placeholder: str, text: str) -> bytes:
+    """The Word file `base` with `placeholder` in its body replaced by `text`, as Word would
+    store it (quicker than building the file again)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert data.count(placeholder.encode()) == 1, placeholder
+                data = data.replace(placeholder.encode(), xml_escape(text).encode())
+            dst.writestr(item, data)
     return out.getvalue()

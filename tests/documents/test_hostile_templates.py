@@ -10,7 +10,6 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 import pytest
@@ -23,7 +22,7 @@ from stiplan.documents.models import Document, DocumentTemplate, JobState
 from stiplan.documents.sandbox import SecurityError, environment
 from stiplan.documents.word import render_context, render_docx
 
-from .conftest import docx_xml, template_with, word_file
+from .conftest import PLACEHOLDER, docx_xml, template_with, with_text, word_file
 
 MARKER = "STIPLAN-SECRET-MARKER-7f3a"
 #: (case, where the tag goes: body, header or title, the tag). {secret} is a server file holding
@@ -113,18 +112,6 @@ def hostile(where: str, tag: str, planted: dict) -> tuple[str, bytes]:
     return tag, word_file("{{ summary }}", **{where: tag})
 
 
-def with_body(base: bytes, tag: str) -> bytes:
-    """`base` with its placeholder paragraph replaced by `tag` (quicker than building a file)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"HOSTILE-TAG", xml_escape(tag).encode())
-            dst.writestr(item, data)
-    return out.getvalue()
-
-
 def upload(client: Client, raw: bytes, kind: str = "annual"):
     """Post a template to the upload page as staff would."""
     return client.post(reverse("document-templates"), {
@@ -208,14 +195,15 @@ def test_refused_at_upload_naming_the_tag(case, where, tag, officer, planted, pr
 def test_every_path_into_the_context_is_refused_at_upload(contexts, officer, planted,
                                                           private_media):
     """`.tpl`, `.docx`, `replace_pic`, `save` reached through every name a template can use."""
-    base = word_file("HOSTILE-TAG")
+    base = word_file(PLACEHOLDER)
     tried, missed = 0, []
     for kind, (content, charts) in contexts.items():
         context, _pictures = render_context(content, charts)
         for expr in paths(context):
             for reach in REACH[:2]:  # the others are reached the same way: see the sandbox test
                 tag = fill("{{ " + reach.replace("{P}", expr) + " }}", planted)
-                page = html.unescape(upload(officer, with_body(base, tag), kind).content.decode())
+                raw = with_text(base, PLACEHOLDER, tag)
+                page = html.unescape(upload(officer, raw, kind).content.decode())
                 tried += 1
                 if tag not in page or DocumentTemplate.objects.exists():
                     missed.append(tag)
