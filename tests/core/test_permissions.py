@@ -20,6 +20,7 @@ from stiplan.plans.actions import add_assignment, load_plan
 from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Action, Assignment, Plan
 from tests.adminform import post_admin_change
+from tests.conftest import snapshot_of
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +65,23 @@ def draft_plan_data(code: str = DRAFT) -> dict:
     return parse_plan(raw.replace("status: in_force", "status: draft", 1))
 
 
-@pytest.fixture
-def world(plan):
+def build_world() -> None:
     """A draft plan (loaded by the system) and one audit entry for each of two units."""
     draft = load_plan(draft_plan_data(), by=None)
     assert draft.status == "draft"
     stc, sgddt = OrgUnit.objects.get(code="VL25.STC"), OrgUnit.objects.get(code="VL25.SGDDT")
     record("test.entry", stc, by=None, after={"k": 1}, unit=stc, repr_="ENTRY-OF-STC")
     record("test.entry", sgddt, by=None, after={"k": 1}, unit=sgddt, repr_="ENTRY-OF-SGDDT")
+
+
+#: The world, built once per worker: a hundred tests stand in it.
+world_snapshot = snapshot_of(build_world)
+
+
+@pytest.fixture
+def world(plan, world_snapshot):
+    """The in-force plan, beside the world of `build_world`."""
+    world_snapshot.restore()
     return plan
 
 

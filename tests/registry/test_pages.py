@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from stiplan.core.models import AuditEntry
-from stiplan.demo.registry import CRITERIA, create_demo_registry
+from stiplan.demo.registry import CRITERIA
 from stiplan.registry.actions import (
     add_council_member,
     create_council,
@@ -47,11 +47,10 @@ def make_public(task) -> Task:
 
 
 @pytest.fixture
-def demo_registry(db, users):
+def demo_registry(demo_registry, users):
     """The demo registry (every level, kind, regime and state), and on one public task a council
     whose members are named with the marker, one of them with a conflict, with secret scores and
     a marked conclusion; every person's private fields hold the marker too."""
-    create_demo_registry(tasks=14)
     officer = users["plan_officer"]
     public = Task.objects.filter(public=True).order_by("pk").first()
     council = create_council("selection", "Hội đồng tuyển chọn bí mật", tasks=[public],

@@ -10,7 +10,6 @@ import re
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from stiplan.demo.registry import create_demo_registry
 from stiplan.registry.models import (
     Affiliation,
     IPAsset,
@@ -55,12 +54,11 @@ def ip_row(html: str, title: str) -> str:
 
 
 @pytest.fixture
-def world(db, users):
+def world(demo_registry, users):
     """The demo registry, and around the Trà Vinh university: one public and one hidden task it
     hosts, a person working on both (with two affiliations), one working on the hidden one only,
     two dated relations, an IP asset it owns from the public task and one from the hidden task.
     Every person's private fields hold the marker."""
-    create_demo_registry(tasks=14)
     university = Organisation.objects.get(code="dh-tra-vinh")
     department = Organisation.objects.get(code="skhcn-vinh-long")
     enterprise = Organisation.objects.get(code="dn-dua-xanh")
