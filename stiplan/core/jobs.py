@@ -123,9 +123,13 @@ def expire_stale_jobs(*, by=None) -> dict[str, list[int]]:
     return expired
 
 
-class JobStopped(Exception):
+class JobStopped(KeyboardInterrupt):
     """Raised inside a running job when its worker is told to stop: the job's transaction rolls
-    back and the job ends failed with this plain reason (a document shows it; ask again)."""
+    back and the job ends failed with this plain reason (a document shows it; ask again).
+
+    An interrupt, as the worker's SIGINT is, not an Exception: no library's `except Exception`
+    swallows it, and psycopg cancels a query it lands in (any other exception leaves the connection
+    busy, and the job could not then write that it failed). Each job catches it by name."""
 
     def __init__(self):
         super().__init__("Tiến trình chạy nền đã dừng trước khi xong việc; hãy yêu cầu lại / the job "

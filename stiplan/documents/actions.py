@@ -191,7 +191,7 @@ def _store(document: Document, made: dict[str, bytes]) -> Document:
             document.refresh_from_db()
             record("documents.generate_document", document, by=document.created_by,
                    after={"formats": document.formats, "inputs": document.inputs})
-    except Exception:
+    except BaseException:  # JobStopped too
         _remove_files(document)  # the database kept nothing: neither may the storage
         raise
     return document

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from stiplan.core.actions import keep_upload
 from stiplan.core.audit import acting_user, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, end_stale, run_after_commit, stale_cutoff
+from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_after_commit, stale_cutoff
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
@@ -207,17 +207,20 @@ def read_draft(draft_id: int, limits: Limits | None = None) -> PlanDraft:
             source = read_document(path, limits=limits, progress=lambda done, total, what:
                                    _draft_progress(draft.pk, done, total, what))
         result = import_text(source.text)
+        with transaction.atomic():
+            draft = PlanDraft.objects.select_for_update().get(pk=draft_id)
+            if draft.status == DraftStatus.READING:  # not failed as stale meanwhile
+                _fill_draft(draft, source, result, draft.created_by)
     except InputError as exc:
         _fail_draft(draft, "\n".join(f"{p.vi} — {p.en}" for p in exc.problems))
+        return draft
+    except JobStopped as exc:  # the worker is stopping: nothing was kept; ask again
+        _fail_draft(draft, str(exc))
         return draft
     except Exception:
         _fail_draft(draft, "lỗi khi đọc văn bản; hãy thử lại hay gửi tệp khác — the document "
                     "could not be read; try again or send another file")
         raise
-    with transaction.atomic():
-        draft = PlanDraft.objects.select_for_update().get(pk=draft_id)
-        if draft.status == DraftStatus.READING:  # not failed as stale meanwhile
-            _fill_draft(draft, source, result, draft.created_by)
     return draft
 
 

@@ -152,3 +152,21 @@ def test_a_draft_left_reading_by_a_stopped_worker_is_failed_by_the_stale_job_sch
     [entry] = AuditEntry.objects.filter(action="plans.expire_stale_draft", object_id=str(stale.pk))
     assert (entry.before["status"], entry.after["status"], entry.actor_label) == (
         "reading", "failed", "system")
+
+
+def test_a_worker_told_to_stop_mid_reading_fails_the_draft_with_that_reason(
+        settings, login, queued, monkeypatch, django_capture_on_commit_callbacks):
+    client = login("kehoach")
+    draft, page = upload(client, "quet.pdf", scanned_pdf(settings),
+                         django_capture_on_commit_callbacks)
+
+    def stopped(*_args):  # what the worker's signal handler raises inside the running job
+        raise core_jobs.JobStopped()
+
+    monkeypatch.setattr(plan_actions, "_draft_progress", stopped)
+    read_draft(draft.pk)
+    draft.refresh_from_db()
+    assert draft.status == DraftStatus.FAILED and draft.result in (None, {})
+    assert "dừng" in draft.error and "stopped" in draft.error
+    assert "dừng" in client.get(page).content.decode()
+    assert AuditEntry.objects.filter(action="plans.fail_draft", object_id=str(draft.pk)).exists()
