@@ -9,15 +9,13 @@ RUNTIME_LOCK := requirements-runtime.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST := $(BIN)/python -m pytest
-# The tests `make test` runs besides the browser ones, then the browser ones (BROWSER_TESTS) in a
-# second run; with BROWSER_TESTS empty, UNIT_TESTS is the one run. CI's PostgreSQL pass is one run:
-# it leaves out the tests that never reach the run's database (tests/conftest.py marks them) and
-# the layout sweep (tests/browser/test_layout_sweep.py says why), which its SQLite pass ran.
-# On SQLite the browser tests run apart: run together with the others, the whole took longer
-# (session 8). Three workers instead of two gave no clear gain: 204, 215, 244 and 277 s in four
-# runs, against 234 and 240 s with two (session 9; runs here vary by 10-20 %).
-UNIT_TESTS ?= not browser
-BROWSER_TESTS ?= browser
+# The tests `make test` runs (a pytest -m expression; empty: all of them), in one run of two workers.
+# CI's PostgreSQL pass leaves out the tests that never reach the run's database (tests/conftest.py
+# marks them) and the layout sweep (tests/browser/test_layout_sweep.py says why), which its SQLite
+# pass ran. One run, browser tests with the rest, as the longest-first order balances the two
+# workers: 626 s on SQLite, where the unit and browser runs apart took 414 + 265 s (session 11);
+# three workers took 650 s, the two cores then busy all the time (session 11, and session 9).
+TESTS ?=
 # Debian packages: PDF documents need Pango and the Times-metric Liberation Serif 2.x (runtime);
 # the tests add a real browser, gettext, LibreOffice (opens the DOCX) and poppler (reads the PDF).
 RUNTIME_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -96,8 +94,7 @@ lint: $(STAMP)
 test: export PYTHONDONTWRITEBYTECODE =
 test: $(STAMP) system-deps messages lint $(VENDOR) $(AXE)
 	mkdir -p var
-	$(PYTEST) -n 2 -m "$(UNIT_TESTS)" -q --durations=30
-	$(if $(BROWSER_TESTS),$(PYTEST) -n 2 -m "$(BROWSER_TESTS)" -q --durations=15)
+	$(PYTEST) -n 2 $(if $(TESTS),-m "$(TESTS)") -q --durations=30
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
