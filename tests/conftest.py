@@ -2,6 +2,7 @@
 (rounds with series, the index) built once per session and restored per test, and users."""
 
 import os
+import sys
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ from stiplan.demo.reference import (
 from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
-from tests.dbsnapshot import Snapshot, take, whole
+from tests.dbsnapshot import Snapshot, shared, take, whole
 from tests.demofolder import DemoFolder
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in browser tests
@@ -134,12 +135,16 @@ def _empties_the_database(item) -> bool:
 
 def snapshot_of(*builders, run_on_commit: bool = False):
     """A session fixture: the snapshot of what `builders` add to the reference database, taken
-    the first time a test of this worker asks for it."""
+    by the first worker of the run whose test asks for it; the other workers read it."""
+    module = sys._getframe(1).f_globals["__name__"]  # where the fixture is defined: its key
 
     @pytest.fixture(scope="session")
-    def snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    def snapshot(django_db_setup, django_db_blocker, request, tmp_path_factory,
+                 worker_id) -> Snapshot:
+        path = _shared_dir(tmp_path_factory, worker_id) / f"snapshot-{module}.{request.fixturename}"
         with django_db_blocker.unblock():
-            return take(lambda: [build() for build in builders], run_on_commit=run_on_commit)
+            return shared(path, lambda: take(lambda: [build() for build in builders],
+                                             run_on_commit=run_on_commit))
 
     return snapshot
 

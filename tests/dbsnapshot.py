@@ -1,6 +1,7 @@
 """Database snapshots for the tests: what a builder (the demo rounds, series, index) adds to the
-reference database — its rows and the private files it writes — taken once per test session and
-put back into a test's database with plain INSERTs, instead of running the builder again.
+reference database — its rows and the private files it writes — taken once per test run (the
+first xdist worker that needs it takes it, the others read it: `shared`) and put back into a
+test's database with plain INSERTs, instead of running the builder again.
 
 A snapshot is taken inside a transaction that is rolled back, so the session database keeps only
 the reference data. Putting it back writes through the test's own connection: in a test that runs
@@ -9,6 +10,7 @@ in a transaction it is rolled back with the test's other writes.
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.test import TestCase, override_settings
+from filelock import FileLock
 
 #: Values bound in one INSERT statement when a snapshot is put back on SQLite (it allows 32,766;
 #: PostgreSQL takes the rows through COPY).
@@ -66,6 +69,36 @@ class Snapshot:
         for relative, body in self.files.items():
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             (root / relative).write_bytes(body)
+
+    def reserve_ids(self) -> None:
+        """Move PostgreSQL's id sequences past the snapshot's ids, as taking it did in the worker
+        that took it (a sequence keeps its advance through a rollback): a test's new rows then
+        never collide with the restored ones. SQLite counts from the rows in the table."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                if "id" not in table.columns or not table.rows:
+                    continue
+                at = table.columns.index("id")
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table.name])
+                (sequence,) = cursor.fetchone()
+                if sequence:  # a name PostgreSQL gave, quoted by it
+                    cursor.execute(f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM "
+                                   f"{sequence})))", [sequence, max(row[at] for row in table.rows)])
+
+
+def shared(path: Path, take_it: Callable[[], Snapshot]) -> Snapshot:
+    """The snapshot kept at `path` (in the run's folder every worker sees): the first worker to
+    ask takes it and keeps it there, under a file lock; the others wait for it, then read it."""
+    with FileLock(f"{path}.lock"):
+        if path.exists():
+            snapshot = pickle.loads(path.read_bytes())
+            snapshot.reserve_ids()
+            return snapshot
+        snapshot = take_it()
+        path.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+        return snapshot
 
 
 def _copy(cursor, statement: str, rows) -> None:

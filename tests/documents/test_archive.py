@@ -32,7 +32,8 @@ def test_the_archive_keeps_each_input_version(demo, users):
 
 def test_regenerating_after_a_change_gives_the_archived_content(demo, users):
     officer = users["plan_officer"]
-    first = act.request_document(demo, by=officer, options={"date": "2025-12-15"}, run_now=True)
+    first = act.request_document(demo, by=officer, options={"date": "2025-12-15"}, formats=["docx"],
+                                 run_now=True)  # the words are read from the DOCX
     item = (ActionItem.objects.filter(report__round=demo, report__state=ReportState.ACCEPTED)
             .exclude(done="").select_related("report__unit").first())
     before_text = item.done
@@ -48,7 +49,8 @@ def test_regenerating_after_a_change_gives_the_archived_content(demo, users):
     assert before_text in words(again)
     assert "Nội dung đã sửa sau khi báo cáo được lập." not in words(again)
 
-    fresh = act.request_document(demo, by=officer, options={"date": "2025-12-15"}, run_now=True)
+    fresh = act.request_document(demo, by=officer, options={"date": "2025-12-15"}, formats=["docx"],
+                                 run_now=True)
     assert "Nội dung đã sửa sau khi báo cáo được lập." in words(fresh)
     assert fresh.inputs["revision"] > first.inputs["revision"]
     changed = [v for v in fresh.content["annex_values"] if v["unit_code"] == value.unit.code
