@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -129,11 +129,24 @@ class JobStopped(KeyboardInterrupt):
 
     An interrupt, as the worker's SIGINT is, not an Exception: no library's `except Exception`
     swallows it, and psycopg cancels a query it lands in (any other exception leaves the connection
-    busy, and the job could not then write that it failed). Each job catches it by name."""
+    busy). Each job catches it by name and calls `drop_busy_connections` before it writes that it
+    failed: a stop may still land where psycopg cannot clean up."""
 
     def __init__(self):
         super().__init__("Tiến trình chạy nền đã dừng trước khi xong việc; hãy yêu cầu lại / the job "
                          "worker was stopped before the job finished; please ask for it again")
+
+
+def drop_busy_connections() -> None:
+    """Close this worker's database connections that no transaction holds, once a job has caught
+    JobStopped, before it writes that it failed. psycopg cancels a query the stop lands in while
+    it waits for the server; a stop landing a moment earlier or later, while psycopg runs its own
+    Python code around the query, leaves the query's result unread, and the connection then
+    refuses every statement ("another command is already in progress"). Django opens a new
+    connection for the next statement."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
 
 
 # The state of this worker process: the queue entry of the job it runs, and whether it must stop.

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from stiplan.core import faults
 from stiplan.core.audit import acting_user, record, snapshot
 from stiplan.core.errors import Conflict
-from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_later, stale_cutoff
+from stiplan.core.jobs import (
+    STALE_MESSAGE,
+    JobStopped,
+    drop_busy_connections,
+    end_stale,
+    run_later,
+    stale_cutoff,
+)
 from stiplan.core.permissions import require
 from stiplan.documents import content as assembly
 from stiplan.documents.charts import charts_of
@@ -167,9 +174,11 @@ def generate(document_id: int) -> Document:
         return _failed(document, str(exc), Failure.TEMPLATE)
     except FontProblem as exc:
         return _failed(document, str(exc), Failure.FONT)
-    except (DocumentProblem, JobStopped) as exc:
-        return _failed(document, str(exc), Failure.STOPPED if isinstance(exc, JobStopped)
-                       else Failure.INTERNAL)
+    except JobStopped as exc:
+        drop_busy_connections()
+        return _failed(document, str(exc), Failure.STOPPED)
+    except DocumentProblem as exc:
+        return _failed(document, str(exc), Failure.INTERNAL)
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
         if faults.kind_of(exc) == "disk":
             return _failed(document, faults.DISK_FULL, Failure.DISK)

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from stiplan.analytics.index import parse_document
 from stiplan.core.audit import entry, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_after_commit, stale_cutoff
+from stiplan.core.jobs import (
+    STALE_MESSAGE,
+    JobStopped,
+    drop_busy_connections,
+    end_stale,
+    run_after_commit,
+    stale_cutoff,
+)
 from stiplan.core.models import AuditEntry
 from stiplan.core.permissions import require
 from stiplan.index import checks, compute
@@ -217,7 +224,11 @@ def run_computation(job_id: int) -> None:
         data = compute.unit_data(fw, units, rows)
         results = compute.results(fw, data)
         results["interval"] = compute.rank_interval(fw, data)
-    except (ValueError, ArithmeticError, JobStopped) as exc:
+    except JobStopped as exc:
+        drop_busy_connections()
+        _finish(job, JobState.FAILED, {}, str(exc))
+        return
+    except (ValueError, ArithmeticError) as exc:
         _finish(job, JobState.FAILED, {}, str(exc))
         return
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"

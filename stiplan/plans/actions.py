@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from stiplan.core.actions import keep_upload
 from stiplan.core.audit import acting_user, record, snapshot
-from stiplan.core.jobs import STALE_MESSAGE, JobStopped, end_stale, run_after_commit, stale_cutoff
+from stiplan.core.jobs import (
+    STALE_MESSAGE,
+    JobStopped,
+    drop_busy_connections,
+    end_stale,
+    run_after_commit,
+    stale_cutoff,
+)
 from stiplan.core.permissions import require
 from stiplan.core.yamlio import InputError, Problem
 from stiplan.orgs.models import OrgUnit
@@ -215,6 +222,7 @@ def read_draft(draft_id: int, limits: Limits | None = None) -> PlanDraft:
         _fail_draft(draft, "\n".join(f"{p.vi} — {p.en}" for p in exc.problems))
         return draft
     except JobStopped as exc:  # the worker is stopping: nothing was kept; ask again
+        drop_busy_connections()
         _fail_draft(draft, str(exc))
         return draft
     except Exception:

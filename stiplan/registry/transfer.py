@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.utils import translation
 
-from stiplan.core.jobs import JobExpired, JobStopped
+from stiplan.core.jobs import JobExpired, JobStopped, drop_busy_connections
 from stiplan.core.permissions import can, require
 from stiplan.core.yamlio import InputError
 from stiplan.registry import columns as cols
@@ -414,7 +414,10 @@ def import_job(job_id: int) -> ImportJob:
         return job
     except InputError as exc:
         return fail_import_job(job, exc.problems)
-    except (PermissionDenied, JobStopped) as exc:
+    except JobStopped as exc:
+        drop_busy_connections()
+        return fail_import_job(job, error=str(exc))
+    except PermissionDenied as exc:
         return fail_import_job(job, error=str(exc))
     except Exception as exc:  # noqa: BLE001 — a job must end with a state, never hang "running"
         log.exception("registry import %s failed", job.pk)

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 
 from stiplan.core import jobs
 
@@ -58,3 +58,27 @@ def test_a_stop_landing_in_a_query_of_a_transaction_rolls_it_back(running_job, d
             a_long_query_the_stop_lands_in(cursor)
         cursor.execute("SELECT count(*) FROM written")
         assert cursor.fetchone() == (0,)
+
+
+def a_stop_left_a_result_unread(conn) -> None:
+    """What a stop landing just after psycopg sent a query, before it waits, leaves behind: the
+    query's result, which nobody reads."""
+    conn.ensure_connection()
+    conn.connection.pgconn.send_query(b"SELECT 1")
+
+
+def test_a_connection_a_stop_left_busy_is_dropped_and_the_next_statement_runs(transactional_db):
+    a_stop_left_a_result_unread(connection)
+    with pytest.raises(OperationalError, match="another command is already in progress"):
+        connection.cursor().execute("SELECT 1")
+    jobs.drop_busy_connections()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_a_connection_inside_a_transaction_is_left_to_the_transaction(db):
+    connection.ensure_connection()
+    before = connection.connection
+    jobs.drop_busy_connections()
+    assert connection.connection is before

@@ -7,12 +7,16 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document as WordDocument
 
+from stiplan.core.jobs import JobStopped
 from stiplan.documents import actions as act
+from stiplan.documents import content
 from stiplan.documents.layouts import TemplateProblem, check_template
 from stiplan.documents.models import Document, JobState
 
@@ -72,6 +76,21 @@ def test_a_file_missing_from_storage_is_a_404_not_a_500(demo, users):
     api = APIClient()
     api.force_authenticate(users["plan_officer"])
     assert api.get(f"/api/v1/documents/{document.pk}/file/xlsx/").status_code == 404
+
+
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+                    reason="a PostgreSQL connection can be left waiting on a result")
+def test_a_stop_that_leaves_the_connection_busy_still_ends_the_document_failed(
+        transactional_db, demo, users, monkeypatch):
+    """As CI saw: the stop landed while psycopg sent a query, the query's result stayed unread."""
+    def stopped_mid_query(*_args, **_kwargs):
+        connection.connection.pgconn.send_query(b"SELECT 1")
+        raise JobStopped()
+
+    monkeypatch.setattr(content, "assemble", stopped_mid_query)
+    document = act.request_document(demo, by=users["plan_officer"], formats=["docx"], run_now=True)
+    assert document.state == JobState.FAILED
+    assert "stopped" in document.error and not document.docx
 
 
 def test_a_job_that_never_ends_is_marked_failed(demo, users):
