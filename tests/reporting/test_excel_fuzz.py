@@ -580,10 +580,12 @@ def _harmless(raw: bytes, good: dict) -> bool:
 def gen_zip_bytes(s: Setup, rng: random.Random):
     kinds = ["truncated", "bytes flipped", "random bytes", "random bytes after a zip signature",
              "no xl/workbook.xml", "member declared huge", "too many members",
-             "member marked encrypted", "member with an unknown compression", "empty file"]
+             "member marked encrypted", "member with an unknown compression", "empty file",
+             "member inflating past the limit"]
+    once = {"empty file", "member inflating past the limit"}  # one of each is enough
     for n in range(FAMILY_SIZES["broken zip bytes"]):
         kind = kinds[n % len(kinds)]
-        if kind == "empty file" and n > len(kinds):  # one empty file is enough
+        if kind in once and n > len(kinds):
             kind = "bytes flipped"
         book = s.varied(rng)
         good = book.to_bytes()
@@ -621,6 +623,9 @@ def gen_zip_bytes(s: Setup, rng: random.Random):
             patched = bytearray(good)
             struct.pack_into("<I", patched, entry + 24, rng.randint(101 * 2**20, 2**32 - 1))
             raw = bytes(patched)
+        elif kind == "member inflating past the limit":  # declared truly: 120 MB of zeros
+            book.parts["xl/media/filler.bin"] = bytes(120 * 2**20)
+            raw = book.to_bytes()
         elif kind == "too many members":
             for i in range(2001 + rng.randint(0, 50)):
                 book.parts[f"customXml/item{i}.xml"] = b"<a/>"
