@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 
 from stiplan.core.permissions import POLICIES, can
+from stiplan.demo.reference import ACCOUNTS
 from stiplan.registry.actions import (
     Decision,
     add_council_member,
@@ -54,8 +57,11 @@ from stiplan.registry.models import (
     TechnologyDemand,
     TechnologyOffer,
 )
+from tests.conftest import snapshot_of
+from tests.registry.conftest import make_fields, make_host, make_people, proposer
 
 pytestmark = pytest.mark.django_db
+PLAN_OFFICER = next(acc.username for acc in ACCOUNTS if acc.role == "plan_officer")
 
 ROLES = ["public", "reporter", "leader", "reviewer", "plan_officer", "admin"]
 EVERYONE = frozenset(ROLES)
@@ -63,12 +69,14 @@ INTERNAL = frozenset({"leader", "reviewer", "plan_officer", "admin"})
 DEPARTMENT = frozenset({"plan_officer", "admin"})
 
 
-@pytest.fixture
-def world(propose, people, users, fields):
+def build_world() -> None:
     """A public task (under contract, P0 its principal investigator) and an internal proposal
     (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict; a lab
     with one item of equipment; three offers and three demands: published, draft, withdrawn."""
-    officer = users["plan_officer"]
+    officer = get_user_model().objects.get(username=PLAN_OFFICER)
+    make_fields()
+    people = make_people()
+    propose = proposer(officer, make_host())
     public_task, proposal = propose(code="NV-PUBLIC"), propose(code="NV-PROPOSAL")
     for t, person in ((public_task, people[0]), (proposal, people[1])):
         TaskMember.objects.create(task=t, person=person, role="principal")
@@ -110,9 +118,21 @@ def world(propose, people, users, fields):
                 set_status(listing, "withdrawn", by=officer)
         if status == "published":  # a visitor writes to its owner
             send_message(offer, name="Khách", email="khach@example.test", body="Xin báo giá.",
-                         by=users["public"])
+                         by=AnonymousUser())
     request_import("tasks", "nv.csv", b"code\nNV-X\n", by=officer)  # a queued import job
-    return {"public_task": public_task, "proposal": proposal, "people": people}
+
+
+#: The world, built once per run: 158 tests stand in it.
+world_snapshot = snapshot_of(build_world)
+
+
+@pytest.fixture
+def world(db, world_snapshot) -> dict:
+    """The world of `build_world`, put back for the test: its two tasks and its five people."""
+    world_snapshot.restore()
+    return {"public_task": Task.objects.get(code="NV-PUBLIC"),
+            "proposal": Task.objects.get(code="NV-PROPOSAL"),
+            "people": list(Person.objects.order_by("pk"))}
 
 
 def visible(model, user) -> int:
