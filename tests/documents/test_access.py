@@ -4,14 +4,21 @@ stiplan.core.permissions)."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from stiplan.demo.reference import ACCOUNTS
+from stiplan.demo.rounds import create_demo_rounds
+from stiplan.demo.series import create_demo_series
 from stiplan.documents import actions as act
 from stiplan.documents.models import Document
+from stiplan.reporting.models import Round
+from tests.conftest import snapshot_of
 
 from .conftest import shipped, template_with
 
+PLAN_OFFICER = next(acc.username for acc in ACCOUNTS if acc.role == "plan_officer")
 ROLES = ["admin", "plan_officer", "reviewer", "leader", "reporter", "public"]
 READ = {"admin": 200, "plan_officer": 200, "reviewer": 200, "leader": 200, "reporter": 403,
         "public": 302}
@@ -26,9 +33,21 @@ def client_for(users, role) -> Client:
     return client
 
 
+def make_yearly_workbook() -> None:
+    officer = get_user_model().objects.get(username=PLAN_OFFICER)
+    act.request_document(Round.objects.get(year=2025, kind="annual"), by=officer,
+                         formats=["xlsx"], run_now=True)
+
+
+#: The demo rounds and the plan officer's workbook of 2025, made once per run.
+made_snapshot = snapshot_of(create_demo_rounds, create_demo_series, make_yearly_workbook)
+
+
 @pytest.fixture
-def made(demo, users):
-    return act.request_document(demo, by=users["plan_officer"], formats=["xlsx"], run_now=True)
+def made(db, private_media, made_snapshot) -> Document:
+    """The yearly workbook among the demo rounds, put back from the run's snapshot."""
+    made_snapshot.restore()
+    return Document.objects.get()
 
 
 @pytest.mark.parametrize("role", ROLES)
