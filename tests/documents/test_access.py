@@ -8,17 +8,16 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from stiplan.demo.reference import ACCOUNTS
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
 from stiplan.documents import actions as act
 from stiplan.documents.models import Document
 from stiplan.reporting.models import Round
 from tests.conftest import snapshot_of
+from tests.core.test_routes import ACCOUNTS
 
 from .conftest import shipped, template_with
 
-PLAN_OFFICER = next(acc.username for acc in ACCOUNTS if acc.role == "plan_officer")
 ROLES = ["admin", "plan_officer", "reviewer", "leader", "reporter", "public"]
 READ = {"admin": 200, "plan_officer": 200, "reviewer": 200, "leader": 200, "reporter": 403,
         "public": 302}
@@ -34,7 +33,7 @@ def client_for(users, role) -> Client:
 
 
 def make_yearly_workbook() -> None:
-    officer = get_user_model().objects.get(username=PLAN_OFFICER)
+    officer = get_user_model().objects.get(username=ACCOUNTS["plan_officer"])
     act.request_document(Round.objects.get(year=2025, kind="annual"), by=officer,
                          formats=["xlsx"], run_now=True)
 

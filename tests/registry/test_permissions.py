@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from stiplan.core.permissions import POLICIES, can
-from stiplan.demo.reference import ACCOUNTS
 from stiplan.registry.actions import (
     Decision,
     add_council_member,
@@ -58,10 +57,10 @@ from stiplan.registry.models import (
     TechnologyOffer,
 )
 from tests.conftest import snapshot_of
+from tests.core.test_routes import ACCOUNTS
 from tests.registry.conftest import make_fields, make_host, make_people, proposer
 
 pytestmark = pytest.mark.django_db
-PLAN_OFFICER = next(acc.username for acc in ACCOUNTS if acc.role == "plan_officer")
 
 ROLES = ["public", "reporter", "leader", "reviewer", "plan_officer", "admin"]
 EVERYONE = frozenset(ROLES)
@@ -73,7 +72,7 @@ def build_world() -> None:
     """A public task (under contract, P0 its principal investigator) and an internal proposal
     (P1 its principal investigator), a council of P2 and P3 where P3 declared a conflict; a lab
     with one item of equipment; three offers and three demands: published, draft, withdrawn."""
-    officer = get_user_model().objects.get(username=PLAN_OFFICER)
+    officer = get_user_model().objects.get(username=ACCOUNTS["plan_officer"])
     make_fields()
     people = make_people()
     propose = proposer(officer, make_host())
