@@ -231,10 +231,11 @@ def _ocr_pdf(path: Path, pages: int, progress: Progress, limits: Limits, started
         if left <= 0:
             raise too_slow()
         stem = tmp / f"p{page}"
+        # an uncompressed PGM: writing (and Tesseract reading) a PNG took most of a page's time
         done = _run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-f", str(page), "-l", str(page),
-                     "-singlefile", "-png", str(path), str(stem)], min(left, limits.page_seconds),
+                     "-singlefile", str(path), str(stem)], min(left, limits.page_seconds),
                     too_slow)
-        image = stem.with_suffix(".png")
+        image = stem.with_suffix(".pgm")
         if done.returncode != 0 or not image.exists():
             raise refuse(f"không chuyển được trang {page} thành ảnh", f"page {page} could not "
                          "be rendered to an image")
