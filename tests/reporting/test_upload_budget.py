@@ -316,26 +316,16 @@ def test_a_nul_in_a_form_value_is_still_refused(login, stc):
 # --- against a real server: the server's memory while a leader posts 700 MB ----------------------
 
 SERVER_SETUP = """
-import json, os, sys
+import json
 import django
 django.setup()
-from datetime import date
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-call_command("createcachetable", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.test import Client
-from stiplan.demo.reference import create_accounts, load_reference_data
-from stiplan.plans.models import Plan
-from stiplan.reporting.actions import open_round
-load_reference_data()
-create_accounts()
-round_ = open_round(Plan.objects.get(code="vinh-long-1925-2023"), kind="annual", year=2025,
-                    deadline=date(2025, 12, 10), opened_on=date(2025, 11, 1), by=None)
+from stiplan.reporting.models import UnitReport
+report = UnitReport.objects.get(round__kind="annual", round__year=2025, unit__code="VL25.STC")
 client = Client()
 client.force_login(get_user_model().objects.get(username="lanhdao"))
-print(json.dumps({"report": round_.reports.get(unit__code="VL25.STC").pk,
-                  "session": client.cookies["sessionid"].value}))
+print(json.dumps({"report": report.pk, "session": client.cookies["sessionid"].value}))
 """
 
 
@@ -351,13 +341,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """gunicorn (one sync worker, as in production) over a database of its own."""
+def server(tmp_path_factory, demo_folder):
+    """gunicorn (one sync worker, as in production) over a copy of the demo's data folder."""
     var = tmp_path_factory.mktemp("server-var")
+    demo_folder.copy(var)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "stiplan.settings",
-           "STIPLAN_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var}/db.sqlite3",
-           "STIPLAN_JOBS_SYNC": "1", "STIPLAN_DEBUG": "1", "STIPLAN_SECRET_KEY": "x" * 50,
-           "STIPLAN_ALLOWED_HOSTS": "127.0.0.1"}
+           "STIPLAN_VAR_DIR": str(var), "STIPLAN_JOBS_SYNC": "1", "STIPLAN_DEBUG": "1",
+           "STIPLAN_SECRET_KEY": "x" * 50, "STIPLAN_ALLOWED_HOSTS": "127.0.0.1"}
+    env.pop("DATABASE_URL", None)
     made = subprocess.run([PYTHON, "-c", SERVER_SETUP], env=env, capture_output=True, text=True,
                           timeout=600, check=True)
     data = json.loads(made.stdout.strip().splitlines()[-1])
