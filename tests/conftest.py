@@ -3,9 +3,11 @@
 
 import os
 import sys
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import translation
 from pytest_django.fixtures import validate_django_db
 from pytest_django.plugin import blocking_manager_key
@@ -147,6 +149,42 @@ def snapshot_of(*builders, run_on_commit: bool = False):
                                              run_on_commit=run_on_commit))
 
     return snapshot
+
+
+@contextmanager
+def standing_transaction(request, django_db_blocker):
+    """For a module fixture: a transaction held open across the module's tests and rolled back
+    after the last one, so that what the fixture writes in it is written once and stands under
+    every test (each test's own transaction is a savepoint inside it). Only for modules whose
+    tests all run in a transaction: one that empties the database would empty it under the others."""
+    emptying = [item.name for item in request.session.items
+                if item.module is request.module and _empties_the_database(item)]
+    assert not emptying, f"{request.module.__name__}: tests outside a transaction: {emptying}"
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def rows_standing_for_module(snapshot_fixture: str):
+    """An autouse module fixture: the rows of the snapshot `snapshot_fixture` put back once, in a
+    `standing_transaction`, under every test of the module that assigns it (its files, if the
+    tests need them, each test puts back in its own folder: `Snapshot.restore_files`)."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def standing_rows(request, django_db_setup, django_db_blocker) -> Snapshot:
+        snapshot = request.getfixturevalue(snapshot_fixture)
+        with standing_transaction(request, django_db_blocker):
+            with django_db_blocker.unblock():
+                snapshot.restore_rows()
+            yield snapshot
+
+    return standing_rows
 
 
 #: The demo rounds 2023–2025 and the ad hoc round of 2026, with the synthetic statistics series.

@@ -46,6 +46,11 @@ class Snapshot:
     def restore(self) -> None:
         """Write the snapshot into the current database (and its files under the current
         PRIVATE_MEDIA_ROOT), in one transaction of its own or inside the caller's."""
+        self.restore_rows()
+        self.restore_files()
+
+    def restore_rows(self) -> None:
+        """Write the snapshot's rows into the current database."""
         with transaction.atomic(), connection.cursor() as cursor:
             quote = connection.ops.quote_name
             for table in self.tables:
@@ -65,6 +70,9 @@ class Snapshot:
                                    + ", ".join([one] * len(batch)),
                                    [value for row in batch for value in row])
         ContentType.objects.clear_cache()  # its ids may have changed under it
+
+    def restore_files(self) -> None:
+        """Write the snapshot's files under the current PRIVATE_MEDIA_ROOT."""
         root = Path(settings.PRIVATE_MEDIA_ROOT)
         for relative, body in self.files.items():
             (root / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -34,6 +33,7 @@ from stiplan.orgs.models import Membership
 from stiplan.registry.models import IPAsset, Task, TechnologyOffer
 from stiplan.reporting.models import Round
 from tests.api.conftest import ROLES, auth_headers
+from tests.conftest import standing_transaction
 
 EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 4}
 #: Invalid input is tried as the roles that get past permission to validation: the administrator
@@ -87,14 +87,11 @@ def schema(wsgi_app):
 
 
 @pytest.fixture(scope="module")
-def real_ids(django_db_setup, django_db_blocker, demo_rounds_snapshot) -> dict[str, str]:
+def real_ids(request, django_db_setup, django_db_blocker, demo_rounds_snapshot) -> dict[str, str]:
     """The demo rounds (from the session's snapshot) and one queued document, put in once for the
-    module inside a transaction that is rolled back after its last test; ids of real objects for
-    path parameters."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
+    module (tests/conftest.py `standing_transaction`); ids of real objects for path parameters."""
+    with standing_transaction(request, django_db_blocker):
+        with django_db_blocker.unblock():
             demo_rounds_snapshot.restore()
             with override_settings(STIPLAN_JOBS_SYNC=False):
                 annual = Round.objects.get(year=2025, kind="annual")
@@ -111,14 +108,7 @@ def real_ids(django_db_setup, django_db_blocker, demo_rounds_snapshot) -> dict[s
                    "output": str(task.outputs.order_by("pk").first().pk),
                    "offer": str(TechnologyOffer.objects.filter(status="published")
                                 .order_by("pk").first().pk)}
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield ids
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+        yield ids
 
 
 #: Which real id fills the path parameter of an operation, by the resource it serves.

@@ -20,7 +20,7 @@ from stiplan.plans.actions import add_assignment, load_plan
 from stiplan.plans.io import parse_plan
 from stiplan.plans.models import Action, Assignment, Plan
 from tests.adminform import post_admin_change
-from tests.conftest import snapshot_of
+from tests.conftest import rows_standing_for_module, snapshot_of
 
 pytestmark = pytest.mark.django_db
 
@@ -74,14 +74,14 @@ def build_world() -> None:
     record("test.entry", sgddt, by=None, after={"k": 1}, unit=sgddt, repr_="ENTRY-OF-SGDDT")
 
 
-#: The world, built once per worker: a hundred tests stand in it.
+#: The world, built once per run and put back once for the module: a hundred tests stand in it.
 world_snapshot = snapshot_of(build_world)
+standing_world = rows_standing_for_module("world_snapshot")
 
 
 @pytest.fixture
-def world(plan, world_snapshot):
+def world(plan):
     """The in-force plan, beside the world of `build_world`."""
-    world_snapshot.restore()
     return plan
 
 

@@ -13,7 +13,7 @@ from stiplan.demo.series import create_demo_series
 from stiplan.documents import actions as act
 from stiplan.documents.models import Document
 from stiplan.reporting.models import Round
-from tests.conftest import snapshot_of
+from tests.conftest import rows_standing_for_module, snapshot_of
 from tests.core.test_routes import ACCOUNTS
 
 from .conftest import shipped, template_with
@@ -38,14 +38,17 @@ def make_yearly_workbook() -> None:
                          formats=["xlsx"], run_now=True)
 
 
-#: The demo rounds and the plan officer's workbook of 2025, made once per run.
+#: The demo rounds and the plan officer's workbook of 2025, made once per run; their rows stand
+#: under every test of the module.
 made_snapshot = snapshot_of(create_demo_rounds, create_demo_series, make_yearly_workbook)
+standing_rows = rows_standing_for_module("made_snapshot")
 
 
 @pytest.fixture
 def made(db, private_media, made_snapshot) -> Document:
-    """The yearly workbook among the demo rounds, put back from the run's snapshot."""
-    made_snapshot.restore()
+    """The yearly workbook among the demo rounds, put back from the run's snapshot (its file in
+    the test's own folder)."""
+    made_snapshot.restore_files()
     return Document.objects.get()
 
 

@@ -1,15 +1,13 @@
-"""Open data (issue 14): every dataset downloads as CSV, JSON and XLSX that open with the same
-header and rows; only what the public may read is in them; a cached file is replaced as soon as
-an audited write changes the data; the DCAT catalogue describes each dataset with working
-download addresses; the DHIS2 export takes the value the precedence table uses."""
+"""Open data (issue 14) over the demo world: every dataset downloads as CSV, JSON and XLSX that
+open with the same header and rows; only what the public may read is in them; a cached file is
+replaced as soon as an audited write changes the data; the DCAT catalogue describes each dataset
+with working download addresses. Which value is open: test_opendata_values.py."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import date
-from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -18,27 +16,22 @@ from django.urls import reverse
 from stiplan.demo.registry import create_demo_registry
 from stiplan.demo.rounds import create_demo_rounds
 from stiplan.demo.series import create_demo_series
-from stiplan.metrics.actions import set_value
-from stiplan.orgs.models import OrgUnit
-from stiplan.plans.models import Indicator
-from stiplan.portal.catalog import DHIS2_COLUMNS
 from stiplan.portal.datasets import DATASETS
 from stiplan.registry.actions import add_output
 from stiplan.registry.models import Output, Task
-from stiplan.reporting import actions as reporting
-from tests.conftest import snapshot_of
-from tests.metrics.test_precedence import fill
+from tests.conftest import rows_standing_for_module, snapshot_of
 
 pytestmark = pytest.mark.django_db
 
 #: The demo rounds and series with a small registry (15 tasks: one of them registered).
 open_world_snapshot = snapshot_of(create_demo_rounds, create_demo_series,
                                   lambda: create_demo_registry(tasks=15), run_on_commit=True)
+standing_rows = rows_standing_for_module("open_world_snapshot")
 
 
 @pytest.fixture
 def registry(db, private_media, open_world_snapshot):
-    open_world_snapshot.restore()
+    open_world_snapshot.restore_files()
 
 
 def fetch(client, slug: str, fmt: str) -> tuple[list[str], list[list]]:
@@ -84,21 +77,6 @@ def test_a_dataset_holds_public_rows_only(client, registry):
     assert {row[0] for row in outputs} <= codes
 
 
-def test_a_value_under_review_is_not_open_until_it_is_accepted(client, plan, users):
-    report = reporting.open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
-                                  opened_on=date(2025, 11, 1), by=None).reports.get(unit__code="VL25.SKHCN")
-    fill(report, tasks_proposed={"value": Decimal(7)})
-    reporting.submit_report(report, by=None)
-
-    def open_values():
-        _header, rows = fetch(client, "indicator-values", "json")
-        return {(r[0], r[3], r[4], r[6]): r[7] for r in rows}
-
-    assert ("tasks_proposed", "2025", "VL25.SKHCN", "reported") not in open_values()
-    reporting.accept_report(report, by=users["reviewer"])
-    assert open_values()[("tasks_proposed", "2025", "VL25.SKHCN", "reported")] == 7
-
-
 def test_a_cached_file_is_served_until_an_audited_write_replaces_it(client, registry, users):
     task = Task.objects.filter(public=True, state="registered").first()
     before = text(fetch(client, "results", "csv")[1])
@@ -132,24 +110,6 @@ def test_the_dcat_catalogue_describes_each_dataset_with_working_downloads(client
         assert formats == {"text/csv", "application/json",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     assert "dct:modified" in entries["tasks"]  # the demo's tasks were written (and audited)
-
-
-def test_the_dhis2_export_gives_the_value_the_precedence_table_uses(client, plan, users):
-    skhcn = OrgUnit.objects.get(code="VL25.SKHCN")
-    set_value(Indicator.objects.get(code="rd_social_spending"), skhcn, 2025, Decimal(250_000),
-              by=users["plan_officer"])
-    report = reporting.open_round(plan, kind="annual", year=2025, deadline=date(2025, 12, 10),
-                                  opened_on=date(2025, 11, 1), by=None).reports.get(unit=skhcn)
-    fill(report, rd_social_spending={"value": Decimal(150_000)})
-    reporting.submit_report(report, by=None)
-    reporting.accept_report(report, by=users["reviewer"])
-
-    answer = client.get(reverse("data-dhis2"))
-    table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert tuple(table[0]) == DHIS2_COLUMNS
-    rows = [r for r in table[1:] if r[:3] == ["rd_social_spending", "2025", "VL25.SKHCN"]]
-    assert len(rows) == 1, rows  # one value per element, period and unit
-    assert (Decimal(rows[0][5]), rows[0][8]) == (Decimal(250_000), "department")
 
 
 def test_the_pages_answer_and_an_unknown_dataset_or_format_is_404(client, registry):
