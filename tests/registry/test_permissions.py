@@ -56,7 +56,7 @@ from stiplan.registry.models import (
     TechnologyDemand,
     TechnologyOffer,
 )
-from tests.conftest import snapshot_of
+from tests.conftest import rows_standing_for_module, snapshot_of
 from tests.core.test_routes import ACCOUNTS
 from tests.registry.conftest import make_fields, make_host, make_people, proposer
 
@@ -121,14 +121,14 @@ def build_world() -> None:
     request_import("tasks", "nv.csv", b"code\nNV-X\n", by=officer)  # a queued import job
 
 
-#: The world, built once per run: 158 tests stand in it.
+#: The world, built once per run and put back once for the module: 158 tests stand in it.
 world_snapshot = snapshot_of(build_world)
+standing_world = rows_standing_for_module("world_snapshot")
 
 
 @pytest.fixture
-def world(db, world_snapshot) -> dict:
-    """The world of `build_world`, put back for the test: its two tasks and its five people."""
-    world_snapshot.restore()
+def world(db) -> dict:
+    """The world of `build_world`: its two tasks and its five people."""
     return {"public_task": Task.objects.get(code="NV-PUBLIC"),
             "proposal": Task.objects.get(code="NV-PROPOSAL"),
             "people": list(Person.objects.order_by("pk"))}
