@@ -30,6 +30,10 @@ PAGE_SECONDS = 60
 TOTAL_SECONDS = 600
 MIN_TEXT_PER_PAGE = 40
 OCR_DPI = 300  # Tesseract's Vietnamese model misreads 0 as 6 or 9 far more often at 200 dpi
+#: The longest side, in pixels, a scanned page is rendered at: an A2 page at OCR_DPI. A larger page
+#: (a PDF may declare 200 inches) is rendered at the resolution that fits, not into gigabytes of
+#: memory and temporary disk.
+OCR_MAX_SIDE = 7016
 OCR_PROCESSES = 2  # the scan is read in about half the time on a two-core server
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 
@@ -176,17 +180,36 @@ def _run(args: list[str], timeout: float,
 
 
 def pdf_pages(path: Path) -> int:
-    info = _run(["pdfinfo", str(path)], 30)
+    return int(_pdfinfo(path).get("Pages", "0"))
+
+
+def page_sides(path: Path, pages: int) -> dict[int, float]:
+    """Each page's longest side in points (1/72 inch), as pdfinfo reads it."""
+    sides = {}
+    for key, value in _pdfinfo(path, "-f", "1", "-l", str(pages)).items():
+        if found := re.fullmatch(r"Page\s+(\d+) size", key):
+            width, _x, height, *_rest = value.split()
+            sides[int(found.group(1))] = max(float(width), float(height))
+    return sides
+
+
+def ocr_dpi(side_points: float) -> int:
+    """OCR_DPI, or less for a page whose longest side would pass OCR_MAX_SIDE pixels at it."""
+    return max(1, min(OCR_DPI, int(OCR_MAX_SIDE * 72 / side_points)))
+
+
+def _pdfinfo(path: Path, *pages: str) -> dict[str, str]:
+    """pdfinfo's "Key: value" lines; an encrypted or broken PDF is refused."""
+    info = _run(["pdfinfo", *pages, str(path)], 30)
     err = info.stderr.decode("utf-8", "replace")
     if info.returncode != 0:
         if "password" in err.lower() or "encrypt" in err.lower():
             raise refuse("tệp PDF được mã hóa bằng mật khẩu: hãy gửi bản không khóa",
                          "the PDF is encrypted with a password: send an unlocked copy")
         raise refuse("tệp PDF hỏng, không mở được", "broken PDF, cannot be opened")
-    for line in info.stdout.decode("utf-8", "replace").splitlines():
-        if line.startswith("Pages:"):
-            return int(line.split()[1])
-    return 0
+    lines = info.stdout.decode("utf-8", "replace").splitlines()
+    return {key.strip(): value.strip() for key, _colon, value in
+            (line.partition(":") for line in lines) if _colon}
 
 
 def _read_pdf(path: Path, progress: Progress, limits: Limits, started: float) -> Extracted:
@@ -222,23 +245,29 @@ def _ocr_pdf(path: Path, pages: int, progress: Progress, limits: Limits, started
     """Each page rendered to an image and recognised by its own pdftoppm and Tesseract,
     `limits.ocr_processes` pages at a time; progress counts the pages done."""
     texts: dict[int, str] = {}
+    sides = page_sides(path, pages)
 
     def too_slow() -> InputError:
         return _too_slow(limits, len(texts), pages)
+
+    def unrendered(page: int) -> InputError:
+        return refuse(f"không chuyển được trang {page} thành ảnh", f"page {page} could not be "
+                      "rendered to an image")
 
     def recognise(page: int, tmp: Path) -> str:
         left = limits.total_seconds - (time.monotonic() - started)
         if left <= 0:
             raise too_slow()
+        if not sides.get(page):
+            raise unrendered(page)
         stem = tmp / f"p{page}"
         # an uncompressed PGM: writing (and Tesseract reading) a PNG took most of a page's time
-        done = _run(["pdftoppm", "-r", str(OCR_DPI), "-gray", "-f", str(page), "-l", str(page),
-                     "-singlefile", str(path), str(stem)], min(left, limits.page_seconds),
-                    too_slow)
+        done = _run(["pdftoppm", "-r", str(ocr_dpi(sides[page])), "-gray", "-f", str(page),
+                     "-l", str(page), "-singlefile", str(path), str(stem)],
+                    min(left, limits.page_seconds), too_slow)
         image = stem.with_suffix(".pgm")
         if done.returncode != 0 or not image.exists():
-            raise refuse(f"không chuyển được trang {page} thành ảnh", f"page {page} could not "
-                         "be rendered to an image")
+            raise unrendered(page)
         try:
             return _ocr_image(image, min(left, limits.page_seconds), too_slow)
         finally:

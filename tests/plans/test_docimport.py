@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from stiplan.core.yamlio import InputError
+from stiplan.plans import docreaders
 from stiplan.plans.docimport import import_document, import_text, match_unit, normal_form
 from stiplan.plans.docreaders import Limits, read_document, read_text
 from stiplan.plans.io import parse_plan, to_yaml
@@ -175,6 +176,30 @@ def test_image_without_text(tmp_path):
     Image.new("L", (1200, 1600), 255).save(path)
     message = _refused(path)
     assert "không đọc được chữ" in message and "no text" in message
+
+
+def test_an_oversized_page_is_scanned_at_the_resolution_that_fits(tmp_path, monkeypatch):
+    """A PDF page may declare 100 inches a side (at 300 dpi, a 900 MB image in memory and on
+    disk): it is rendered with its longest side at OCR_MAX_SIDE pixels, while the A4 page beside
+    it keeps OCR_DPI."""
+    from PIL import Image
+
+    path = tmp_path / "poster.pdf"
+    a4, poster = Image.new("L", (165, 234), 255), Image.new("L", (2000, 2000), 255)
+    a4.save(path, save_all=True, append_images=[poster], resolution=20)  # 594 × 842 pt, 7200 pt
+    rendered = {}
+    recognise = docreaders._ocr_image
+
+    def measured(image, *args, **kwargs):
+        with Image.open(image) as opened:
+            rendered[image.stem] = opened.size
+        return recognise(image, *args, **kwargs)
+
+    monkeypatch.setattr(docreaders, "_ocr_image", measured)
+    assert "no text" in _refused(path)
+    a4_pixels = (594 * docreaders.OCR_DPI / 72, 842.4 * docreaders.OCR_DPI / 72)
+    assert all(abs(got - want) <= 1 for got, want in zip(rendered["p1"], a4_pixels, strict=True))
+    assert docreaders.OCR_MAX_SIDE - 50 < max(rendered["p2"]) <= docreaders.OCR_MAX_SIDE
 
 
 def test_docx_zip_bomb(tmp_path):
